@@ -1,0 +1,32 @@
+"""nextwork-sim: agent-based projections of school staffing models.
+
+>>> import nextwork_sim
+>>> table = nextwork_sim.run("configs/traditional.toml", years=3, seed=7)   # doctest: +SKIP
+>>> table.query("metric == 'leave_rate' and group == 'all'")                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+
+def run(config, years: int | None = None, seed: int = 0, replication: int = 0,
+        overrides: list[str] | None = None):
+    """Run one scenario (a path, a dict or a Scenario) and return the tidy yearly table
+    (columns scenario, point, replication, year, metric, group, value)."""
+    from .config import load_config, resolve
+    from .experiments.runner import run_one
+
+    scenario = load_config(config, overrides) if isinstance(config, str | bytes) or hasattr(
+        config, "__fspath__") else resolve(config)
+    return run_one(scenario, seed=seed, replication=replication, years=years)
+
+
+def load_results(path):
+    """Read a results folder written by ``nextwork-sim run`` or ``compare``."""
+    from .experiments.storage import load_results as _load
+
+    return _load(path)
+
+
+__all__ = ["run", "load_results", "__version__"]

@@ -1,0 +1,177 @@
+"""The ``nextwork-sim`` command. Bad input (config, flags, output folder) prints one line
+and exits with status 2, without a traceback and without writing anything."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .config import ConfigError, load_config, to_toml
+from .experiments.storage import OutputError, check_output
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Project a school system's workforce, students and money under "
+                       "different staffing models.")
+console = Console()
+err = Console(stderr=True)
+
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", help="override a config field, FIELD.PATH=VALUE (repeatable)")]
+Years = Annotated[int | None, typer.Option(min=1, max=50, help="reported years "
+                                           "(default: the config's)")]
+Seed = Annotated[int, typer.Option(min=0, help="random seed")]
+Replications = Annotated[int, typer.Option(min=1, max=10000, help="replications per scenario")]
+Out = Annotated[Path, typer.Option(help="results folder")]
+Overwrite = Annotated[bool, typer.Option(help="replace a non-empty --out folder")]
+
+KEY_METRICS = ("leave_rate", "attrition_rate", "mean_chronic_load", "mean_skill",
+               "satisfaction", "achievement_growth", "months_of_learning",
+               "uncovered_need_share", "cost_per_student")
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _progress(total: int, quiet: bool):
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    return Progress(*columns, console=err, transient=True, disable=quiet)
+
+
+def _execute(configs: list[Path], overrides, years, seed, replications, out, overwrite, quiet):
+    from .experiments.runner import run_many
+    from .experiments.storage import write_results
+    from .experiments.summary import differences, summarize
+
+    try:
+        scenarios = [load_config(path, overrides) for path in configs]
+        names = [s.name for s in scenarios]
+        if len(set(names)) != len(names):
+            raise ConfigError(f"scenario names must differ, got {', '.join(names)}")
+        check_output(out, overwrite)
+    except (ConfigError, OutputError) as error:
+        _fail(str(error))
+    per_run = (years or max(s.years for s in scenarios)) + max(s.burn_in_years for s in scenarios)
+    total = per_run * len(scenarios) * replications
+    with _progress(total, quiet) as progress:
+        task = progress.add_task("simulating years", total=total)
+        runs, manifest = run_many(scenarios, seed, replications, years,
+                                  progress=lambda year: progress.advance(task))
+    import pandas as pd
+
+    table = pd.concat(runs.values(), ignore_index=True)
+    summary = summarize(table)
+    if len(scenarios) > 1:
+        diff = differences(table, scenarios[0].name).assign(
+            scenario=lambda d: d["scenario"] + " - " + scenarios[0].name)
+        summary = pd.concat([summary, diff], ignore_index=True)
+    configs_text = {s.name: to_toml(s) for s in scenarios}
+    try:
+        write_results(out, runs, manifest, configs_text, summary, overwrite)
+    except OutputError as error:
+        _fail(str(error))
+    return scenarios, table
+
+
+@app.command()
+def run(config: Path, years: Years = None, seed: Seed = 0, replications: Replications = 1,
+        set_: SetOption = None, out: Out = Path("results/run"), overwrite: Overwrite = False,
+        quiet: bool = False) -> None:
+    """Run one scenario and write its results folder."""
+    scenarios, table = _execute([config], set_ or [], years, seed, replications, out,
+                                overwrite, quiet)
+    _print_table(table, [scenarios[0].name])
+    console.print(f"results written to {out}")
+
+
+@app.command()
+def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
+            replications: Replications = 1, set_: SetOption = None,
+            out: Out = Path("results/compare"), overwrite: Overwrite = False,
+            quiet: bool = False) -> None:
+    """Run several scenarios with the same seed; the first is the baseline."""
+    scenarios, table = _execute(list(configs), set_ or [], years, seed, replications, out,
+                                overwrite, quiet)
+    _print_table(table, [s.name for s in scenarios])
+    console.print(f"results written to {out}")
+
+
+@app.command()
+def check(config: Path, set_: SetOption = None) -> None:
+    """Validate a config and print the resolved scenario (every default filled in)."""
+    try:
+        scenario = load_config(config, set_ or [])
+    except ConfigError as error:
+        _fail(str(error))
+    console.print(to_toml(scenario), highlight=False, markup=False, soft_wrap=True)
+    err.print(f"{config}: valid (config hash {scenario.hash()})")
+
+
+@app.command()
+def params(output: Annotated[Path | None, typer.Option(help="write here instead of "
+                                                       "printing")] = None) -> None:
+    """Print the parameter table (docs/parameters.md is generated from it)."""
+    from .docs_tables import parameters_markdown
+
+    text = parameters_markdown()
+    if output is None:
+        console.print(text, highlight=False, markup=False, soft_wrap=True)
+    else:
+        output.write_text(text)
+
+
+@app.command()
+def bench(scale: Annotated[str, typer.Option(help="preset: school, district or state")]
+          = "district",
+          years: Annotated[int, typer.Option(min=1, max=20)] = 2,
+          config: Annotated[Path | None, typer.Option(help="scenario to time")] = None) -> None:
+    """Time the day kernels and whole simulated years; prints numbers, asserts nothing."""
+    from .benchmark import run_benchmark
+
+    if scale not in ("school", "district", "state"):
+        _fail(f"--scale {scale!r}: allowed: school, district, state")
+    try:
+        report = run_benchmark(scale, years, config)
+    except ConfigError as error:
+        _fail(str(error))
+    for key, value in report.items():
+        console.print(f"{key:>34}: {value}")
+
+
+def _print_table(table, names: list[str]) -> None:
+    overall = table[table["group"] == "all"].groupby(["metric", "scenario"])["value"].mean()
+    caption = f"difference = {names[-1]} - {names[0]}" if len(names) > 1 else None
+    view = Table(title="mean over reported years (group: all)", caption=caption)
+    view.add_column("metric")
+    for name in names:
+        view.add_column(name, justify="right")
+    if len(names) > 1:
+        view.add_column("difference", justify="right")
+    for metric in KEY_METRICS:
+        values = [overall.get((metric, n), float("nan")) for n in names]
+        cells = [f"{v:,.3f}" if abs(v) < 1000 else f"{v:,.0f}" for v in values]
+        if len(names) > 1:
+            delta = values[-1] - values[0]
+            cells.append(f"{delta:+,.3f}" if abs(delta) < 1000 else f"{delta:+,.0f}")
+        view.add_row(metric, *cells)
+    console.print(view)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        err.print("interrupted; nothing was written")
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,297 @@
+"""Scenario configs: TOML files validated with pydantic v2, overrides, and one-line errors.
+
+A scenario is a district (a preset scale, MODEL.md §5) plus a staffing model, a calendar and
+mechanism parameters (see parameters.py for every default with its unit and source).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from .domains import DOMAINS
+from .parameters import CalendarParams, Frozen, Parameters, domain_table, param
+
+RACES: tuple[str, ...] = ("asian", "black", "hispanic", "white", "other")
+LEVELS: tuple[str, ...] = ("elementary", "middle", "high")
+LEVEL_GRADES = {"elementary": (0, 5), "middle": (6, 8), "high": (9, 12)}
+
+#: Schools of each level and enrollment per school. Enrollments are chosen so every grade
+#: cohort has the same size across levels (promotion neither swells nor empties a level):
+#: district ~12,500 students in 20 schools, state 1.1 M students in 2,000 schools.
+PRESETS: dict[str, dict[str, tuple[int, int]]] = {
+    "school": {"elementary": (1, 480), "middle": (0, 0), "high": (0, 0)},
+    "district": {"elementary": (12, 480), "middle": (4, 720), "high": (4, 960)},
+    "state": {"elementary": (1200, 423), "middle": (400, 635), "high": (400, 846)},
+}
+
+
+class ConfigError(ValueError):
+    """A config or override is invalid; the message is one line meant for the user."""
+
+
+class RaceShares(Frozen):
+    asian: float = param(0.055, unit="share", ge=0, le=1, source="NCES Digest 2021 fall enrollment",
+                         doc="Asian students")
+    black: float = param(0.15, unit="share", ge=0, le=1, source="NCES Digest 2021 fall enrollment",
+                         doc="Black students")
+    hispanic: float = param(0.28, unit="share", ge=0, le=1,
+                            source="NCES Digest 2021 fall enrollment", doc="Hispanic students")
+    white: float = param(0.45, unit="share", ge=0, le=1, source="NCES Digest 2021 fall enrollment",
+                         doc="White students")
+    other: float = param(0.065, unit="share", ge=0, le=1,
+                         source="NCES Digest 2021 fall enrollment",
+                         doc="students of two or more races, American Indian, Pacific Islander")
+
+    @model_validator(mode="after")
+    def _sum_to_one(self):
+        total = sum(getattr(self, r) for r in RACES)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"race shares must sum to 1 (they sum to {total:.4f})")
+        return self
+
+
+class TeacherRaceShares(RaceShares):
+    asian: float = param(0.02, unit="share", ge=0, le=1, source="NCES NTPS 2020-21",
+                         doc="Asian teachers")
+    black: float = param(0.061, unit="share", ge=0, le=1, source="NCES NTPS 2020-21",
+                         doc="Black teachers")
+    hispanic: float = param(0.094, unit="share", ge=0, le=1, source="NCES NTPS 2020-21",
+                            doc="Hispanic teachers")
+    white: float = param(0.80, unit="share", ge=0, le=1, source="NCES NTPS 2020-21",
+                         doc="White teachers")
+    other: float = param(0.025, unit="share", ge=0, le=1, source="NCES NTPS 2020-21",
+                         doc="teachers of other or several races")
+
+
+class Composition(Frozen):
+    low_income: float = param(0.52, unit="share", ge=0, le=1,
+                              source="NCES Digest table 204.10 (free/reduced-price lunch, ~52%)",
+                              doc="students from low-income families")
+    low_income_spread: float = param(8.0, unit="beta concentration", ge=1, le=200,
+                                     doc="how evenly low-income students spread over schools "
+                                         "(lower = more segregated)")
+    english_learner: float = param(0.106, unit="share", ge=0, le=1,
+                                   source="NCES Condition of Education 2023 (10.6%, fall 2020)",
+                                   doc="English learners")
+    disability: float = param(0.15, unit="share", ge=0, le=1,
+                              source="NCES Condition of Education 2024 (IDEA, 15%)",
+                              doc="students with disabilities")
+    advanced: float = param(0.067, unit="share", ge=0, le=1,
+                            source="NCES CRDC 2015-16 gifted and talented (~6.7%)",
+                            doc="students in gifted/advanced programs")
+    race: RaceShares = Field(default_factory=RaceShares)
+    teacher_race: TeacherRaceShares = Field(default_factory=TeacherRaceShares)
+
+
+class District(Frozen):
+    preset: Literal["school", "district", "state"] = Field(
+        "district", description="scale: school (1 school), district (20 schools, ~12,000 "
+        "students), state (~2,000 schools, ~1.1 M students)")
+    enrollment_scale: float = param(1.0, unit="factor", ge=0.01, le=10,
+                                    doc="multiplies every school's enrollment")
+    composition: Composition = Field(default_factory=Composition)
+
+
+DomainThresholds = domain_table(
+    "DomainThresholds",
+    {"content": 0.35, "pedagogy": 0.35, "assessment_data": 0.40, "individualized_support": 0.45,
+     "language_support": 0.45, "social_emotional": 0.35, "project_facilitation": 0.35,
+     "team_leadership": 0.50},
+    unit="skill", le=1.0,
+    doc="skill an educator needs to be given a domain under just-right allocation",
+)
+
+
+class Staffing(Frozen):
+    """The staffing model and its structural settings. Fields a model does not use are ignored
+    by it (listed per model in docs/staffing.md)."""
+
+    model: str = Field("traditional", description="registered name (traditional, "
+                       "next_workforce) or 'module:Class' of a StaffingModel outside the package")
+    class_size: int = param(25, unit="students", ge=5, le=60,
+                            source="NCES NTPS 2017-18 (elementary self-contained ~21-25)",
+                            doc="students per classroom or homeroom")
+    secondary_periods: int = param(5, unit="sections per teacher", ge=1, le=8,
+                                   doc="subject teachers per secondary homeroom")
+    disability_caseload: float = param(15.0, unit="students per specialist", ge=1, le=100,
+                                       doc="students with disabilities per special-ed specialist")
+    english_learner_caseload: float = param(45.0, unit="students per specialist", ge=1, le=300,
+                                            doc="English learners per EL specialist")
+    paraeducators_per_teacher: float = param(0.4, unit="ratio", ge=0, le=2,
+                                             source="US BLS (~1.39 M assistants / 3.5 M teachers)",
+                                             doc="paraeducator positions per teacher position")
+    pullout_share: float = param(0.5, unit="share of domain demand", ge=0, le=1,
+                                 doc="part of a classroom's specialist-domain demand a "
+                                     "pull-out specialist carries")
+    collaboration_minutes_per_week: float = param(60.0, unit="minutes per week", ge=0, le=600,
+                                                  doc="protected collaboration time")
+    team_teachers: int = param(4, unit="teachers", ge=2, le=6,
+                               doc="core teachers in a team (teacher-leader included)")
+    residents_per_team: int = param(1, unit="residents", ge=0, le=3, doc="paid residents a team")
+    resident_fte: float = param(0.8, unit="FTE", ge=0.1, le=1.0, doc="a resident's time")
+    community_educators_per_team: int = param(1, unit="persons per unit", ge=0, le=4,
+                                              doc="community educators joining a team for one unit")
+    community_educator_fte: float = param(0.2, unit="FTE", ge=0.05, le=0.5,
+                                          doc="a community educator's time while a member")
+    mentoring_minutes_per_week: float = param(60.0, unit="minutes per week", ge=0, le=300,
+                                              doc="teacher-leader mentoring of each novice")
+    just_right_exponent: float = param(3.0, unit="power", ge=0, le=10,
+                                       doc="gamma: split proportional to FTE x skill^gamma")
+    min_split_share: float = param(0.1, unit="share", ge=0, le=0.5,
+                                   doc="splits below this are dropped and the rest renormalised")
+    thresholds: DomainThresholds = Field(default_factory=DomainThresholds)
+    regroup_each_unit: bool = Field(True, description="teams regroup students by need each unit")
+    looping: bool = Field(False, description="a team keeps its students the next year")
+
+    @field_validator("model")
+    @classmethod
+    def _model_name(cls, value: str) -> str:
+        from .staffing import REGISTRY
+
+        if value in REGISTRY or (":" in value and all(value.split(":", 1))):
+            return value
+        raise ValueError(f"unknown staffing model {value!r}; allowed: "
+                         f"{', '.join(sorted(REGISTRY))} or 'module:Class'")
+
+
+class Scenario(Frozen):
+    name: str = Field(..., pattern=r"^[A-Za-z0-9_.-]+$", min_length=1, max_length=64,
+                      description="scenario label used in results")
+    description: str = Field("", description="free text")
+    years: int = param(5, unit="years", ge=1, le=50, doc="reported years")
+    burn_in_years: int = param(2, unit="years", ge=0, le=10,
+                               doc="unreported years that bring the workforce to steady state")
+    district: District = Field(default_factory=District)
+    staffing: Staffing = Field(default_factory=Staffing)
+    calendar: CalendarParams = Field(default_factory=CalendarParams)
+    parameters: Parameters = Field(default_factory=Parameters)
+
+    def hash(self) -> str:
+        """A stable hash of the resolved config (recorded in manifests)."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# --- loading ---------------------------------------------------------------------------
+
+def _format_error(source: str, error: ValidationError, raw: dict) -> str:
+    first = error.errors()[0]
+    path = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    msg = first["msg"]
+    if first["type"] == "extra_forbidden":
+        parent = _lookup_model(first["loc"][:-1])
+        allowed = ", ".join(parent.model_fields) if parent is not None else ""
+        return f"{source}: unknown field {path!r}; allowed here: {allowed}"
+    value = first.get("input")
+    allowed = _allowed(first["loc"])
+    text = f"{source}: {path} = {value!r}: {msg}"
+    return text + (f" (allowed: {allowed})" if allowed else "")
+
+
+def _lookup_model(loc):
+    model: Any = Scenario
+    for part in loc:
+        if not (isinstance(model, type) and issubclass(model, Frozen)):
+            return None
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        model = field.annotation
+    return model if isinstance(model, type) and issubclass(model, Frozen) else None
+
+
+def _allowed(loc) -> str:
+    parent = _lookup_model(loc[:-1])
+    if parent is None or not loc:
+        return ""
+    field = parent.model_fields.get(str(loc[-1]))
+    if field is None:
+        return ""
+    lo = hi = None
+    for meta in field.metadata:
+        lo = getattr(meta, "ge", lo)
+        hi = getattr(meta, "le", hi)
+    unit = (field.json_schema_extra or {}).get("unit", "") if isinstance(
+        field.json_schema_extra, dict) else ""
+    if lo is not None or hi is not None:
+        low = "-inf" if lo is None else lo
+        high = "inf" if hi is None else hi
+        return f"{low} to {high} {unit}".strip()
+    return ""
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Parse ``FIELD.PATH=VALUE``; VALUE is read as a TOML value, else taken as a string."""
+    if "=" not in text:
+        raise ConfigError(f"--set {text!r}: expected FIELD.PATH=VALUE")
+    path, value_text = text.split("=", 1)
+    keys = [k.strip() for k in path.strip().split(".")]
+    if not all(keys):
+        raise ConfigError(f"--set {text!r}: empty field name in {path!r}")
+    try:
+        value = tomllib.loads(f"v = {value_text.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = value_text.strip()
+    return keys, value
+
+
+def apply_overrides(raw: dict, overrides: list[str]) -> dict:
+    data = json.loads(json.dumps(raw))  # deep copy of plain data
+    for text in overrides:
+        keys, value = parse_override(text)
+        node = data
+        for key in keys[:-1]:
+            child = node.setdefault(key, {})
+            if not isinstance(child, dict):
+                raise ConfigError(f"--set {text!r}: {key!r} is a value, not a table")
+            node = child
+        node[keys[-1]] = value
+    return data
+
+
+def validate(raw: dict, source: str = "config") -> Scenario:
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError(_format_error(source, error, raw)) from None
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> Scenario:
+    """Read and validate a scenario TOML file, applying ``--set`` style overrides."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    if overrides:
+        raw = apply_overrides(raw, overrides)
+    source = str(path) + (" (with --set)" if overrides else "")
+    return validate(raw, source)
+
+
+def resolve(config: Scenario | dict | str | Path) -> Scenario:
+    if isinstance(config, Scenario):
+        return config
+    if isinstance(config, dict):
+        return validate(config)
+    return load_config(config)
+
+
+def to_toml(scenario: Scenario) -> str:
+    import tomli_w
+
+    return tomli_w.dumps(scenario.model_dump(mode="json"))
+
+
+__all__ = ["Scenario", "ConfigError", "load_config", "resolve", "validate", "to_toml",
+           "DOMAINS", "RACES", "LEVELS", "PRESETS"]

@@ -1,0 +1,92 @@
+"""Initialization (MODEL.md §5): schools from a preset, students with needs and flags.
+
+Every person attribute is drawn from keyed streams indexed by the person's stable id, so the
+same district (same students) is built whatever the staffing model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .config import LEVEL_GRADES, LEVELS, PRESETS, RACES, Scenario
+from .domains import CONTENT, INDIVIDUALIZED, LANGUAGE, N_DOMAINS, SOCIAL_EMOTIONAL
+from .kernels import keyed_random as kr
+from .parameters import as_array
+from .population import State
+from .staffing.base import School
+
+
+def build_schools(scenario: Scenario, run_key: int) -> list[School]:
+    """Schools of the preset; each school's low-income share is Beta-distributed around the
+    district's (``low_income_spread`` sets how segregated schools are)."""
+    district = scenario.district
+    composition = district.composition
+    rng = np.random.default_rng(np.random.SeedSequence(int(run_key), spawn_key=(11,)))
+    schools: list[School] = []
+    for level in LEVELS:
+        count, enrollment = PRESETS[district.preset][level]
+        low, high = LEVEL_GRADES[level]
+        mean, spread = composition.low_income, composition.low_income_spread
+        shares = rng.beta(max(mean * spread, 1e-3), max((1 - mean) * spread, 1e-3), size=count)
+        for share in shares:
+            schools.append(School(
+                index=len(schools), level=level, grades=tuple(range(low, high + 1)),
+                enrollment=max(1, round(enrollment * district.enrollment_scale)),
+                low_income_share=float(share),
+                english_learner_share=composition.english_learner,
+                disability_share=composition.disability,
+            ))
+    return schools
+
+
+def add_students(state: State, scenario: Scenario, run_key: int, school: School,
+                 grades: np.ndarray, year: int) -> np.ndarray:
+    """Append students of ``school`` in the given grades; returns their rows."""
+    composition = scenario.district.composition
+    population = scenario.parameters.population
+    rows = state.students.add(len(grades))
+    ids = state.new_ids(len(grades))
+    table = state.students
+    table.person_id[rows] = ids
+    table.grade[rows] = grades
+    table.school[rows] = school.index
+    table.entry_year[rows] = year
+
+    def draw(sub: int) -> np.ndarray:
+        return kr.uniform(run_key, "build_student", 0, ids, sub)
+
+    low_income = draw(0) < school.low_income_share
+    english_learner = draw(1) < composition.english_learner
+    disability = draw(2) < composition.disability
+    advanced = (draw(3) < composition.advanced) & ~disability
+    race_cdf = np.cumsum([getattr(composition.race, r) for r in RACES])
+    race = np.minimum(np.searchsorted(race_cdf, draw(4)), len(RACES) - 1)
+
+    need = np.tile(as_array(population.base_need), (len(rows), 1))
+    need[disability, INDIVIDUALIZED] += population.disability_individualized_need
+    need[disability, SOCIAL_EMOTIONAL] += population.disability_social_emotional_need
+    need[english_learner, LANGUAGE] += population.english_learner_language_need
+    need[advanced, CONTENT] += population.advanced_content_need
+    spread = np.column_stack([kr.normal(run_key, "build_student", 0, ids, 10 + d)
+                              for d in range(N_DOMAINS)])
+    need *= np.exp(population.need_sd * spread - population.need_sd ** 2 / 2)
+
+    standing = kr.normal(run_key, "build_student", 0, ids, 30)
+    standing -= population.low_income_gap * low_income
+    standing -= population.english_learner_gap * english_learner
+    standing -= population.disability_gap * disability
+    standing += population.advanced_lead * advanced
+
+    table.low_income[rows] = low_income
+    table.english_learner[rows] = english_learner
+    table.disability[rows] = disability
+    table.advanced[rows] = advanced
+    table.race[rows] = race
+    table.need[rows] = need
+    table.standing[rows] = standing
+    return rows
+
+
+def grades_of(school: School) -> np.ndarray:
+    """An even roster: ``students_per_grade`` students in each of the school's grades."""
+    return np.repeat(np.array(school.grades, dtype=np.int8), school.students_per_grade)

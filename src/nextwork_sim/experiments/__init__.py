@@ -1,0 +1,1 @@
+"""Running scenarios and storing results: runner (replications), summary, storage."""

@@ -1,0 +1,78 @@
+"""Instruction received and student learning (MODEL.md §3 steps 6-7).
+
+Learning is linear in the daily rate, so the day's quality is summed per community over a
+unit and the unit's learning applied to students at once: the result equals adding each
+day's rate (noise aside, which is drawn per unit: σ√days·ξ has the variance of the daily sum).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def instruction_quality(split, mem_educator, mem_community, skill, efficacy, out_quality):
+    """q[k,d] = Σ_members split[m,d]·skill[i,d]·e[i]: split-weighted skill and efficacy."""
+    out_quality[:] = 0.0
+    for m in range(split.shape[0]):
+        i = mem_educator[m]
+        if i < 0:
+            continue
+        k = mem_community[m]
+        for d in range(split.shape[1]):
+            out_quality[k, d] += split[m, d] * skill[i, d] * efficacy[i]
+
+
+def instruction_quality_reference(split, mem_educator, mem_community, skill, efficacy,
+                                  n_communities):
+    filled = mem_educator >= 0
+    i = mem_educator[filled]
+    quality = np.zeros((n_communities, split.shape[1]))
+    contribution = (split[filled].astype(np.float64) * skill[i].astype(np.float64)
+                    * efficacy[i, None])
+    np.add.at(quality, mem_community[filled], contribution)
+    return quality
+
+
+@njit(cache=True)
+def unit_learning(student_community, need, quality_sum, days, personalization, noise,
+                  quality_effect, reference_match, personalization_effect, noise_sd,
+                  intra_domain, inter_domain, out_rate_sum, out_intra_sum, out_inter_sum):
+    """Σr += days + θ_q(match_sum − days·m_ref) + θ_r·days·p[k] + σ√days·ξ, where match_sum =
+    Σ_d need·Q_sum[k,d] / Σ_d need; students with community −1 are skipped."""
+    root_days = np.sqrt(days)
+    for j in range(student_community.shape[0]):
+        k = student_community[j]
+        if k < 0:
+            continue
+        weight = 0.0
+        weighted = 0.0
+        for d in range(need.shape[1]):
+            weight += need[j, d]
+            weighted += need[j, d] * quality_sum[k, d]
+        match_sum = weighted / weight if weight > 0.0 else days * reference_match
+        out_rate_sum[j] += (days + quality_effect * (match_sum - days * reference_match)
+                            + personalization_effect * days * personalization[k]
+                            + noise_sd * root_days * noise[j])
+        out_intra_sum[j] += quality_sum[k, intra_domain]
+        out_inter_sum[j] += quality_sum[k, inter_domain]
+
+
+def unit_learning_reference(student_community, need, quality_sum, days, personalization, noise,
+                            quality_effect, reference_match, personalization_effect, noise_sd,
+                            intra_domain, inter_domain):
+    """Returns the increments (rate_sum, intra_sum, inter_sum); zero for skipped students."""
+    served = student_community >= 0
+    k = np.maximum(student_community, 0)
+    need64 = need.astype(np.float64)
+    weight = need64.sum(axis=1)
+    weighted = (need64 * quality_sum[k]).sum(axis=1)
+    safe = np.where(weight > 0, weight, 1.0)
+    match_sum = np.where(weight > 0, weighted / safe, days * reference_match)
+    rate = (days + quality_effect * (match_sum - days * reference_match)
+            + personalization_effect * days * personalization[k]
+            + noise_sd * np.sqrt(days) * noise)
+    intra = quality_sum[k, intra_domain]
+    inter = quality_sum[k, inter_domain]
+    return tuple(np.where(served, x, 0.0) for x in (rate, intra, inter))

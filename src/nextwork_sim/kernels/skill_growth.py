@@ -1,0 +1,64 @@
+"""Skill growth: deliberate practice each day (MODEL.md §3 step 5), peer learning and
+mentoring each week (Papay et al. 2020: pairing with a stronger colleague)."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def skill_growth(share, skill, efficacy, feedback, practice_rate, feedback_boost):
+    """s ← min(1, s + η·A·(1 − s)·e·(1 + φ·feedback)): overload (low e) slows learning."""
+    for i in range(skill.shape[0]):
+        rate = practice_rate * efficacy[i] * (1.0 + feedback_boost * feedback[i])
+        for d in range(skill.shape[1]):
+            grown = skill[i, d] + rate * share[i, d] * (1.0 - skill[i, d])
+            skill[i, d] = min(max(grown, 0.0), 1.0)
+
+
+def skill_growth_reference(share, skill, efficacy, feedback, practice_rate, feedback_boost):
+    s = skill.astype(np.float64)
+    rate = practice_rate * efficacy * (1.0 + feedback_boost * feedback.astype(np.float64))
+    return np.clip(s + rate[:, None] * share * (1.0 - s), 0.0, 1.0).astype(skill.dtype)
+
+
+@njit(cache=True)
+def peer_learning(skill, group, n_groups, minutes, rate, mentor, mentor_minutes):
+    """Δs = ρ·minutes·(best in group − s)⁺ + ρ·mentor_minutes·(mentor's s − s)⁺, from the
+    skills before the week's update."""
+    n, n_domains = skill.shape
+    best = np.full((max(n_groups, 1), n_domains), -1.0)
+    for i in range(n):
+        g = group[i]
+        if g >= 0:
+            for d in range(n_domains):
+                if skill[i, d] > best[g, d]:
+                    best[g, d] = skill[i, d]
+    delta = np.zeros((n, n_domains))
+    for i in range(n):
+        g = group[i]
+        j = mentor[i]
+        for d in range(n_domains):
+            gain = 0.0
+            if g >= 0:
+                gain += rate * minutes[i] * max(best[g, d] - skill[i, d], 0.0)
+            if j >= 0:
+                gain += rate * mentor_minutes[i] * max(skill[j, d] - skill[i, d], 0.0)
+            delta[i, d] = gain
+    for i in range(n):
+        for d in range(n_domains):
+            skill[i, d] = min(skill[i, d] + delta[i, d], 1.0)
+
+
+def peer_learning_reference(skill, group, n_groups, minutes, rate, mentor, mentor_minutes):
+    s = skill.astype(np.float64)
+    best = np.full((max(n_groups, 1), s.shape[1]), -1.0)
+    in_group = group >= 0
+    np.maximum.at(best, group[in_group], s[in_group])
+    gap = np.where(in_group[:, None], np.maximum(best[np.maximum(group, 0)] - s, 0.0), 0.0)
+    mentored = mentor >= 0
+    mentor_gap = np.where(mentored[:, None], np.maximum(s[np.maximum(mentor, 0)] - s, 0.0), 0.0)
+    delta = rate * (minutes[:, None].astype(np.float64) * gap
+                    + mentor_minutes[:, None].astype(np.float64) * mentor_gap)
+    return np.minimum(s + delta, 1.0).astype(skill.dtype)

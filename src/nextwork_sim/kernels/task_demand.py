@@ -1,0 +1,23 @@
+"""Task demand (MODEL.md §3 step 1): minutes of adult work a community generates per domain."""
+
+from __future__ import annotations
+
+from numba import njit
+
+
+@njit(cache=True)
+def task_demand(need_sum, minutes_per_need, coordination, fluctuation, leadership_domain, out):
+    """T[k,d] = (need_sum[k,d]·minutes[d] + coordination[k]·[d = leadership])·fluctuation[k]."""
+    for k in range(need_sum.shape[0]):
+        for d in range(need_sum.shape[1]):
+            minutes = need_sum[k, d] * minutes_per_need[d]
+            if d == leadership_domain:
+                minutes += coordination[k]
+            out[k, d] = minutes * fluctuation[k]
+
+
+def task_demand_reference(need_sum, minutes_per_need, coordination, fluctuation,
+                          leadership_domain):
+    demand = need_sum * minutes_per_need[None, :]
+    demand[:, leadership_domain] += coordination
+    return demand * fluctuation[:, None]

@@ -1,0 +1,157 @@
+"""SchoolSystemModel: assembles district → schools → learning communities → people from a
+scenario and a seed, and runs them through the calendar. Assembly only: every mechanism lives
+in kernels/, school_year.py, summer.py and workforce/."""
+
+from __future__ import annotations
+
+import inspect
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from .calendar import SchoolCalendar, YearShape
+from .config import Scenario, resolve
+from .district import add_students, build_schools, grades_of
+from .population import ACTIVE, Educator, State, Student
+from .roles import ROLE_INDEX
+from .school_year import SchoolYear
+from .staffing import staffing_class
+from .workforce.hiring import fill_vacancies
+
+_MESA_TAKES_RNG = "rng" in inspect.signature(mesa.Model.__init__).parameters
+
+
+def run_key(seed: int, replication: int = 0) -> int:
+    """The 64-bit key of one replication: SeedSequence(seed).spawn(...)[replication]."""
+    child = np.random.SeedSequence(int(seed)).spawn(replication + 1)[replication]
+    return int(child.generate_state(1, dtype=np.uint64)[0])
+
+
+class SchoolSystemModel(mesa.Model):
+    """One district under one staffing model; ``run(years)`` returns the tidy yearly table."""
+
+    def __init__(self, scenario: Scenario | dict | str, seed: int = 0, replication: int = 0):
+        scenario = resolve(scenario)
+        if _MESA_TAKES_RNG:
+            super().__init__(rng=int(seed))
+        else:  # pragma: no cover - Mesa versions without rng=
+            super().__init__(seed=int(seed))
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.replication = int(replication)
+        self.run_key = run_key(seed, replication)
+        self.shape = YearShape.from_params(scenario.calendar)
+        self.staffing = staffing_class(scenario.staffing.model)(scenario.staffing,
+                                                                self.shape.n_units)
+        self.schools = build_schools(scenario, self.run_key)
+        self.state = State(students=sum(s.enrollment for s in self.schools) * 2)
+        self._student_agents: dict[int, Student] = {}
+        self._educator_agents: dict[int, Educator] = {}
+        self.days_this_year = 0
+        self.year = 0
+        self._records: list[tuple[int, list]] = []
+        self._build()
+        self.school_year = SchoolYear(self)
+        self.calendar = SchoolCalendar(self.school_year, self.shape)
+
+    # --- assembly -----------------------------------------------------------------------
+    def _build(self) -> None:
+        state = self.state
+        peer_groups: dict[tuple, int] = {}
+        for school in self.schools:
+            rows = add_students(state, self.scenario, self.run_key, school, grades_of(school), 0)
+            self.add_student_agents(rows)
+            design = self.staffing.form_communities(school)
+            k0 = state.communities.n
+            k_rows = state.communities.add(len(design.communities))
+            for k, spec in zip(k_rows, design.communities, strict=True):
+                c = state.communities
+                c.school[k], c.grade[k], c.kind[k] = school.index, spec["grade"], spec["kind"]
+                c.roster_size[k], c.collaboration[k] = spec["capacity"], spec["collaboration"]
+                key = (school.index, *spec["peer_group"])
+                c.peer_group[k] = peer_groups.setdefault(key, len(peer_groups))
+            p0 = state.positions.n
+            p_rows = state.positions.add(len(design.positions))
+            for p, spec in zip(p_rows, design.positions, strict=True):
+                positions = state.positions
+                positions.school[p], positions.role[p] = school.index, ROLE_INDEX[spec["role"]]
+                positions.fte[p], positions.community[p] = spec["fte"], k0 + spec["community"]
+            m_rows = state.memberships.add(len(design.memberships))
+            for m, spec in zip(m_rows, design.memberships, strict=True):
+                members = state.memberships
+                members.position[m] = p0 + spec["position"]
+                members.community[m] = k0 + spec["community"]
+                members.duty[m], members.fixed[m] = spec["duty"], spec["fixed"]
+                members.units[m] = spec["units"]
+        fill_vacancies(self, 0, initial=True)
+
+    def add_student_agents(self, rows: np.ndarray) -> None:
+        for row in rows.tolist():
+            self._student_agents[row] = Student(self, row)
+
+    def add_educator_agents(self, rows: np.ndarray) -> None:
+        for row in rows.tolist():
+            self._educator_agents[row] = Educator(self, row)
+
+    def remove_student_agents(self, rows: np.ndarray) -> None:
+        for row in rows.tolist():
+            agent = self._student_agents.pop(row, None)
+            if agent is not None:
+                agent.remove()
+
+    def remove_educator_agents(self, rows: np.ndarray) -> None:
+        for row in rows.tolist():
+            agent = self._educator_agents.pop(row, None)
+            if agent is not None:
+                agent.remove()
+
+    def year_share_served(self, rows: np.ndarray) -> np.ndarray:
+        """Part of the year each educator served: unit-length members serve their units only."""
+        state = self.state
+        n_units = self.shape.n_units
+        position = state.educators.position[rows]
+        mask = np.zeros(state.positions.n, dtype=np.uint64)
+        np.bitwise_or.at(mask, state.memberships.position, state.memberships.units)
+        units = mask[position] & np.uint64((1 << n_units) - 1)
+        served = np.array([bin(int(x)).count("1") for x in units]) / n_units
+        is_unit = state.educators.role[rows] == ROLE_INDEX["community_educator"]
+        return np.where(is_unit, served, 1.0)
+
+    # --- running ------------------------------------------------------------------------
+    def close_year(self, year: int, rows: list) -> None:
+        """Called by the summer when the year's record is complete (MODEL.md §3 step 6)."""
+        reported = year - self.scenario.burn_in_years + 1
+        if reported >= 1:
+            self._records.append((reported, rows))
+        self.year = year + 1
+
+    def run(self, years: int | None = None, progress=None) -> pd.DataFrame:
+        """Burn in, then run ``years`` reported years (default: the scenario's)."""
+        years = self.scenario.years if years is None else int(years)
+        total = self.scenario.burn_in_years + years
+        self.calendar.run(total - self.year, first_year=self.year, progress=progress)
+        return self.results()
+
+    def results(self) -> pd.DataFrame:
+        frames = [pd.DataFrame(rows, columns=["metric", "group", "value"]).assign(year=year)
+                  for year, rows in self._records]
+        if not frames:
+            return pd.DataFrame(columns=["year", "metric", "group", "value"])
+        table = pd.concat(frames, ignore_index=True)
+        table["year"] = table["year"].astype("int32")
+        return table[["year", "metric", "group", "value"]]
+
+    def release(self) -> None:
+        """Drop this model from Mesa's class-level registries (Mesa 3.3 keeps every model
+        alive in ``Agent._ids``), so long-lived workers do not grow."""
+        self.remove_all_agents()
+        self._student_agents.clear()
+        self._educator_agents.clear()
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
+
+    @property
+    def active_educators(self) -> np.ndarray:
+        return np.flatnonzero(self.state.educators.status == ACTIVE)

@@ -1,0 +1,117 @@
+"""The outputs contract (MODEL.md §7): metric definitions in one table, computed from arrays.
+
+A year's record is a list of ``(metric, group, value)``; the runner adds scenario, point,
+replication and year. ``docs/outputs.md`` is generated from ``METRICS`` (a test checks it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Metric:
+    unit: str
+    doc: str
+    population: str  # who is counted for group `all`
+
+
+TEACHERS = "teachers (teacher_leader, professional, specialist, novice); other staff by category="
+STUDENTS = "enrolled students"
+
+METRICS: dict[str, Metric] = {
+    "stay_rate": Metric("share", "still in the same school after the summer / educators at the "
+                        "start of the year", TEACHERS),
+    "move_rate": Metric("share", "moved to another school over the summer (in this version "
+                        "movers leave the simulated district)", TEACHERS),
+    "leave_rate": Metric("share", "left the profession over the summer (includes retirement)",
+                         TEACHERS),
+    "retire_rate": Metric("share", "the part of leave_rate that is retirement", TEACHERS),
+    "attrition_rate": Metric("share", "move_rate + leave_rate", TEACHERS),
+    "vacancy_rate": Metric("share of positions", "positions unfilled at the start of the next "
+                           "year (after hiring)", TEACHERS),
+    "headcount": Metric("persons", "educators in post at the start of the year", TEACHERS),
+    "fte": Metric("FTE", "full-time equivalents in post at the start of the year", TEACHERS),
+    "positions": Metric("positions", "filled + vacant positions at the start of the next year",
+                        TEACHERS),
+    "hires": Metric("persons", "hired over the summer", TEACHERS),
+    "mean_skill": Metric("0-1", "FTE-weighted mean skill over domains and educators at the end "
+                         "of the year", TEACHERS),
+    "mean_chronic_load": Metric("capacity units", "mean over educators of the year-mean "
+                                "chronic load", TEACHERS),
+    "overloaded_share": Metric("share", "educators whose year-mean chronic load exceeds 1",
+                               TEACHERS),
+    "satisfaction": Metric("0-1", "mean satisfaction at the end of the year", TEACHERS),
+    "educators_of_color_share": Metric("share", "teachers who are not white", TEACHERS),
+    "achievement_growth": Metric("SD per year", "mean absolute gain g(grade) x r over the year",
+                                 STUDENTS),
+    "months_of_learning": Metric("months", "mean of 9 x r (a typical year = 9 months)",
+                                 STUDENTS),
+    "achievement_gap": Metric("SD", "mean standing z of the other students minus the group's "
+                              "(positive = group behind), at the end of the year", STUDENTS),
+    "uncovered_need_share": Metric("share", "students with a needed domain (need >= 1) that "
+                                   "nobody meeting its threshold carried in some unit", STUDENTS),
+    "intrapersonal_growth": Metric("index per year", "mean gain of the intrapersonal index",
+                                   STUDENTS),
+    "interpersonal_growth": Metric("index per year", "mean gain of the interpersonal index",
+                                   STUDENTS),
+    "students_of_color_share": Metric("share", "students who are not white", STUDENTS),
+    "enrollment": Metric("persons", "students enrolled during the year", STUDENTS),
+    "cost_total": Metric("dollars", "salaries, stipends, one organization leader per school and "
+                         "turnover cost for the year", "district"),
+    "cost_per_student": Metric("dollars", "cost_total / enrollment", "district"),
+    "turnover_cost": Metric("dollars", "turnover cost per teacher who moved or left", "district"),
+}
+
+
+class YearRecord:
+    """Rows of one year: ``add(metric, group, value)`` and group-wise helpers."""
+
+    def __init__(self):
+        self.rows: list[tuple[str, str, float]] = []
+
+    def add(self, metric: str, group: str, value: float) -> None:
+        if metric not in METRICS:
+            raise KeyError(f"metric {metric!r} is not in outcomes.METRICS")
+        self.rows.append((metric, group, float(value)))
+
+    def mean_by(self, metric: str, values: np.ndarray, groups: dict[str, tuple],
+                weights: np.ndarray | None = None, include_all: bool = True) -> None:
+        """Add the (weighted) mean of ``values`` for `all` and for each ``field=label`` group;
+        ``groups`` maps a field to (codes per row, labels)."""
+        weights = np.ones(values.shape[0]) if weights is None else weights
+        if include_all and weights.sum() > 0:
+            self.add(metric, "all", np.average(values, weights=weights))
+        for field, (codes, labels) in groups.items():
+            total = np.bincount(codes, weights=weights * values, minlength=len(labels))
+            count = np.bincount(codes, weights=weights, minlength=len(labels))
+            for code, label in enumerate(labels):
+                if count[code] > 0:
+                    self.add(metric, f"{field}={label}", total[code] / count[code])
+
+    def count_by(self, metric: str, mask: np.ndarray, groups: dict[str, tuple],
+                 weights: np.ndarray | None = None) -> None:
+        """Add sums (persons or FTE) for `all` and per group."""
+        weights = np.ones(mask.shape[0]) if weights is None else weights
+        self.add(metric, "all", float(weights[mask].sum()))
+        for field, (codes, labels) in groups.items():
+            total = np.bincount(codes[mask], weights=weights[mask], minlength=len(labels))
+            for code, label in enumerate(labels):
+                self.add(metric, f"{field}={label}", total[code])
+
+    def gaps(self, standing: np.ndarray, groups: dict[str, tuple]) -> None:
+        """achievement_gap of each group: mean z of everyone else minus the group's mean z."""
+        total, count = standing.sum(), standing.shape[0]
+        for field, (codes, labels) in groups.items():
+            sums = np.bincount(codes, weights=standing, minlength=len(labels))
+            counts = np.bincount(codes, minlength=len(labels))
+            for code, label in enumerate(labels):
+                if 0 < counts[code] < count:
+                    rest = (total - sums[code]) / (count - counts[code])
+                    gap = rest - sums[code] / counts[code]
+                    self.add("achievement_gap", f"{field}={label}", gap)
+
+
+BOOL_LABELS = ("false", "true")

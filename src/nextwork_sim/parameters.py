@@ -1,0 +1,320 @@
+"""Model parameters: every default with its unit, plausible range and source, in one place.
+
+Each field is declared with :func:`param`, which stores the unit, the source and whether the
+value is our own assumption in the field's JSON-schema extras. ``docs/parameters.md`` is
+generated from these classes (``nextwork-sim params``) and a test checks it is up to date.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from .domains import DOMAINS
+
+
+class Frozen(BaseModel):
+    """Base for every config section: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+ASSUMPTION = "assumption"
+
+
+def param(default: Any, *, unit: str, doc: str, source: str = ASSUMPTION,
+          ge: float | None = None, le: float | None = None) -> Any:
+    """A parameter field: default, unit, allowed range [ge, le] and source."""
+    return Field(
+        default,
+        ge=ge,
+        le=le,
+        description=doc,
+        json_schema_extra={"unit": unit, "source": source, "assumption": source == ASSUMPTION},
+    )
+
+
+def domain_table(name: str, defaults: dict[str, float], *, unit: str, doc: str,
+                 source: str = ASSUMPTION, ge: float = 0.0, le: float | None = None) -> type:
+    """A frozen section with one float field per domain (MODEL.md §2)."""
+    fields = {
+        domain: (float, param(defaults[domain], unit=unit, doc=f"{doc} ({domain})",
+                              source=source, ge=ge, le=le))
+        for domain in DOMAINS
+    }
+    return create_model(name, __base__=Frozen, **fields)
+
+
+def as_array(table: BaseModel):
+    import numpy as np
+
+    return np.array([getattr(table, d) for d in DOMAINS], dtype=np.float64)
+
+
+# --- calendar ----------------------------------------------------------------------------
+
+class CalendarParams(Frozen):
+    school_days: int = param(180, unit="days per year", ge=100, le=220,
+                             source="NCES State Education Reforms table 5.14 (most states: 180)",
+                             doc="instructional days in a school year")
+    days_per_week: int = param(5, unit="days", ge=4, le=6, doc="school days in a week")
+    unit_weeks: int = param(4, unit="weeks", ge=1, le=12,
+                            doc="length of an instructional unit (membership and regrouping cycle)")
+    terms: int = param(2, unit="terms per year", ge=1, le=4, doc="terms (credential reviews)")
+
+
+# --- cognitive load and efficacy (MODEL.md §3 steps 1-4) ---------------------------------
+
+MinutesPerNeed = domain_table(
+    "MinutesPerNeed",
+    {"content": 3.2, "pedagogy": 3.2, "assessment_data": 1.6, "individualized_support": 1.6,
+     "language_support": 1.6, "social_emotional": 1.6, "project_facilitation": 1.2,
+     "team_leadership": 0.0},
+    unit="minutes per day per unit of need", le=20.0,
+    doc="adult minutes a day one unit of a student's need draws; set so a traditional "
+        "career teacher's load averages near capacity",
+)
+Difficulty = domain_table(
+    "Difficulty",
+    {"content": 0.5, "pedagogy": 0.5, "assessment_data": 0.55, "individualized_support": 0.65,
+     "language_support": 0.6, "social_emotional": 0.55, "project_facilitation": 0.5,
+     "team_leadership": 0.6},
+    unit="capacity per unit share", le=3.0,
+    doc="intrinsic difficulty c[d] of a domain's work (Feldon 2007: load falls with expertise)",
+)
+
+
+class LoadParams(Frozen):
+    minutes_per_day: float = param(450.0, unit="minutes per FTE day", ge=240, le=600,
+                                   source="NCTQ teacher contract database (~7.5 h contract day)",
+                                   doc="available minutes of a full-time educator in a school day")
+    minutes_per_need: MinutesPerNeed = Field(default_factory=MinutesPerNeed)
+    coordination_minutes_per_member: float = param(
+        10.0, unit="minutes per day", ge=0, le=60,
+        doc="team_leadership demand per additional member of a community (coordination)")
+    difficulty: Difficulty = Field(default_factory=Difficulty)
+    skill_floor: float = param(0.1, unit="skill", ge=0.01, le=1.0,
+                               doc="epsilon in c/(epsilon+skill): a novice's load stays finite")
+    switch_cost: float = param(0.03, unit="capacity per extra domain", ge=0, le=0.2,
+                               source="Doyle 1977 (multidimensional, simultaneous classroom work); "
+                                      "magnitude an assumption",
+                               doc="kappa: load added per domain carried beyond the first")
+    chronic_days: float = param(20.0, unit="school days", ge=1, le=180,
+                                doc="time constant of chronic load (exponential mean)")
+    efficacy_slope: float = param(6.0, unit="1 / capacity", ge=0.5, le=30,
+                                  doc="beta_e: how sharply efficacy falls once load passes L*")
+    efficacy_threshold: float = param(1.1, unit="capacity", ge=0.5, le=2.0,
+                                      doc="L*: load at which efficacy is one half")
+    demand_fluctuation_sd: float = param(
+        0.10, unit="relative SD", ge=0, le=0.5,
+        source="Doyle 1977 (teaching is unpredictable); magnitude an assumption",
+        doc="daily multiplicative fluctuation of a community's demand")
+
+
+# --- skill growth (MODEL.md §3 step 5 and weekly peer learning) --------------------------
+
+class SkillParams(Frozen):
+    practice_rate: float = param(0.003, unit="skill per unit share per day", ge=0, le=0.1,
+                                 doc="eta: skill growth from carrying a domain's work "
+                                     "(deliberate practice)")
+    feedback_boost: float = param(0.5, unit="relative", ge=0, le=3,
+                                  doc="phi: extra growth with feedback available on the team")
+    feedback_full_minutes: float = param(
+        120.0, unit="minutes per week", ge=1, le=600,
+        doc="weekly collaboration at which feedback is fully available")
+    peer_learning_rate: float = param(
+        5e-5, unit="skill per minute of collaboration per unit gap", ge=0, le=1e-3,
+        source="Papay, Taylor, Tyler & Laski 2020 (pairing with a stronger colleague); "
+               "magnitude an assumption",
+        doc="rho: weekly growth toward the strongest colleague of the peer group")
+    novice_skill: float = param(0.30, unit="skill", ge=0, le=1,
+                                doc="mean skill of a first-year teacher (all domains)")
+    experience_skill_gain: float = param(
+        0.35, unit="skill", ge=0, le=1,
+        source="Kini & Podolsky 2016 (returns to experience steepest in years 1-5); "
+               "magnitude an assumption",
+        doc="skill a career adds at most over a novice's (initial skills)")
+    experience_skill_rate: float = param(0.2, unit="1 / year", ge=0.01, le=2,
+                                         doc="rate at which initial skill rises with experience")
+    skill_sd: float = param(0.06, unit="skill", ge=0, le=0.3,
+                            doc="spread of initial skill between educators and domains")
+
+
+# --- student learning (MODEL.md §3 steps 6-7) --------------------------------------------
+
+GRADE_GROWTH_SOURCE = ("Hill, Bloom, Black & Lipsey 2008, mean of reading and math annual gains; "
+                       "grades 1, 4, 8, 11 are calibration targets, the rest read off the same "
+                       "table (K and 12 extrapolated: assumption)")
+
+
+class LearningParams(Frozen):
+    growth_by_grade: tuple[float, ...] = Field(
+        (1.40, 1.33, 1.00, 0.75, 0.45, 0.42, 0.35, 0.28, 0.27, 0.22, 0.19, 0.15, 0.06),
+        min_length=13, max_length=13,
+        description="normative annual growth g(grade) for grades K..12",
+        json_schema_extra={"unit": "SD per year", "source": GRADE_GROWTH_SOURCE,
+                           "assumption": False},
+    )
+    quality_effect: float = param(0.8, unit="relative rate per unit match", ge=0, le=5,
+                                  doc="theta_q: how the match of needs and adult quality moves "
+                                      "the daily rate")
+    reference_match: float = param(0.30, unit="match", ge=0, le=1,
+                                   doc="m_ref: the match of a typical classroom (rate 1)")
+    personalization_effect: float = param(
+        0.05, unit="relative rate per unit personalization", ge=0, le=1,
+        doc="theta_r: effect of adult time per student above one adult per 25")
+    daily_noise_sd: float = param(0.5, unit="relative rate", ge=0, le=3,
+                                  doc="SD of a student's daily rate noise (drawn per unit)")
+    socioemotional_rate: float = param(
+        0.10, unit="SD per year", ge=0, le=1,
+        doc="intra/interpersonal growth at full coverage of social_emotional / "
+            "project_facilitation (scale: SD of a reference distribution)")
+    continuity_bonus: float = param(0.15, unit="relative per year with the same adults",
+                                    ge=0, le=1, doc="extra socio-emotional growth from continuity")
+
+
+# --- attrition (MODEL.md §3 summer step 2) -----------------------------------------------
+
+NCES_TFS = "NCES Teacher Follow-up Survey 2012-13"
+
+
+class AttritionParams(Frozen):
+    move_1_3: float = param(0.13, unit="share", ge=0, le=0.5, source=NCES_TFS,
+                            doc="base move rate, 1-3 years of experience")
+    leave_1_3: float = param(0.071, unit="share", ge=0, le=0.5, source=NCES_TFS,
+                             doc="base leave rate, 1-3 years")
+    move_4_9: float = param(0.085, unit="share", ge=0, le=0.5,
+                            doc="base move rate, 4-9 years (set so the overall rate matches NCES)")
+    leave_4_9: float = param(0.06, unit="share", ge=0, le=0.5, doc="base leave rate, 4-9 years")
+    move_10_19: float = param(0.06, unit="share", ge=0, le=0.5, doc="base move rate, 10-19 years")
+    leave_10_19: float = param(0.045, unit="share", ge=0, le=0.5,
+                               doc="base leave rate, 10-19 years")
+    move_20_plus: float = param(0.045, unit="share", ge=0, le=0.5,
+                                doc="base move rate, 20+ years")
+    leave_20_plus: float = param(0.114, unit="share", ge=0, le=0.5, source=NCES_TFS,
+                                 doc="base leave rate, 20+ years (mostly retirement)")
+    retirement_share_20_plus: float = param(0.7, unit="share of leavers", ge=0, le=1,
+                                            doc="part of 20+ leavers who retire")
+    move_paraeducator: float = param(0.05, unit="share", ge=0, le=0.5,
+                                     doc="base move rate of paraeducators")
+    leave_paraeducator: float = param(0.08, unit="share", ge=0, le=0.5,
+                                      source="Washington State paraeducator workforce reports "
+                                             "(pre-2020 ~8%)",
+                                      doc="base leave rate of paraeducators")
+    leave_community_educator: float = param(0.5, unit="share", ge=0, le=1,
+                                            doc="community educators not returning next year")
+    load_effect: float = param(0.8, unit="log-odds per capacity unit", ge=0, le=5,
+                               doc="shift of move and leave log-odds per unit of year-mean "
+                                   "chronic load above capacity")
+    satisfaction_effect: float = param(1.0, unit="log-odds per unit", ge=0, le=5,
+                                       doc="shift of move and leave log-odds per unit of "
+                                           "satisfaction below its reference")
+    reference_load: float = param(1.0, unit="capacity", ge=0, le=2,
+                                  doc="chronic load at which the base rates hold")
+    reference_satisfaction: float = param(0.6, unit="0-1", ge=0, le=1,
+                                          doc="satisfaction at which the base rates hold")
+
+
+# --- satisfaction (weekly) ---------------------------------------------------------------
+
+class SatisfactionParams(Frozen):
+    baseline: float = param(0.6, unit="0-1", ge=0, le=1, doc="target with load at capacity")
+    load_weight: float = param(0.3, unit="per capacity unit", ge=0, le=2,
+                               doc="target falls with chronic load above capacity")
+    collaboration_weight: float = param(0.1, unit="at full feedback", ge=0, le=1,
+                                        doc="target rises with collaboration (feedback)")
+    adjustment_weeks: float = param(6.0, unit="weeks", ge=1, le=52,
+                                    doc="time constant of satisfaction")
+
+
+# --- money (MODEL.md §3 summer step 5) ---------------------------------------------------
+
+class CostParams(Frozen):
+    teacher_base_salary: float = param(
+        48000.0, unit="dollars per year", ge=20000, le=150000,
+        source="calibrated to NCES/NEA 2022-23 mean teacher salary $69,600 with the step",
+        doc="salary of a first-year teacher")
+    salary_step: float = param(1100.0, unit="dollars per year of experience", ge=0, le=5000,
+                               doc="annual step (seat-time schedule), up to max_steps")
+    max_steps: int = param(25, unit="years", ge=0, le=40, doc="steps on the schedule")
+    paraeducator_salary: float = param(34230.0, unit="dollars per FTE year", ge=15000, le=80000,
+                                       source="US BLS OEWS 25-9042, May 2023 mean",
+                                       doc="paraeducator pay")
+    resident_stipend: float = param(30000.0, unit="dollars per year", ge=0, le=80000,
+                                    source="assumption (paid residencies pay $20-40k)",
+                                    doc="paid teacher resident stipend")
+    community_educator_salary: float = param(35000.0, unit="dollars per FTE year", ge=0,
+                                             le=100000, doc="community educator pay per FTE")
+    principal_salary: float = param(110000.0, unit="dollars per year", ge=50000, le=250000,
+                                    source="NCES NTPS 2020-21 principals (~$100-115k)",
+                                    doc="organization leader pay")
+    teacher_leader_stipend: float = param(6000.0, unit="dollars per year", ge=0, le=50000,
+                                          doc="stipend of a team's teacher-leader")
+    specialist_premium: float = param(2000.0, unit="dollars per year", ge=0, le=20000,
+                                      doc="extra pay of specialists")
+    turnover_cost_per_leaver: float = param(
+        18000.0, unit="dollars per leaver or mover", ge=0, le=50000,
+        source="Learning Policy Institute turnover cost calculator (Carver-Thomas & "
+               "Darling-Hammond 2017, inflated): $11,860-$24,930",
+        doc="cost to the district of replacing one teacher")
+
+
+# --- population (MODEL.md §5 initialization) ---------------------------------------------
+
+BaseNeed = domain_table(
+    "BaseNeed",
+    {"content": 1.0, "pedagogy": 1.0, "assessment_data": 0.6, "individualized_support": 0.3,
+     "language_support": 0.1, "social_emotional": 0.8, "project_facilitation": 0.8,
+     "team_leadership": 0.0},
+    unit="need units", le=10.0, doc="need profile of a typical student")
+
+
+class PopulationParams(Frozen):
+    base_need: BaseNeed = Field(default_factory=BaseNeed)
+    disability_individualized_need: float = param(
+        2.5, unit="need units", ge=0, le=10,
+        doc="extra individualized_support need of a student with a disability")
+    disability_social_emotional_need: float = param(0.5, unit="need units", ge=0, le=10,
+                                                    doc="extra social_emotional need (disability)")
+    english_learner_language_need: float = param(2.5, unit="need units", ge=0, le=10,
+                                                 doc="extra language_support need of an EL")
+    advanced_content_need: float = param(0.3, unit="need units", ge=0, le=10,
+                                         doc="extra content need of an advanced student")
+    need_sd: float = param(0.25, unit="log need", ge=0, le=1,
+                           doc="between-student spread of need (lognormal)")
+    low_income_gap: float = param(0.6, unit="SD", ge=0, le=2,
+                                  source="NAEP 2019 (income gap ~0.6-0.8 SD); approximate",
+                                  doc="initial standing below the norm, low-income students")
+    english_learner_gap: float = param(0.8, unit="SD", ge=0, le=2,
+                                       source="NAEP 2019 (EL gap ~0.8-1.0 SD); approximate",
+                                       doc="initial standing below the norm, English learners")
+    disability_gap: float = param(1.0, unit="SD", ge=0, le=2,
+                                  source="NAEP 2019 (disability gap ~1 SD); approximate",
+                                  doc="initial standing below the norm, students with disabilities")
+    advanced_lead: float = param(1.0, unit="SD", ge=0, le=2,
+                                 doc="initial standing above the norm, advanced students")
+    experience_1_3: float = param(0.17, unit="share", ge=0, le=1,
+                                  source="NCES NTPS 2017-18 experience distribution; approximate",
+                                  doc="initial teachers with 1-3 years")
+    experience_4_9: float = param(0.28, unit="share", ge=0, le=1,
+                                  source="NCES NTPS 2017-18; approximate",
+                                  doc="initial teachers with 4-9 years")
+    experience_10_19: float = param(0.33, unit="share", ge=0, le=1,
+                                    source="NCES NTPS 2017-18; approximate",
+                                    doc="initial teachers with 10-19 years (rest: 20-35)")
+    novice_hire_share: float = param(0.45, unit="share of teacher hires", ge=0, le=1,
+                                     doc="hires who are in their first year; the rest are "
+                                         "experienced (2-15 years) from outside the district")
+
+
+class Parameters(Frozen):
+    """All mechanism parameters. Override any of them in a config's [parameters.*] tables."""
+
+    load: LoadParams = Field(default_factory=LoadParams)
+    skill: SkillParams = Field(default_factory=SkillParams)
+    learning: LearningParams = Field(default_factory=LearningParams)
+    attrition: AttritionParams = Field(default_factory=AttritionParams)
+    satisfaction: SatisfactionParams = Field(default_factory=SatisfactionParams)
+    costs: CostParams = Field(default_factory=CostParams)
+    population: PopulationParams = Field(default_factory=PopulationParams)

@@ -1,0 +1,213 @@
+"""What happens on the calendar's school-year events (MODEL.md §3): the year's rosters, each
+unit's allocation, each day's kernels, each week's peer learning and satisfaction.
+
+Everything here prepares whole arrays and calls kernels; nothing loops over people in Python.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .domains import LEADERSHIP, N_DOMAINS, PROJECT, SOCIAL_EMOTIONAL
+from .kernels import keyed_random as kr
+from .kernels.daily_learning import unit_learning
+from .kernels.satisfaction import satisfaction_update
+from .kernels.school_day import school_day
+from .kernels.skill_growth import peer_learning
+from .parameters import as_array
+from .population import ACTIVE, ENROLLED
+from .staffing.base import Members, covered_domains
+
+#: A student "needs" a domain when their need in it is at least this (one typical unit).
+NEEDED = 1.0
+
+
+class SchoolYear:
+    """The calendar's hooks for school days; holds the arrays the kernels reuse every day."""
+
+    def __init__(self, model):
+        self.model = model
+        p = model.scenario.parameters
+        self.minutes_per_need = as_array(p.load.minutes_per_need)
+        self.difficulty = as_array(p.load.difficulty)
+        self.thresholds = as_array(model.scenario.staffing.thresholds)
+        self.chronic_weight = 1.0 / p.load.chronic_days
+
+    # --- year ---------------------------------------------------------------------------
+    def start_year(self, year: int) -> None:
+        model, state = self.model, self.model.state
+        assign_rosters(model, year)
+        students, educators = state.students, state.educators
+        k_count = state.communities.n
+        enrolled = np.flatnonzero((students.status == ENROLLED) & (students.community >= 0))
+        self.need_sum = np.zeros((k_count, N_DOMAINS))
+        np.add.at(self.need_sum, students.community[enrolled], students.need[enrolled])
+        self.n_students = np.bincount(students.community[enrolled], minlength=k_count)
+        self.enrolled = enrolled
+        for column in ("rate_sum", "intra_sum", "inter_sum"):
+            getattr(students, column)[:] = 0.0
+        students.uncovered[:] = False
+        educators.chronic_sum[:] = 0.0
+        model.days_this_year = 0
+
+        e_count = educators.n
+        self.mem_educator = state.positions.holder[state.memberships.position].astype(np.int32)
+        self.mem_community = state.memberships.community.astype(np.int32)
+        active = educators.status == ACTIVE
+        self.available = np.where(active, educators.fte * model.scenario.parameters.load
+                                  .minutes_per_day, 1.0).astype(np.float64)
+        primary = educators.community
+        collaboration = np.where(active & (primary >= 0),
+                                 state.communities.collaboration[primary], 0.0)
+        full = model.scenario.parameters.skill.feedback_full_minutes
+        educators.feedback[:] = np.minimum(collaboration / full, 1.0)
+        self.collaboration = collaboration.astype(np.float32)
+        self.peer_group = np.where(active & (primary >= 0),
+                                   state.communities.peer_group[primary], -1).astype(np.int32)
+        self.n_peer_groups = int(state.communities.peer_group.max(initial=-1)) + 1
+        self.mentor, self.mentor_minutes = assign_mentors(model)
+        self.share = np.zeros((e_count, N_DOMAINS))
+        self.demand = np.zeros((k_count, N_DOMAINS))
+        self.quality = np.zeros((k_count, N_DOMAINS))
+
+    # --- unit ---------------------------------------------------------------------------
+    def start_unit(self, year: int, unit: int) -> None:
+        model, state = self.model, self.model.state
+        members = state.memberships
+        educators = state.educators
+        filled = self.mem_educator >= 0
+        serving = (members.units >> np.uint64(unit)) & np.uint64(1) == 1
+        holder = np.maximum(self.mem_educator, 0)
+        view = Members(
+            community=self.mem_community, active=filled & serving,
+            duty=members.duty, fixed=members.fixed, fte=educators.fte[holder],
+            skill=educators.skill[holder], category=educators.category[holder],
+            n_communities=state.communities.n, thresholds=self.thresholds)
+        split = np.zeros((members.n, N_DOMAINS))
+        model.staffing.allocate(view, split)
+        split[~view.active] = 0.0
+        self.split = split.astype(np.float32)
+        self.unit_mem_educator = np.where(view.active, self.mem_educator, -1).astype(np.int32)
+        n_members = np.bincount(self.mem_community[view.active], minlength=state.communities.n)
+        self.coordination = (model.scenario.parameters.load.coordination_minutes_per_member
+                             * np.maximum(n_members - 1, 0)).astype(np.float64)
+        self.personalization = personalization(self, view)
+        covered = covered_domains(split, view)
+        students = state.students
+        rows = self.enrolled
+        lacking = (students.need[rows] >= NEEDED) & ~covered[students.community[rows]]
+        students.uncovered[rows] |= lacking.any(axis=1)
+        self.quality_sum = np.zeros((state.communities.n, N_DOMAINS))
+
+    def school_day(self, year: int, day: int) -> None:
+        model = self.model
+        load = model.scenario.parameters.load
+        skill_params = model.scenario.parameters.skill
+        educators = model.state.educators
+        noise = kr.normal(model.run_key, "demand", year, np.arange(self.need_sum.shape[0]), day)
+        fluctuation = np.exp(load.demand_fluctuation_sd * noise
+                             - load.demand_fluctuation_sd ** 2 / 2)
+        skill = educators.skill
+        school_day(self.need_sum, self.minutes_per_need, self.coordination, fluctuation,
+                   LEADERSHIP, self.split, self.unit_mem_educator, self.mem_community,
+                   self.available, self.difficulty, skill, load.skill_floor, load.switch_cost,
+                   educators.chronic_load, self.chronic_weight, load.efficacy_slope,
+                   load.efficacy_threshold, educators.feedback, skill_params.practice_rate,
+                   skill_params.feedback_boost, self.demand, self.share, educators.load,
+                   educators.efficacy, self.quality, self.quality_sum, educators.chronic_sum)
+        model.days_this_year += 1
+
+    def end_unit(self, year: int, unit: int, days: int) -> None:
+        """Apply the unit's learning: rows not enrolled have community -1 and are skipped."""
+        model = self.model
+        students = model.state.students
+        learning = model.scenario.parameters.learning
+        noise = kr.normal(model.run_key, "learning", year, students.person_id, unit)
+        unit_learning(students.community, students.need, self.quality_sum, days,
+                      self.personalization, noise, learning.quality_effect,
+                      learning.reference_match, learning.personalization_effect,
+                      learning.daily_noise_sd, SOCIAL_EMOTIONAL, PROJECT,
+                      students.rate_sum, students.intra_sum, students.inter_sum)
+
+    # --- week and term ------------------------------------------------------------------
+    def end_week(self, year: int, week: int) -> None:
+        model = self.model
+        educators = model.state.educators
+        p = model.scenario.parameters
+        peer_learning(educators.skill, self.peer_group, self.n_peer_groups, self.collaboration,
+                      p.skill.peer_learning_rate, self.mentor, self.mentor_minutes)
+        mood = p.satisfaction
+        satisfaction_update(educators.satisfaction, educators.chronic_load, educators.feedback,
+                            mood.baseline, mood.load_weight, mood.collaboration_weight,
+                            mood.adjustment_weeks)
+
+    def end_term(self, year: int, term: int) -> None:
+        """Term end: credential completions and mid-year reviews (careers issue); none yet."""
+
+    def summer(self, year: int) -> None:
+        from .summer import run_summer
+
+        run_summer(self.model, year)
+
+
+def assign_rosters(model, year: int) -> None:
+    """Spread each school's students of a grade evenly, in a keyed random order, over the
+    communities serving that grade at that school."""
+    state = model.state
+    students, communities = state.students, state.communities
+    students.community[:] = -1
+    rows = np.flatnonzero(students.status == ENROLLED)
+    grades = 13
+    community_code = communities.school.astype(np.int64) * grades + communities.grade
+    order = np.argsort(community_code, kind="stable")
+    codes, first, count = np.unique(community_code[order], return_index=True, return_counts=True)
+    student_code = students.school[rows].astype(np.int64) * grades + students.grade[rows]
+    slot = np.searchsorted(codes, student_code)
+    slot = np.minimum(slot, len(codes) - 1)
+    served = codes[slot] == student_code
+    rows, student_code, slot = rows[served], student_code[served], slot[served]
+    u = kr.uniform(model.run_key, "roster", year, students.person_id[rows])
+    by_group = np.lexsort((u, student_code))
+    sorted_code = student_code[by_group]
+    start = np.searchsorted(sorted_code, sorted_code, side="left")
+    rank = np.arange(len(by_group)) - start
+    chosen_slot = slot[by_group]
+    students.community[rows[by_group]] = order[first[chosen_slot] + rank % count[chosen_slot]]
+
+
+def assign_mentors(model) -> tuple[np.ndarray, np.ndarray]:
+    """Mentor of each educator: the teacher-leader of their primary community, when the
+    staffing model gives them mentoring minutes."""
+    from .roles import CATEGORY_INDEX
+
+    state = model.state
+    educators = state.educators
+    minutes = model.staffing.mentoring_minutes(educators.category)
+    leader_of = np.full(state.communities.n, -1, dtype=np.int32)
+    holders = state.positions.holder
+    leaders = np.flatnonzero(holders >= 0)
+    leaders = leaders[educators.category[holders[leaders]] == CATEGORY_INDEX["teacher_leader"]]
+    leader_of[state.positions.community[leaders]] = holders[leaders]
+    primary = educators.community
+    mentor = np.where((primary >= 0) & (minutes > 0), leader_of[np.maximum(primary, 0)], -1)
+    mentor = np.where(educators.status == ACTIVE, mentor, -1).astype(np.int32)
+    minutes = np.where(mentor >= 0, minutes, 0.0).astype(np.float32)
+    return mentor, minutes
+
+
+def personalization(year_state: SchoolYear, members: Members) -> np.ndarray:
+    """Adult time per student relative to one full-time adult per 25 students, minus one:
+    each member's FTE is shared over their communities in proportion to the work carried."""
+    k_count = members.n_communities
+    typical = year_state.need_sum * year_state.minutes_per_need
+    carried = (year_state.split * typical[members.community]).sum(axis=1)
+    educator = year_state.unit_mem_educator
+    carried = np.where(educator >= 0, carried, 0.0)
+    per_educator = np.zeros(year_state.available.shape[0])
+    np.add.at(per_educator, np.maximum(educator, 0), carried)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        time_share = np.where(educator >= 0, carried / per_educator[np.maximum(educator, 0)], 0.0)
+    adult_fte = np.zeros(k_count)
+    np.add.at(adult_fte, members.community, np.nan_to_num(time_share) * members.fte)
+    students = np.maximum(year_state.n_students, 1)
+    return np.clip(adult_fte * 25.0 / students - 1.0, -1.0, 3.0)

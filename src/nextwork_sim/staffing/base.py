@@ -1,0 +1,219 @@
+"""The protocol every staffing model implements (DESIGN.md), and the shared building blocks.
+
+A staffing model changes only structure: which communities exist, which positions serve them,
+how each domain's work is split among members, who mentors whom and who may advance. It never
+sets an outcome rate. The model asks it nothing else, so a new model is one new file.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..domains import DOMAINS, INDIVIDUALIZED, LANGUAGE, LEADERSHIP, N_DOMAINS, SOCIAL_EMOTIONAL
+from ..roles import CATEGORY_INDEX
+
+ALL_UNITS = np.iinfo(np.uint64).max
+COMMUNITY_KINDS = ("classroom", "homeroom", "team")
+
+
+@dataclass(frozen=True)
+class School:
+    """One school as staffing models see it (MODEL.md §2)."""
+
+    index: int
+    level: str
+    grades: tuple[int, ...]
+    enrollment: int
+    low_income_share: float
+    english_learner_share: float
+    disability_share: float
+
+    @property
+    def students_per_grade(self) -> int:
+        return max(1, round(self.enrollment / len(self.grades)))
+
+    @property
+    def poverty(self) -> str:
+        """NCES bands: low < 35 %, mid 35-74 %, high >= 75 % low-income students."""
+        if self.low_income_share < 0.35:
+            return "low"
+        return "high" if self.low_income_share >= 0.75 else "mid"
+
+
+@dataclass
+class SchoolDesign:
+    """Communities, positions and memberships of one school, with school-local indices."""
+
+    communities: list[dict] = field(default_factory=list)
+    positions: list[dict] = field(default_factory=list)
+    memberships: list[dict] = field(default_factory=list)
+
+    def community(self, kind: str, grade: int, capacity: int, collaboration: float,
+                  peer_group: tuple) -> int:
+        self.communities.append(dict(kind=COMMUNITY_KINDS.index(kind), grade=grade,
+                                     capacity=capacity, collaboration=collaboration,
+                                     peer_group=peer_group))
+        return len(self.communities) - 1
+
+    def position(self, role: str, community: int, fte: float) -> int:
+        self.positions.append(dict(role=role, community=community, fte=fte))
+        return len(self.positions) - 1
+
+    def member(self, position: int, community: int, duty: np.ndarray | None = None,
+               fixed: dict[int, float] | None = None, units: int = ALL_UNITS) -> None:
+        fixed_row = np.full(N_DOMAINS, -1.0, dtype=np.float32)
+        for domain, share in (fixed or {}).items():
+            fixed_row[domain] = share
+        duty_row = np.zeros(N_DOMAINS, np.float32) if duty is None else np.asarray(duty)
+        self.memberships.append(dict(position=position, community=community, duty=duty_row,
+                                     fixed=fixed_row, units=np.uint64(units)))
+
+    def count(self, role: str) -> int:
+        return sum(p["role"] == role for p in self.positions)
+
+
+@dataclass
+class Members:
+    """What ``allocate`` sees: one row per membership active this unit (arrays over M)."""
+
+    community: np.ndarray    # int32
+    active: np.ndarray       # bool: filled and serving in this unit
+    duty: np.ndarray         # float32 [M, D]
+    fixed: np.ndarray        # float32 [M, D], -1 = not fixed
+    fte: np.ndarray          # float32
+    skill: np.ndarray        # float32 [M, D], skill of the holder
+    category: np.ndarray     # int8, category of the holder
+    n_communities: int
+    thresholds: np.ndarray   # float64 [D]
+
+
+def teacher_duty() -> np.ndarray:
+    """A classroom teacher's duty: every domain, equally weighted."""
+    return np.ones(N_DOMAINS, dtype=np.float32)
+
+
+class StaffingModel:
+    """Base class: subclasses set ``name`` and implement ``form_communities`` and ``allocate``."""
+
+    name = "base"
+
+    def __init__(self, settings, n_units: int):
+        self.settings = settings
+        self.n_units = n_units
+
+    # --- structure --------------------------------------------------------------------
+    def form_communities(self, school: School) -> SchoolDesign:
+        raise NotImplementedError
+
+    def roles_needed(self, school: School) -> dict[str, int]:
+        design = self.form_communities(school)
+        roles = sorted({p["role"] for p in design.positions})
+        return {role: design.count(role) for role in roles}
+
+    # --- the day's work ---------------------------------------------------------------
+    def allocate(self, members: Members, out_split: np.ndarray) -> None:
+        """Fill ``out_split[M, D]`` so each covered domain's splits sum to 1 per community."""
+        raise NotImplementedError
+
+    # --- people -----------------------------------------------------------------------
+    def mentoring_minutes(self, category: np.ndarray) -> np.ndarray:
+        """Weekly minutes of mentoring each educator receives from the community's lead."""
+        return np.zeros(category.shape[0], dtype=np.float32)
+
+    def may_advance(self, category: np.ndarray) -> np.ndarray:
+        """Who may move to a higher role; advancement arrives with the careers issue."""
+        return np.zeros(category.shape[0], dtype=bool)
+
+    # --- shared pieces ----------------------------------------------------------------
+    def add_support_staff(self, school: School, design: SchoolDesign,
+                          communities: list[int]) -> None:
+        """Pull-out specialists (caseload-based) and paraeducators, shared over communities."""
+        s = self.settings
+        n_teachers = sum(p["role"] in ("teacher", "teacher_leader") for p in design.positions)
+        pullout = s.pullout_share
+        groups = (
+            ("special_education_specialist",
+             school.enrollment * school.disability_share / s.disability_caseload,
+             {INDIVIDUALIZED: pullout}),
+            ("english_learner_specialist",
+             school.enrollment * school.english_learner_share / s.english_learner_caseload,
+             {LANGUAGE: pullout}),
+            ("paraeducator", s.paraeducators_per_teacher * n_teachers,
+             {INDIVIDUALIZED: 0.25, SOCIAL_EMOTIONAL: 0.15}),
+        )
+        for role, wanted, fixed in groups:
+            count = max(1, math.ceil(wanted - 1e-9)) if wanted > 0 and communities else 0
+            if count <= len(communities):  # each serves a run of communities
+                parts = np.array_split(np.array(communities), count)
+            else:  # more people than communities: each serves one, in turn
+                parts = [np.array([communities[i % len(communities)]]) for i in range(count)]
+            for part in parts:
+                position = design.position(role, int(part[0]), 1.0)
+                for community in part:
+                    design.member(position, int(community), fixed=fixed)
+
+
+def split_by_weight(weight: np.ndarray, members: Members, min_share: float) -> np.ndarray:
+    """Splits of every community's domains: fixed shares first, the rest in proportion to
+    ``weight`` among active members; shares below ``min_share`` are dropped and renormalised."""
+    community, active, k_count = members.community, members.active, members.n_communities
+    fixed = np.where(active[:, None] & (members.fixed >= 0), members.fixed, 0.0)
+    fixed_total = np.zeros((k_count, N_DOMAINS))
+    np.add.at(fixed_total, community, fixed)
+    free = np.clip(1.0 - fixed_total, 0.0, 1.0)
+    weight = np.where(active[:, None] & (members.fixed < 0), weight, 0.0)
+    share = _normalise(weight, community, k_count)
+    if min_share > 0:
+        kept = np.where(share * free[community] < min_share, 0.0, weight)
+        kept_total = np.zeros((k_count, N_DOMAINS))
+        np.add.at(kept_total, community, kept)
+        # never drop everyone: where all shares are tiny, keep them all
+        weight = np.where(kept_total[community] > 0, kept, weight)
+        share = _normalise(weight, community, k_count)
+    total = np.zeros((k_count, N_DOMAINS))
+    np.add.at(total, community, weight)
+    # a domain whose free part nobody can take goes to the fixed members, proportionally
+    orphan = (total <= 0) & (fixed_total > 0)
+    rescale = np.where(orphan, 1.0 / np.maximum(fixed_total, 1e-12), 1.0)
+    return share * free[community] + fixed * rescale[community]
+
+
+def _normalise(weight: np.ndarray, community: np.ndarray, k_count: int) -> np.ndarray:
+    total = np.zeros((k_count, N_DOMAINS))
+    np.add.at(total, community, weight)
+    per_member = total[community]
+    return np.divide(weight, per_member, out=np.zeros_like(per_member), where=per_member > 0)
+
+
+def most_skilled_fallback(weight: np.ndarray, members: Members) -> np.ndarray:
+    """Where no active member has weight for a domain, the most skilled active member (fixed
+    pull-out shares aside) carries it: MODEL.md §3 step 2, reported as uncovered need."""
+    candidate = members.active[:, None] & (members.fixed < 0)
+    weight = np.where(candidate, weight, 0.0)
+    total = np.zeros((members.n_communities, N_DOMAINS))
+    np.add.at(total, members.community, weight)
+    empty = total[members.community] <= 0
+    if not empty.any():
+        return weight
+    skill = np.where(candidate, members.skill, -1.0)
+    best = np.full((members.n_communities, N_DOMAINS), -1.0)
+    np.maximum.at(best, members.community, skill)
+    chosen = empty & candidate & (skill >= best[members.community])
+    return np.where(chosen, 1.0, weight)
+
+
+def covered_domains(split: np.ndarray, members: Members) -> np.ndarray:
+    """covered[k, d]: someone meeting the domain's threshold carries part of it."""
+    qualified = (split > 0) & (members.skill >= members.thresholds[None, :])
+    covered = np.zeros((members.n_communities, N_DOMAINS), dtype=bool)
+    np.logical_or.at(covered, members.community, qualified)
+    return covered
+
+
+LEADERSHIP_DOMAIN = LEADERSHIP
+TEACHER_LEADER = CATEGORY_INDEX["teacher_leader"]
+__all__ = ["School", "SchoolDesign", "Members", "StaffingModel", "split_by_weight",
+           "most_skilled_fallback", "covered_domains", "teacher_duty", "DOMAINS", "ALL_UNITS"]

@@ -1,0 +1,99 @@
+"""Next Education Workforce teams (MODEL.md §6): a core team shares a roster.
+
+Each grade is served by teams of ``team_teachers`` teachers (one a teacher-leader) with a
+shared roster of ``team_teachers x class_size`` students, residents, paraeducators and
+community educators who join for one unit a term. Work is split *just right*: in proportion
+to FTE x skill^gamma among members whose role may take the domain and whose skill meets its
+threshold; novices and residents are sheltered from the hardest domains; if nobody qualifies,
+the most skilled member carries it (reported as uncovered need).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..domains import (
+    CONTENT,
+    INDIVIDUALIZED,
+    LANGUAGE,
+    LEADERSHIP,
+    N_DOMAINS,
+    PEDAGOGY,
+    PROJECT,
+    SOCIAL_EMOTIONAL,
+)
+from ..roles import CATEGORIES, CATEGORY_INDEX
+from .base import (
+    Members,
+    School,
+    SchoolDesign,
+    StaffingModel,
+    most_skilled_fallback,
+    split_by_weight,
+    teacher_duty,
+)
+
+
+def _domains(*indices: int) -> np.ndarray:
+    row = np.zeros(N_DOMAINS, dtype=bool)
+    row[list(indices)] = True
+    return row
+
+
+_ALL_BUT_LEADING = ~_domains(LEADERSHIP)
+#: Which domains each category may be given (sheltered roles for novices and residents).
+MAY_CARRY = {
+    "organization_leader": _domains(LEADERSHIP),
+    "teacher_leader": np.ones(N_DOMAINS, dtype=bool),
+    "professional": _ALL_BUT_LEADING,
+    "specialist": _ALL_BUT_LEADING,
+    "novice": _domains(CONTENT, PEDAGOGY, SOCIAL_EMOTIONAL, PROJECT),
+    "resident": _domains(CONTENT, PEDAGOGY, PROJECT),
+    "paraeducator": _domains(INDIVIDUALIZED, LANGUAGE, SOCIAL_EMOTIONAL),
+    "community_educator": _domains(CONTENT, PROJECT),
+}
+MAY_CARRY_TABLE = np.array([MAY_CARRY[c] for c in CATEGORIES])  # assessment_data: teachers only
+
+
+
+class NextWorkforce(StaffingModel):
+    name = "next_workforce"
+
+    def form_communities(self, school: School) -> SchoolDesign:
+        s = self.settings
+        design = SchoolDesign()
+        roster = s.team_teachers * s.class_size
+        units_per_term = max(1, self.n_units // 2)
+        served: list[int] = []
+        for grade in school.grades:
+            for _ in range(max(1, round(school.students_per_grade / roster))):
+                k = design.community("team", grade, roster, s.collaboration_minutes_per_week,
+                                     ("team", len(design.communities)))
+                served.append(k)
+                design.member(design.position("teacher_leader", k, 1.0), k, duty=teacher_duty())
+                for _ in range(s.team_teachers - 1):
+                    design.member(design.position("teacher", k, 1.0), k, duty=teacher_duty())
+                for _ in range(s.residents_per_team):
+                    design.member(design.position("resident", k, s.resident_fte), k,
+                                  duty=teacher_duty())
+                for slot in range(s.community_educators_per_team):
+                    phase = (k + slot) % units_per_term
+                    units = sum(1 << u for u in range(self.n_units) if u % units_per_term == phase)
+                    design.member(design.position("community_educator", k,
+                                                  s.community_educator_fte),
+                                  k, duty=teacher_duty(), units=units)
+        self.add_support_staff(school, design, served)
+        return design
+
+    def allocate(self, members: Members, out_split: np.ndarray) -> None:
+        s = self.settings
+        may_carry = MAY_CARRY_TABLE[members.category]
+        qualified = may_carry & (members.skill >= members.thresholds[None, :])
+        weight = np.where(qualified, members.fte[:, None] * members.skill ** s.just_right_exponent,
+                          0.0)
+        weight = most_skilled_fallback(weight, members)
+        out_split[:] = split_by_weight(weight, members, s.min_split_share)
+
+    def mentoring_minutes(self, category: np.ndarray) -> np.ndarray:
+        mentored = np.isin(category, [CATEGORY_INDEX["novice"], CATEGORY_INDEX["resident"]])
+        return np.where(mentored, self.settings.mentoring_minutes_per_week, 0.0).astype(np.float32)

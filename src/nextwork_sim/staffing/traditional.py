@@ -1,0 +1,47 @@
+"""One teacher, one classroom (MODEL.md §6): the teacher carries every domain of her class.
+
+Elementary: self-contained classrooms of ``class_size``. Secondary: homerooms of ``class_size``
+served by ``secondary_periods`` subject teachers, each teaching that many homerooms. Pull-out
+specialists and paraeducators take fixed shares of the specialist domains.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .base import Members, School, SchoolDesign, StaffingModel, split_by_weight, teacher_duty
+
+
+class Traditional(StaffingModel):
+    name = "traditional"
+
+    def form_communities(self, school: School) -> SchoolDesign:
+        s = self.settings
+        design = SchoolDesign()
+        served: list[int] = []
+        per_grade = school.students_per_grade
+        for grade in school.grades:
+            groups = max(1, math.ceil(per_grade / s.class_size - 1e-9))
+            if school.level == "elementary":
+                for _ in range(groups):
+                    k = design.community("classroom", grade, s.class_size,
+                                         s.collaboration_minutes_per_week, ("grade", grade))
+                    design.member(design.position("teacher", k, 1.0), k, duty=teacher_duty())
+                    served.append(k)
+                continue
+            homerooms = [design.community("homeroom", grade, s.class_size,
+                                          s.collaboration_minutes_per_week, ("grade", grade))
+                         for _ in range(groups)]
+            teachers = [design.position("teacher", k, 1.0) for k in homerooms]
+            subjects = min(s.secondary_periods, groups)
+            for h, k in enumerate(homerooms):
+                for subject in range(subjects):
+                    design.member(teachers[(h + subject) % groups], k, duty=teacher_duty())
+            served.extend(homerooms)
+        self.add_support_staff(school, design, served)
+        return design
+
+    def allocate(self, members: Members, out_split: np.ndarray) -> None:
+        out_split[:] = split_by_weight(members.duty.astype(np.float64), members, 0.0)

@@ -1,0 +1,192 @@
+"""The summer (MODEL.md §3), in order: growth recorded → attrition → advancement → hiring →
+budget → the year's record closes → promotion and enrollment, experience + 1."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .config import RACES
+from .district import add_students
+from .outcomes import BOOL_LABELS, YearRecord
+from .population import ACTIVE, ENROLLED, GRADUATED, LEFT, LEFT_DISTRICT, MOVED, RETIRED
+from .roles import CATEGORIES, ROLE_IS_TEACHER, is_teacher_category, teacher_category
+from .workforce.attrition import EXPERIENCE_BANDS, experience_band, summer_attrition
+from .workforce.costs import annual_budget
+from .workforce.hiring import PATHWAYS, fill_vacancies
+
+POVERTY_BANDS = ("low", "mid", "high")
+
+
+def run_summer(model, year: int) -> None:
+    record = YearRecord()
+    enrollment = record_students(model, record)
+    educators = model.state.educators
+    before = np.flatnonzero(educators.status == ACTIVE)
+    record_workforce(model, record, before)
+    rows, outcome = summer_attrition(model, year)
+    record_attrition(model, record, rows, outcome)
+    hired = fill_vacancies(model, year)
+    record_hiring(model, record, hired)
+    teacher = is_teacher_category(educators.category[rows])
+    budget = annual_budget(model, rows, outcome != ACTIVE, teacher)
+    record.add("cost_total", "all", budget["cost_total"])
+    record.add("turnover_cost", "all", budget["turnover_cost"])
+    record.add("cost_per_student", "all", budget["cost_total"] / max(enrollment, 1))
+    model.close_year(year, record.rows)
+    stayers = rows[outcome == ACTIVE]
+    educators.experience[stayers] += 1
+    educators.category[stayers] = teacher_category(educators.role[stayers],
+                                                   educators.experience[stayers])
+    promote_students(model, year)
+
+
+def _school_poverty(model) -> np.ndarray:
+    return np.array([POVERTY_BANDS.index(s.poverty) for s in model.schools], dtype=np.int64)
+
+
+def student_groups(model, rows: np.ndarray) -> dict[str, tuple]:
+    s = model.state.students
+    return {
+        "grade": (s.grade[rows].astype(np.int64), tuple(str(g) for g in range(13))),
+        "low_income": (s.low_income[rows].astype(np.int64), BOOL_LABELS),
+        "english_learner": (s.english_learner[rows].astype(np.int64), BOOL_LABELS),
+        "disability": (s.disability[rows].astype(np.int64), BOOL_LABELS),
+        "advanced": (s.advanced[rows].astype(np.int64), BOOL_LABELS),
+        "race": (s.race[rows].astype(np.int64), RACES),
+        "school_poverty": (_school_poverty(model)[s.school[rows]], POVERTY_BANDS),
+    }
+
+
+def record_students(model, record: YearRecord) -> int:
+    """Step 1: the year's growth, before anyone moves; standing z moves by g x (r - 1)."""
+    s = model.state.students
+    learning = model.scenario.parameters.learning
+    rows = np.flatnonzero((s.status == ENROLLED) & (s.community >= 0))
+    if rows.size == 0:
+        return 0
+    norm = np.asarray(learning.growth_by_grade)[s.grade[rows]]
+    rate = s.rate_sum[rows] / 180.0
+    s.standing[rows] += norm * (rate - 1.0)
+    continuity = 1.0 + learning.continuity_bonus * np.minimum(s.continuity[rows], 3)
+    scale = learning.socioemotional_rate / 180.0 / learning.reference_match * continuity
+    intra, inter = scale * s.intra_sum[rows], scale * s.inter_sum[rows]
+    s.intrapersonal[rows] += intra
+    s.interpersonal[rows] += inter
+    groups = student_groups(model, rows)
+    record.mean_by("achievement_growth", norm * rate, groups)
+    record.mean_by("months_of_learning", 9.0 * rate, groups)
+    record.mean_by("intrapersonal_growth", intra, groups)
+    record.mean_by("interpersonal_growth", inter, groups)
+    record.mean_by("uncovered_need_share", s.uncovered[rows].astype(np.float64), groups)
+    flag_groups = {k: v for k, v in groups.items() if k != "grade"}
+    record.gaps(s.standing[rows], flag_groups)
+    record.add("students_of_color_share", "all", np.mean(s.race[rows] != RACES.index("white")))
+    record.add("enrollment", "all", rows.size)
+    return int(rows.size)
+
+
+def educator_groups(model, rows: np.ndarray) -> dict[str, tuple]:
+    e = model.state.educators
+    return {
+        "experience": (experience_band(e.experience[rows]).astype(np.int64), EXPERIENCE_BANDS),
+        "school_poverty": (_school_poverty(model)[e.school[rows]], POVERTY_BANDS),
+    }
+
+
+def _by_teachers_and_category(model, record, metric, rows, values, weights=None) -> None:
+    e = model.state.educators
+    teacher = is_teacher_category(e.category[rows])
+    w = np.ones(rows.size) if weights is None else weights
+    if teacher.any():
+        record.mean_by(metric, values[teacher], educator_groups(model, rows[teacher]),
+                       weights=w[teacher])
+    category = {"category": (e.category[rows].astype(np.int64), CATEGORIES)}
+    record.mean_by(metric, values, category, weights=w, include_all=False)
+
+
+def record_workforce(model, record: YearRecord, rows: np.ndarray) -> None:
+    """The year's workforce state, before the summer's departures."""
+    e = model.state.educators
+    days = max(model.days_this_year, 1)
+    fte = e.fte[rows].astype(np.float64)
+    chronic = e.chronic_sum[rows] / days
+    _by_teachers_and_category(model, record, "mean_skill", rows, e.skill[rows].mean(axis=1), fte)
+    _by_teachers_and_category(model, record, "mean_chronic_load", rows, chronic)
+    _by_teachers_and_category(model, record, "overloaded_share", rows, (chronic > 1.0) * 1.0)
+    _by_teachers_and_category(model, record, "satisfaction", rows,
+                              e.satisfaction[rows].astype(np.float64))
+    teacher = is_teacher_category(e.category[rows])
+    category = {"category": (e.category[rows].astype(np.int64), CATEGORIES)}
+    record.count_by("headcount", teacher, {})
+    record.count_by("fte", teacher, {}, weights=fte)
+    for field, (codes, labels) in category.items():
+        counts = np.bincount(codes, minlength=len(labels))
+        ftes = np.bincount(codes, weights=fte, minlength=len(labels))
+        for code, label in enumerate(labels):
+            if counts[code]:
+                record.add("headcount", f"{field}={label}", counts[code])
+                record.add("fte", f"{field}={label}", ftes[code])
+    of_color = (e.race[rows[teacher]] != RACES.index("white")).astype(np.float64)
+    if of_color.size:
+        record.add("educators_of_color_share", "all", of_color.mean())
+
+
+def record_attrition(model, record: YearRecord, rows: np.ndarray, outcome: np.ndarray) -> None:
+    for metric, values in (
+        ("stay_rate", outcome == ACTIVE),
+        ("move_rate", outcome == MOVED),
+        ("leave_rate", (outcome == LEFT) | (outcome == RETIRED)),
+        ("retire_rate", outcome == RETIRED),
+        ("attrition_rate", outcome != ACTIVE),
+    ):
+        _by_teachers_and_category(model, record, metric, rows, values.astype(np.float64))
+
+
+def record_hiring(model, record: YearRecord, hired: np.ndarray) -> None:
+    e, positions = model.state.educators, model.state.positions
+    teacher_position = ROLE_IS_TEACHER[positions.role]
+    vacant = positions.holder == -1
+    record.add("positions", "all", int(teacher_position.sum()))
+    record.add("vacancy_rate", "all", float(vacant[teacher_position].mean())
+               if teacher_position.any() else 0.0)
+    teacher = is_teacher_category(e.category[hired])
+    record.add("hires", "all", int(teacher.sum()))
+    for label_field, codes, labels in (("category", e.category[hired], CATEGORIES),
+                                       ("pathway", e.pathway[hired], PATHWAYS)):
+        counts = np.bincount(codes.astype(np.int64), minlength=len(labels))
+        for code, label in enumerate(labels):
+            if counts[code]:
+                record.add("hires", f"{label_field}={label}", counts[code])
+
+
+def promote_students(model, year: int) -> None:
+    """Step 7: every student moves up a grade; the top grade of a level moves to the next
+    level's school (or leaves the district if there is none), grade 12 graduates, and each
+    elementary school enrolls a new kindergarten cohort."""
+    state = model.state
+    s = state.students
+    rows = np.flatnonzero(s.status == ENROLLED)
+    s.grade[rows] += 1
+    s.continuity[rows] = 0
+    graduating = rows[s.grade[rows] > 12]
+    s.status[graduating] = GRADUATED
+    by_level = {level: [x.index for x in model.schools if x.level == level]
+                for level in ("elementary", "middle", "high")}
+    school_level = np.array([x.level for x in model.schools])
+    for level, next_level, first_grade in (("elementary", "middle", 6), ("middle", "high", 9)):
+        moving = rows[(school_level[s.school[rows]] == level) & (s.grade[rows] == first_grade)]
+        targets = by_level[next_level]
+        if not targets:
+            s.status[moving] = LEFT_DISTRICT
+            continue
+        sources = by_level[level]
+        position = np.searchsorted(sources, s.school[moving])
+        s.school[moving] = np.array(targets)[position * len(targets) // len(sources)]
+    departed = rows[s.status[rows] != ENROLLED]
+    s.community[departed] = -1
+    model.remove_student_agents(departed)
+    for school in model.schools:
+        if school.level == "elementary":
+            grades = np.zeros(school.students_per_grade, dtype=np.int8)
+            new = add_students(state, model.scenario, model.run_key, school, grades, year + 1)
+            model.add_student_agents(new)

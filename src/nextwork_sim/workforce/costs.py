@@ -1,0 +1,41 @@
+"""The year's budget (MODEL.md §3 summer step 5): salaries, stipends and turnover cost."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..roles import CATEGORY_INDEX, ROLE_INDEX, ROLES
+
+
+def salaries(role: np.ndarray, experience: np.ndarray, fte: np.ndarray,
+             year_share: np.ndarray, costs) -> np.ndarray:
+    """Pay of each educator for the year: the teacher schedule (base + steps), stipends,
+    or the role's pay per FTE; ``year_share`` is the part of the year served."""
+    pay_basis = np.array([r.pay for r in ROLES])[role]
+    steps = np.minimum(np.maximum(experience - 1, 0), costs.max_steps)
+    pay = np.where(pay_basis == "teacher_schedule",
+                   costs.teacher_base_salary + costs.salary_step * steps, 0.0)
+    pay += np.where(role == ROLE_INDEX["teacher_leader"], costs.teacher_leader_stipend, 0.0)
+    specialist = np.isin(role, [ROLE_INDEX["special_education_specialist"],
+                                ROLE_INDEX["english_learner_specialist"]])
+    pay += np.where(specialist, costs.specialist_premium, 0.0)
+    pay += np.where(pay_basis == "paraeducator", costs.paraeducator_salary * fte, 0.0)
+    pay += np.where(pay_basis == "resident", costs.resident_stipend, 0.0)
+    pay += np.where(pay_basis == "community_educator", costs.community_educator_salary * fte, 0.0)
+    return pay * year_share
+
+
+def annual_budget(model, rows: np.ndarray, departures: np.ndarray, teacher: np.ndarray) -> dict:
+    """Dollars for the year that ended: pay of those who served it, one organization leader
+    per school, and the turnover cost of teachers who moved or left over the summer."""
+    table = model.state.educators
+    costs = model.scenario.parameters.costs
+    pay = salaries(table.role[rows], table.experience[rows], table.fte[rows],
+                   model.year_share_served(rows), costs)
+    turnover = costs.turnover_cost_per_leaver * float(np.sum(departures & teacher))
+    leaders = costs.principal_salary * len(model.schools)
+    total = float(pay.sum()) + leaders + turnover
+    return {"cost_total": total, "turnover_cost": turnover,
+            "salary_cost": float(pay.sum()) + leaders,
+            "paraeducator_cost": float(pay[table.category[rows]
+                                           == CATEGORY_INDEX["paraeducator"]].sum())}
