@@ -21,7 +21,7 @@ def instruction_quality(split, mem_educator, mem_community, skill, efficacy, out
             continue
         k = mem_community[m]
         for d in range(split.shape[1]):
-            out_quality[k, d] += split[m, d] * skill[i, d] * efficacy[i]
+            out_quality[k, d] += np.float64(split[m, d]) * skill[i, d] * efficacy[i]
 
 
 def instruction_quality_reference(split, mem_educator, mem_community, skill, efficacy,

@@ -1,0 +1,48 @@
+"""Random inputs shared by the kernel tests: a small world of communities, memberships and
+educators, with vacant memberships and zero needs included."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+D = 8
+ATOL64 = dict(rtol=0, atol=1e-12)
+RTOL32 = dict(rtol=1e-6, atol=1e-7)
+
+
+@dataclass
+class World:
+    need_sum: np.ndarray
+    minutes_per_need: np.ndarray
+    coordination: np.ndarray
+    fluctuation: np.ndarray
+    split: np.ndarray
+    mem_educator: np.ndarray
+    mem_community: np.ndarray
+    available: np.ndarray
+    difficulty: np.ndarray
+    skill: np.ndarray
+    chronic: np.ndarray
+    feedback: np.ndarray
+
+
+def world(seed: int, k: int = 5, e: int = 9, m: int = 14) -> World:
+    rng = np.random.default_rng(seed)
+    need_sum = rng.gamma(2.0, 10.0, size=(k, D))
+    need_sum[rng.random((k, D)) < 0.1] = 0.0
+    mem_community = rng.integers(0, k, size=m).astype(np.int32)
+    mem_educator = rng.integers(0, e, size=m).astype(np.int32)
+    mem_educator[rng.random(m) < 0.15] = -1
+    split = rng.random((m, D)).astype(np.float32)
+    split[rng.random((m, D)) < 0.3] = 0.0
+    totals = np.zeros((k, D))
+    np.add.at(totals, mem_community, split)
+    split = np.where(totals[mem_community] > 0, split / np.maximum(totals[mem_community], 1e-9),
+                     0.0).astype(np.float32)
+    return World(
+        need_sum=need_sum, minutes_per_need=rng.uniform(0, 5, D),
+        coordination=rng.uniform(0, 40, k), fluctuation=rng.lognormal(0, 0.1, k),
+        split=split, mem_educator=mem_educator, mem_community=mem_community,
+        available=rng.uniform(90, 450, e), difficulty=rng.uniform(0.3, 0.8, D),
+        skill=rng.uniform(0.02, 0.98, (e, D)).astype(np.float32),
+        chronic=rng.uniform(0.3, 1.5, e), feedback=rng.random(e).astype(np.float32))
