@@ -141,9 +141,13 @@ class Staffing(Frozen):
                                           doc="a community educator's time while a member")
     mentoring_minutes_per_week: float = param(60.0, unit="minutes per week", ge=0, le=300,
                                               doc="teacher-leader mentoring of each novice")
-    just_right_exponent: float = param(3.0, unit="power", ge=0, le=10,
+    just_right_exponent: float = param(1.5, unit="power", ge=0, le=10,
                                        doc="gamma: split proportional to FTE x skill^gamma")
-    min_split_share: float = param(0.1, unit="share", ge=0, le=0.5,
+    sheltered_threshold_factor: float = param(
+        0.75, unit="factor", ge=0, le=1,
+        doc="novices and residents take a domain at this fraction of its threshold "
+            "(sheltered, just-right roles)")
+    min_split_share: float = param(0.05, unit="share", ge=0, le=0.5,
                                    doc="splits below this are dropped and the rest renormalised")
     thresholds: DomainThresholds = Field(default_factory=DomainThresholds)
     regroup_each_unit: bool = Field(True, description="teams regroup students by need each unit")

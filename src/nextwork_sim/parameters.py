@@ -68,8 +68,8 @@ class CalendarParams(Frozen):
 
 MinutesPerNeed = domain_table(
     "MinutesPerNeed",
-    {"content": 3.2, "pedagogy": 3.2, "assessment_data": 1.6, "individualized_support": 1.6,
-     "language_support": 1.6, "social_emotional": 1.6, "project_facilitation": 1.2,
+    {"content": 8.0, "pedagogy": 8.0, "assessment_data": 4.0, "individualized_support": 4.0,
+     "language_support": 4.0, "social_emotional": 4.0, "project_facilitation": 3.0,
      "team_leadership": 0.0},
     unit="minutes per day per unit of need", le=20.0,
     doc="adult minutes a day one unit of a student's need draws; set so a traditional "
@@ -94,7 +94,7 @@ class LoadParams(Frozen):
         10.0, unit="minutes per day", ge=0, le=60,
         doc="team_leadership demand per additional member of a community (coordination)")
     difficulty: Difficulty = Field(default_factory=Difficulty)
-    skill_floor: float = param(0.1, unit="skill", ge=0.01, le=1.0,
+    skill_floor: float = param(0.3, unit="skill", ge=0.01, le=1.0,
                                doc="epsilon in c/(epsilon+skill): a novice's load stays finite")
     switch_cost: float = param(0.03, unit="capacity per extra domain", ge=0, le=0.2,
                                source="Doyle 1977 (multidimensional, simultaneous classroom work); "
@@ -102,7 +102,7 @@ class LoadParams(Frozen):
                                doc="kappa: load added per domain carried beyond the first")
     chronic_days: float = param(20.0, unit="school days", ge=1, le=180,
                                 doc="time constant of chronic load (exponential mean)")
-    efficacy_slope: float = param(6.0, unit="1 / capacity", ge=0.5, le=30,
+    efficacy_slope: float = param(4.0, unit="1 / capacity", ge=0.5, le=30,
                                   doc="beta_e: how sharply efficacy falls once load passes L*")
     efficacy_threshold: float = param(1.1, unit="capacity", ge=0.5, le=2.0,
                                       doc="L*: load at which efficacy is one half")
@@ -159,8 +159,10 @@ class LearningParams(Frozen):
     quality_effect: float = param(0.8, unit="relative rate per unit match", ge=0, le=5,
                                   doc="theta_q: how the match of needs and adult quality moves "
                                       "the daily rate")
-    reference_match: float = param(0.30, unit="match", ge=0, le=1,
-                                   doc="m_ref: the match of a typical classroom (rate 1)")
+    reference_match: float = param(
+        0.51, unit="match", ge=0, le=1,
+        doc="m_ref: the match of a typical classroom (rate 1); set so the traditional model "
+            "at the district preset gives about 9 months of learning a year")
     personalization_effect: float = param(
         0.05, unit="relative rate per unit personalization", ge=0, le=1,
         doc="theta_r: effect of adult time per student above one adult per 25")
@@ -184,13 +186,13 @@ class AttritionParams(Frozen):
                             doc="base move rate, 1-3 years of experience")
     leave_1_3: float = param(0.071, unit="share", ge=0, le=0.5, source=NCES_TFS,
                              doc="base leave rate, 1-3 years")
-    move_4_9: float = param(0.085, unit="share", ge=0, le=0.5,
+    move_4_9: float = param(0.095, unit="share", ge=0, le=0.5,
                             doc="base move rate, 4-9 years (set so the overall rate matches NCES)")
-    leave_4_9: float = param(0.06, unit="share", ge=0, le=0.5, doc="base leave rate, 4-9 years")
-    move_10_19: float = param(0.06, unit="share", ge=0, le=0.5, doc="base move rate, 10-19 years")
-    leave_10_19: float = param(0.045, unit="share", ge=0, le=0.5,
+    leave_4_9: float = param(0.065, unit="share", ge=0, le=0.5, doc="base leave rate, 4-9 years")
+    move_10_19: float = param(0.07, unit="share", ge=0, le=0.5, doc="base move rate, 10-19 years")
+    leave_10_19: float = param(0.055, unit="share", ge=0, le=0.5,
                                doc="base leave rate, 10-19 years")
-    move_20_plus: float = param(0.045, unit="share", ge=0, le=0.5,
+    move_20_plus: float = param(0.05, unit="share", ge=0, le=0.5,
                                 doc="base move rate, 20+ years")
     leave_20_plus: float = param(0.114, unit="share", ge=0, le=0.5, source=NCES_TFS,
                                  doc="base leave rate, 20+ years (mostly retirement)")
@@ -210,10 +212,12 @@ class AttritionParams(Frozen):
     satisfaction_effect: float = param(1.0, unit="log-odds per unit", ge=0, le=5,
                                        doc="shift of move and leave log-odds per unit of "
                                            "satisfaction below its reference")
-    reference_load: float = param(1.0, unit="capacity", ge=0, le=2,
-                                  doc="chronic load at which the base rates hold")
-    reference_satisfaction: float = param(0.6, unit="0-1", ge=0, le=1,
-                                          doc="satisfaction at which the base rates hold")
+    reference_load: float = param(0.8, unit="capacity", ge=0, le=2,
+                                  doc="chronic load at which the base rates hold (about the "
+                                      "traditional model's mean at the district preset)")
+    reference_satisfaction: float = param(0.72, unit="0-1", ge=0, le=1,
+                                          doc="satisfaction at which the base rates hold (about "
+                                              "the traditional model's mean)")
 
 
 # --- satisfaction (weekly) ---------------------------------------------------------------
@@ -232,8 +236,9 @@ class SatisfactionParams(Frozen):
 
 class CostParams(Frozen):
     teacher_base_salary: float = param(
-        48000.0, unit="dollars per year", ge=20000, le=150000,
-        source="calibrated to NCES/NEA 2022-23 mean teacher salary $69,600 with the step",
+        56000.0, unit="dollars per year", ge=20000, le=150000,
+        source="set so the mean over the initial experience mix is near the NCES/NEA 2022-23 "
+               "mean teacher salary ($69,600)",
         doc="salary of a first-year teacher")
     salary_step: float = param(1100.0, unit="dollars per year of experience", ge=0, le=5000,
                                doc="annual step (seat-time schedule), up to max_steps")

@@ -52,6 +52,7 @@ MAY_CARRY = {
     "paraeducator": _domains(INDIVIDUALIZED, LANGUAGE, SOCIAL_EMOTIONAL),
     "community_educator": _domains(CONTENT, PROJECT),
 }
+SHELTERED = [CATEGORY_INDEX["novice"], CATEGORY_INDEX["resident"]]
 MAY_CARRY_TABLE = np.array([MAY_CARRY[c] for c in CATEGORIES])  # assessment_data: teachers only
 
 
@@ -88,7 +89,11 @@ class NextWorkforce(StaffingModel):
     def allocate(self, members: Members, out_split: np.ndarray) -> None:
         s = self.settings
         may_carry = MAY_CARRY_TABLE[members.category]
-        qualified = may_carry & (members.skill >= members.thresholds[None, :])
+        sheltered = np.isin(members.category, SHELTERED)
+        factor = np.where(sheltered, s.sheltered_threshold_factor, 1.0)[:, None]
+        # duty > 0 marks the team's own members; pull-out staff keep only their fixed shares
+        qualified = (may_carry & (members.duty > 0)
+                     & (members.skill >= factor * members.thresholds[None, :]))
         weight = np.where(qualified, members.fte[:, None] * members.skill ** s.just_right_exponent,
                           0.0)
         weight = most_skilled_fallback(weight, members)
