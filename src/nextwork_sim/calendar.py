@@ -48,6 +48,11 @@ class YearShape:
     def is_unit_end(self, day: int) -> bool:
         return (day + 1) % self.unit_days == 0 or day == self.days - 1
 
+    def unit_terms(self) -> tuple[int, ...]:
+        """The term each unit starts in."""
+        ends = self.term_ends()
+        return tuple(sum(u * self.unit_days > end for end in ends) for u in range(self.n_units))
+
     def term_ends(self) -> list[int]:
         """Last school day of each term."""
         return [round(self.days * (t + 1) / self.terms) - 1 for t in range(self.terms)]

@@ -157,10 +157,10 @@ def _print_table(table, names: list[str]) -> None:
         view.add_column("difference", justify="right")
     for metric in KEY_METRICS:
         values = [overall.get((metric, n), float("nan")) for n in names]
-        cells = [f"{v:,.3f}" if abs(v) < 1000 else f"{v:,.0f}" for v in values]
+        cells = [f"{v:,.3f}" if abs(v) < 100 else f"{v:,.0f}" for v in values]
         if len(names) > 1:
             delta = values[-1] - values[0]
-            cells.append(f"{delta:+,.3f}" if abs(delta) < 1000 else f"{delta:+,.0f}")
+            cells.append(f"{delta:+,.3f}" if abs(delta) < 100 else f"{delta:+,.0f}")
         view.add_row(metric, *cells)
     console.print(view)
 

@@ -43,7 +43,7 @@ class SchoolSystemModel(mesa.Model):
         self.run_key = run_key(seed, replication)
         self.shape = YearShape.from_params(scenario.calendar)
         self.staffing = staffing_class(scenario.staffing.model)(scenario.staffing,
-                                                                self.shape.n_units)
+                                                                self.shape.unit_terms())
         self.schools = build_schools(scenario, self.run_key)
         self.state = State(students=sum(s.enrollment for s in self.schools) * 2)
         self._student_agents: dict[int, Student] = {}

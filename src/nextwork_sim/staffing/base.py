@@ -100,9 +100,19 @@ class StaffingModel:
 
     name = "base"
 
-    def __init__(self, settings, n_units: int):
+    def __init__(self, settings, unit_terms: tuple[int, ...]):
+        """``unit_terms[u]`` is the term unit ``u`` starts in."""
         self.settings = settings
-        self.n_units = n_units
+        self.unit_terms = tuple(unit_terms)
+        self.n_units = len(self.unit_terms)
+
+    def one_unit_per_term(self, phase: int) -> int:
+        """Bit mask of units for a member who serves one unit a term (the phase-th, cycling)."""
+        mask = 0
+        for term in sorted(set(self.unit_terms)):
+            units = [u for u, t in enumerate(self.unit_terms) if t == term]
+            mask |= 1 << units[phase % len(units)]
+        return mask
 
     # --- structure --------------------------------------------------------------------
     def form_communities(self, school: School) -> SchoolDesign:

@@ -64,7 +64,6 @@ class NextWorkforce(StaffingModel):
         s = self.settings
         design = SchoolDesign()
         roster = s.team_teachers * s.class_size
-        units_per_term = max(1, self.n_units // 2)
         served: list[int] = []
         for grade in school.grades:
             for _ in range(max(1, round(school.students_per_grade / roster))):
@@ -78,8 +77,7 @@ class NextWorkforce(StaffingModel):
                     design.member(design.position("resident", k, s.resident_fte), k,
                                   duty=teacher_duty())
                 for slot in range(s.community_educators_per_team):
-                    phase = (k + slot) % units_per_term
-                    units = sum(1 << u for u in range(self.n_units) if u % units_per_term == phase)
+                    units = self.one_unit_per_term(k + slot)
                     design.member(design.position("community_educator", k,
                                                   s.community_educator_fte),
                                   k, duty=teacher_duty(), units=units)

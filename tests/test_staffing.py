@@ -1,0 +1,97 @@
+"""Invariants every staffing model keeps, and the two shipped models' structure."""
+
+import numpy as np
+import pytest
+
+from nextwork_sim.config import ConfigError, validate
+from nextwork_sim.model import SchoolSystemModel
+from nextwork_sim.roles import CATEGORY_INDEX
+
+MODELS = ["traditional", "next_workforce", "tests.custom_staffing:CoTaught"]
+
+
+def _model(name, preset="school"):
+    scenario = validate({"name": "s", "years": 1, "burn_in_years": 0,
+                         "district": {"preset": preset}, "staffing": {"model": name}})
+    model = SchoolSystemModel(scenario, seed=4)
+    model.school_year.start_year(0)
+    return model
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("unit", [0, 1])
+def test_splits_cover_each_domain_once(name, unit):
+    model = _model(name)
+    try:
+        hooks = model.school_year
+        hooks.start_unit(0, unit)
+        k_count = model.state.communities.n
+        total = np.zeros((k_count, 8))
+        np.add.at(total, hooks.mem_community, hooks.split.astype(np.float64))
+        served = hooks.n_students > 0
+        np.testing.assert_allclose(total[served], 1.0, atol=1e-6)
+        assert np.all(hooks.split >= 0)
+        assert np.all(hooks.split[hooks.unit_mem_educator < 0] == 0)
+    finally:
+        model.release()
+
+
+def test_every_student_is_in_one_community_of_their_school_and_grade():
+    model = _model("next_workforce", preset="district")
+    try:
+        s, c = model.state.students, model.state.communities
+        enrolled = s.status == 0
+        assert np.all(s.community[enrolled] >= 0)
+        assert np.array_equal(c.school[s.community[enrolled]], s.school[enrolled])
+        assert np.array_equal(c.grade[s.community[enrolled]], s.grade[enrolled])
+        sizes = np.bincount(s.community[enrolled], minlength=c.n)
+        assert sizes.min() > 0
+    finally:
+        model.release()
+
+
+def test_teams_have_a_teacher_leader_and_community_educators_come_and_go():
+    model = _model("next_workforce")
+    try:
+        state, hooks = model.state, model.school_year
+        leaders = state.educators.category == CATEGORY_INDEX["teacher_leader"]
+        assert leaders.sum() == state.communities.n
+        community_educator = state.educators.category == CATEGORY_INDEX["community_educator"]
+        rows = np.flatnonzero(community_educator)
+        serving = []
+        for unit in range(model.shape.n_units):
+            hooks.start_unit(0, unit)
+            serving.append(np.isin(rows, hooks.unit_mem_educator).sum())
+        assert max(serving) < len(rows)  # they come and go, never all at once
+        assert sum(serving) == len(rows) * 2  # one unit a term, two terms
+    finally:
+        model.release()
+
+
+def test_novices_are_sheltered_from_assessment_and_specialist_domains():
+    model = _model("next_workforce", preset="district")
+    try:
+        hooks = model.school_year
+        hooks.start_unit(0, 0)
+        category = model.state.educators.category[np.maximum(hooks.unit_mem_educator, 0)]
+        novice = (category == CATEGORY_INDEX["novice"]) & (hooks.unit_mem_educator >= 0)
+        assert novice.any()
+        assert np.all(hooks.split[novice][:, [2, 3, 4, 7]] == 0)
+        assert hooks.split[novice][:, [0, 1]].sum() > 0
+    finally:
+        model.release()
+
+
+def test_external_model_runs_and_bad_names_are_config_errors():
+    model = _model("tests.custom_staffing:CoTaught")
+    try:
+        assert model.staffing.name == "co_taught"
+        model.run(1)
+    finally:
+        model.release()
+    for bad in ("tests.custom_staffing:NotAModel", "no_such_module:X"):
+        scenario = validate({"name": "s", "staffing": {"model": bad}})
+        with pytest.raises(ValueError, match="staffing.model"):
+            SchoolSystemModel(scenario)
+    with pytest.raises(ConfigError, match="allowed: next_workforce, traditional"):
+        validate({"name": "s", "staffing": {"model": "unknown"}})
