@@ -6,16 +6,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .config import load_config, validate
+from .config import apply_overrides, load_config, validate
 
 
-def run_benchmark(scale: str, years: int, config: Path | None = None) -> dict[str, str]:
-    overrides = [f"district.preset={scale!r}".replace("'", '"'), "burn_in_years=0"]
+def run_benchmark(scale: str, years: int, config: Path | None = None,
+                  overrides: list[str] | None = None) -> dict[str, str]:
+    overrides = [f'district.preset="{scale}"', "burn_in_years=0", *(overrides or [])]
     if config is not None:
         scenario = load_config(config, overrides)
     else:
-        scenario = validate({"name": "bench", "district": {"preset": scale},
-                             "burn_in_years": 0})
+        scenario = validate(apply_overrides({"name": "bench"}, overrides), "bench (with --set)")
     from .model import SchoolSystemModel
 
     start = time.perf_counter()

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from .config import ConfigError, load_config, to_toml
 from .experiments.storage import OutputError, check_output
+from .outcomes import METRICS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Project a school system's workforce, students and money under "
@@ -132,14 +133,15 @@ def params(output: Annotated[Path | None, typer.Option(help="write here instead 
 def bench(scale: Annotated[str, typer.Option(help="preset: school, district or state")]
           = "district",
           years: Annotated[int, typer.Option(min=1, max=20)] = 2,
-          config: Annotated[Path | None, typer.Option(help="scenario to time")] = None) -> None:
+          config: Annotated[Path | None, typer.Option(help="scenario to time")] = None,
+          set_: SetOption = None) -> None:
     """Time the day kernels and whole simulated years; prints numbers, asserts nothing."""
     from .benchmark import run_benchmark
 
     if scale not in ("school", "district", "state"):
         _fail(f"--scale {scale!r}: allowed: school, district, state")
     try:
-        report = run_benchmark(scale, years, config)
+        report = run_benchmark(scale, years, config, set_ or [])
     except ConfigError as error:
         _fail(str(error))
     for key, value in report.items():
@@ -157,10 +159,10 @@ def _print_table(table, names: list[str]) -> None:
         view.add_column("difference", justify="right")
     for metric in KEY_METRICS:
         values = [overall.get((metric, n), float("nan")) for n in names]
-        cells = [f"{v:,.3f}" if abs(v) < 100 else f"{v:,.0f}" for v in values]
+        digits = 0 if METRICS[metric].unit == "dollars" else 3
+        cells = [f"{v:,.{digits}f}" for v in values]
         if len(names) > 1:
-            delta = values[-1] - values[0]
-            cells.append(f"{delta:+,.3f}" if abs(delta) < 100 else f"{delta:+,.0f}")
+            cells.append(f"{values[-1] - values[0]:+,.{digits}f}")
         view.add_row(metric, *cells)
     console.print(view)
 
