@@ -7,7 +7,7 @@ from nextwork_sim.config import ConfigError, validate
 from nextwork_sim.model import SchoolSystemModel
 from nextwork_sim.roles import CATEGORY_INDEX
 
-MODELS = ["traditional", "next_workforce", "tests.custom_staffing:CoTaught"]
+MODELS = ["traditional", "next_workforce", "opportunity_culture", "tests.custom_staffing:CoTaught"]
 
 
 def _model(name, preset="school"):
@@ -93,5 +93,5 @@ def test_external_model_runs_and_bad_names_are_config_errors():
         scenario = validate({"name": "s", "staffing": {"model": bad}})
         with pytest.raises(ValueError, match="staffing.model"):
             SchoolSystemModel(scenario)
-    with pytest.raises(ConfigError, match="allowed: next_workforce, traditional"):
+    with pytest.raises(ConfigError, match="allowed: next_workforce, opportunity_culture"):
         validate({"name": "s", "staffing": {"model": "unknown"}})

@@ -139,6 +139,18 @@ class Staffing(Frozen):
                                               doc="community educators joining a team for one unit")
     community_educator_fte: float = param(0.2, unit="FTE", ge=0.05, le=0.5,
                                           doc="a community educator's time while a member")
+    pod_classrooms: int = param(4, unit="classrooms", ge=2, le=6,
+                                source="Public Impact, Opportunity Culture models (3-4 "
+                                       "classrooms per multi-classroom leader)",
+                                doc="classrooms led by one multi-classroom leader")
+    leader_share: float = param(0.35, unit="share of domain demand", ge=0, le=1,
+                                doc="part of content, pedagogy and assessment work (planning, "
+                                    "data) a multi-classroom leader carries for the pod")
+    reach_associate_fte_per_pod: float = param(
+        1.6, unit="FTE", ge=0, le=4,
+        doc="paraeducator time funded by converting one teaching position per pod "
+            "(~ (teacher pay - supplement) / paraeducator pay = (69,600 - 0.2 x "
+            "75,000) / 34,230 = 1.6)")
     mentoring_minutes_per_week: float = param(60.0, unit="minutes per week", ge=0, le=300,
                                               doc="teacher-leader mentoring of each novice")
     just_right_exponent: float = param(1.5, unit="power", ge=0, le=10,
@@ -148,7 +160,8 @@ class Staffing(Frozen):
         doc="novices and residents take a domain at this fraction of its threshold "
             "(sheltered, just-right roles)")
     min_split_share: float = param(0.05, unit="share", ge=0, le=0.5,
-                                   doc="splits below this are dropped and the rest renormalised")
+                                   doc="splits below this x the member's FTE are dropped "
+                                       "and the rest renormalised")
     thresholds: DomainThresholds = Field(default_factory=DomainThresholds)
     regroup_each_unit: bool = Field(True, description="teams regroup students by need each unit")
     looping: bool = Field(False, description="a team keeps its students the next year")

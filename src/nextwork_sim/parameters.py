@@ -166,6 +166,10 @@ class LearningParams(Frozen):
     personalization_effect: float = param(
         0.05, unit="relative rate per unit personalization", ge=0, le=1,
         doc="theta_r: effect of adult time per student above one adult per 25")
+    regrouping_effect: float = param(
+        0.3, unit="personalization units", ge=0, le=2,
+        doc="personalization added when a team regroups its shared roster by need each unit "
+            "(students are taught in groups matched to their need)")
     daily_noise_sd: float = param(0.5, unit="relative rate", ge=0, le=3,
                                   doc="SD of a student's daily rate noise (drawn per unit)")
     socioemotional_rate: float = param(
@@ -256,6 +260,11 @@ class CostParams(Frozen):
                                     doc="organization leader pay")
     teacher_leader_stipend: float = param(6000.0, unit="dollars per year", ge=0, le=50000,
                                           doc="stipend of a team's teacher-leader")
+    leader_supplement_share: float = param(
+        0.20, unit="share of the leader's schedule pay", ge=0, le=0.5,
+        source="Public Impact, Opportunity Culture reports (multi-classroom leader "
+               "supplements average ~20%, up to 50%)",
+        doc="extra pay of a multi-classroom leader (Opportunity Culture)")
     specialist_premium: float = param(2000.0, unit="dollars per year", ge=0, le=20000,
                                       doc="extra pay of specialists")
     turnover_cost_per_leaver: float = param(

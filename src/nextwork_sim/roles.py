@@ -38,12 +38,15 @@ ROLES: tuple[Role, ...] = (
     Role("english_learner_specialist", "specialist", 1.0, "teacher_schedule", may_lead="domain"),
     Role("resident", "resident", 0.8, "resident", teaching=False),
     Role("paraeducator", "paraeducator", 1.0, "paraeducator", teaching=False),
+    Role("multi_classroom_leader", "teacher_leader", 1.0, "teacher_schedule", may_lead="team"),
+    Role("reach_associate", "paraeducator", 1.0, "paraeducator", teaching=False),
     Role("community_educator", "community_educator", 0.2, "community_educator", teaching=False),
 )
 ROLE_NAMES: tuple[str, ...] = tuple(role.name for role in ROLES)
 ROLE_INDEX = {role.name: i for i, role in enumerate(ROLES)}
 ROLE_CATEGORY = np.array([CATEGORY_INDEX[r.category] for r in ROLES], dtype=np.int8)
 ROLE_IS_TEACHER = np.array([r.teaching for r in ROLES], dtype=bool)
+LEADER_ROLES = [ROLE_INDEX["teacher_leader"], ROLE_INDEX["multi_classroom_leader"]]
 
 
 def teacher_category(role: np.ndarray, experience: np.ndarray) -> np.ndarray:

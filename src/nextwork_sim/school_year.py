@@ -17,6 +17,7 @@ from .kernels.skill_growth import peer_learning
 from .parameters import as_array
 from .population import ACTIVE, ENROLLED
 from .staffing.base import Members, covered_domains
+from .staffing.looping import loop_pairs, looped_students, swap_adults
 
 #: A student "needs" a domain when their need in it is at least this (one typical unit).
 NEEDED = 1.0
@@ -92,6 +93,8 @@ class SchoolYear:
         self.coordination = (model.scenario.parameters.load.coordination_minutes_per_member
                              * np.maximum(n_members - 1, 0)).astype(np.float64)
         self.personalization = personalization(self, view)
+        if model.staffing.regroups():
+            self.personalization += model.scenario.parameters.learning.regrouping_effect
         covered = covered_domains(split, view)
         students = state.students
         rows = self.enrolled
@@ -152,11 +155,27 @@ class SchoolYear:
 
 def assign_rosters(model, year: int) -> None:
     """Spread each school's students of a grade evenly, in a keyed random order, over the
-    communities serving that grade at that school."""
-    state = model.state
-    students, communities = state.students, state.communities
+    communities serving that grade at that school. With looping, students whose adults move
+    up with them stay together (and gain a year of continuity)."""
+    students = model.state.students
+    looped_rows = np.empty(0, dtype=np.int64)
+    if model.scenario.staffing.looping and year > 0:
+        pair = loop_pairs(model)
+        looped_rows, looped_to = looped_students(model, pair)
+        swap_adults(model, pair)
+    kept_continuity = students.continuity[looped_rows] + 1
+    students.continuity[:] = 0
     students.community[:] = -1
     rows = np.flatnonzero(students.status == ENROLLED)
+    rows = rows[~np.isin(rows, looped_rows)]
+    _spread_evenly(model, year, rows)
+    if looped_rows.size:
+        students.community[looped_rows] = looped_to
+        students.continuity[looped_rows] = kept_continuity
+
+
+def _spread_evenly(model, year: int, rows: np.ndarray) -> None:
+    students, communities = model.state.students, model.state.communities
     grades = 13
     community_code = communities.school.astype(np.int64) * grades + communities.grade
     order = np.argsort(community_code, kind="stable")

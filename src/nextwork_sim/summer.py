@@ -167,7 +167,6 @@ def promote_students(model, year: int) -> None:
     s = state.students
     rows = np.flatnonzero(s.status == ENROLLED)
     s.grade[rows] += 1
-    s.continuity[rows] = 0
     graduating = rows[s.grade[rows] > 12]
     s.status[graduating] = GRADUATED
     by_level = {level: [x.index for x in model.schools if x.level == level]

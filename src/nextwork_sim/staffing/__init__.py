@@ -7,11 +7,13 @@ import importlib
 
 from .base import Members, School, SchoolDesign, StaffingModel
 from .next_workforce import NextWorkforce
+from .opportunity_culture import OpportunityCulture
 from .traditional import Traditional
 
 REGISTRY: dict[str, type[StaffingModel]] = {
     Traditional.name: Traditional,
     NextWorkforce.name: NextWorkforce,
+    OpportunityCulture.name: OpportunityCulture,
 }
 
 

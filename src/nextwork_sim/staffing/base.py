@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..domains import DOMAINS, INDIVIDUALIZED, LANGUAGE, LEADERSHIP, N_DOMAINS, SOCIAL_EMOTIONAL
-from ..roles import CATEGORY_INDEX
+from ..roles import CATEGORY_INDEX, ROLE_INDEX, ROLE_IS_TEACHER
 
 ALL_UNITS = np.iinfo(np.uint64).max
 COMMUNITY_KINDS = ("classroom", "homeroom", "team")
@@ -128,6 +128,10 @@ class StaffingModel:
         """Fill ``out_split[M, D]`` so each covered domain's splits sum to 1 per community."""
         raise NotImplementedError
 
+    def regroups(self) -> bool:
+        """Whether communities regroup students by need each unit (team models)."""
+        return False
+
     # --- people -----------------------------------------------------------------------
     def mentoring_minutes(self, category: np.ndarray) -> np.ndarray:
         """Weekly minutes of mentoring each educator receives from the community's lead."""
@@ -142,7 +146,7 @@ class StaffingModel:
                           communities: list[int]) -> None:
         """Pull-out specialists (caseload-based) and paraeducators, shared over communities."""
         s = self.settings
-        n_teachers = sum(p["role"] in ("teacher", "teacher_leader") for p in design.positions)
+        n_teachers = sum(ROLE_IS_TEACHER[ROLE_INDEX[p["role"]]] for p in design.positions)
         pullout = s.pullout_share
         groups = (
             ("special_education_specialist",
@@ -168,16 +172,23 @@ class StaffingModel:
 
 def split_by_weight(weight: np.ndarray, members: Members, min_share: float) -> np.ndarray:
     """Splits of every community's domains: fixed shares first, the rest in proportion to
-    ``weight`` among active members; shares below ``min_share`` are dropped and renormalised."""
+    ``weight`` among active members; shares below ``min_share`` x the member's FTE are dropped
+    and renormalised (a part-time member's natural share is small, not negligible)."""
     community, active, k_count = members.community, members.active, members.n_communities
     fixed = np.where(active[:, None] & (members.fixed >= 0), members.fixed, 0.0)
     fixed_total = np.zeros((k_count, N_DOMAINS))
     np.add.at(fixed_total, community, fixed)
-    free = np.clip(1.0 - fixed_total, 0.0, 1.0)
+    # several fixed-share members (e.g. many paraeducators) may ask for more than the whole
+    # domain: they then share it in proportion to what they ask
+    over = np.where(fixed_total > 1.0, 1.0 / np.maximum(fixed_total, 1e-12), 1.0)
+    fixed = fixed * over[community]
+    fixed_total = np.minimum(fixed_total, 1.0)
+    free = 1.0 - fixed_total
     weight = np.where(active[:, None] & (members.fixed < 0), weight, 0.0)
     share = _normalise(weight, community, k_count)
     if min_share > 0:
-        kept = np.where(share * free[community] < min_share, 0.0, weight)
+        floor = min_share * members.fte.astype(np.float64)[:, None]
+        kept = np.where(share * free[community] < floor, 0.0, weight)
         kept_total = np.zeros((k_count, N_DOMAINS))
         np.add.at(kept_total, community, kept)
         # never drop everyone: where all shares are tiny, keep them all

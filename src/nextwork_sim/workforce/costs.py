@@ -16,6 +16,8 @@ def salaries(role: np.ndarray, experience: np.ndarray, fte: np.ndarray,
     pay = np.where(pay_basis == "teacher_schedule",
                    costs.teacher_base_salary + costs.salary_step * steps, 0.0)
     pay += np.where(role == ROLE_INDEX["teacher_leader"], costs.teacher_leader_stipend, 0.0)
+    multi_classroom_leader = role == ROLE_INDEX["multi_classroom_leader"]
+    pay *= np.where(multi_classroom_leader, 1.0 + costs.leader_supplement_share, 1.0)
     specialist = np.isin(role, [ROLE_INDEX["special_education_specialist"],
                                 ROLE_INDEX["english_learner_specialist"]])
     pay += np.where(specialist, costs.specialist_premium, 0.0)

@@ -13,7 +13,7 @@ import numpy as np
 from ..config import RACES
 from ..domains import CONTENT, INDIVIDUALIZED, LANGUAGE, LEADERSHIP, N_DOMAINS, PROJECT
 from ..kernels import keyed_random as kr
-from ..roles import ROLE_INDEX, teacher_category
+from ..roles import LEADER_ROLES, ROLE_INDEX, teacher_category
 
 PATHWAYS: tuple[str, ...] = ("traditional", "alternative", "residency", "para_to_teacher",
                              "career_switcher", "community")
@@ -33,13 +33,13 @@ def initial_skill(role: np.ndarray, experience: np.ndarray, noise: np.ndarray,
     """Skill [E, D] of people entering the model: by role and experience, plus spread."""
     skill = np.repeat(experience_curve(experience, skill_params)[:, None], N_DOMAINS, axis=1)
     skill[:, LEADERSHIP] -= 0.1
-    leader = role == ROLE_INDEX["teacher_leader"]
+    leader = np.isin(role, LEADER_ROLES)
     skill[leader] += 0.08
     skill[leader, LEADERSHIP] += 0.15
     skill[role == ROLE_INDEX["special_education_specialist"], INDIVIDUALIZED] += 0.15
     skill[role == ROLE_INDEX["english_learner_specialist"], LANGUAGE] += 0.15
     skill[role == ROLE_INDEX["resident"]] = skill_params.novice_skill - 0.08
-    para = role == ROLE_INDEX["paraeducator"]
+    para = np.isin(role, [ROLE_INDEX["paraeducator"], ROLE_INDEX["reach_associate"]])
     skill[para] = 0.22 + 0.1 * (1 - np.exp(-0.2 * (experience[para, None] - 1.0)))
     skill[para, INDIVIDUALIZED] += 0.05
     community = role == ROLE_INDEX["community_educator"]
@@ -65,9 +65,9 @@ def draw_experience(role: np.ndarray, u: np.ndarray, u2: np.ndarray, population,
     else:
         novice = u < population.novice_hire_share
         experience[teacher] = np.where(novice, 1, 2 + np.floor(u2 * 14))[teacher]
-    leader = role == ROLE_INDEX["teacher_leader"]
+    leader = np.isin(role, LEADER_ROLES)
     experience[leader] = (6 + np.floor(u2 * 15))[leader]
-    para = role == ROLE_INDEX["paraeducator"]
+    para = np.isin(role, [ROLE_INDEX["paraeducator"], ROLE_INDEX["reach_associate"]])
     experience[para] = (1 + np.floor(u2 * (20 if initial else 8)))[para]
     return experience
 
