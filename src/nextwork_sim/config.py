@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .domains import DOMAINS
 from .parameters import CalendarParams, Frozen, Parameters, domain_table, param
+from .roles import CATEGORIES, ROLE_NAMES
 
 RACES: tuple[str, ...] = ("asian", "black", "hispanic", "white", "other")
 LEVELS: tuple[str, ...] = ("elementary", "middle", "high")
@@ -108,6 +109,69 @@ DomainThresholds = domain_table(
 )
 
 
+DomainName = Literal[DOMAINS]  # type: ignore[valid-type]
+CategoryName = Literal[CATEGORIES]  # type: ignore[valid-type]
+
+
+class RoleSpec(Frozen):
+    """A role a config defines (MODEL.md §2): added to the built-in catalogue of roles.py."""
+
+    name: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$", description="role name")
+    category: CategoryName = Field(..., description="role category (MODEL.md §2)")
+    fte: float = param(1.0, unit="FTE", ge=0.05, le=1.0, doc="typical time of the role")
+    pay: Literal["teacher_schedule", "paraeducator", "resident", "community_educator"] = Field(
+        "teacher_schedule", description="pay basis (see parameters.costs)")
+    stipend: float = param(0.0, unit="dollars per year", ge=0, le=100000,
+                           doc="extra pay on top of the pay basis")
+    required_skill: dict[DomainName, float] = Field(
+        default_factory=dict, description="skill (0-1) needed per domain to be given it under "
+        "just-right allocation; unspecified domains use staffing.thresholds")
+    may_lead: Literal["school", "team", "domain", "—"] = Field("—", description="what it leads")
+
+    @field_validator("required_skill")
+    @classmethod
+    def _skills_in_range(cls, value: dict) -> dict:
+        for domain, skill in value.items():
+            if not 0.0 <= skill <= 1.0:
+                raise ValueError(f"required_skill.{domain} = {skill}: allowed 0 to 1 skill")
+        return value
+
+
+class MemberSpec(Frozen):
+    """Positions of one role in every community of a configured design."""
+
+    role: str = Field(..., description="a built-in role or one of [[staffing.roles]]")
+    count: int = param(1, unit="positions", ge=1, le=10, doc="positions per community")
+    fte: float | None = Field(None, ge=0.05, le=1.0, description="FTE of each position "
+                              "(default: the role's)", json_schema_extra={"unit": "FTE"})
+    span: Literal["year", "unit"] = Field("year", description="member all year, or for one "
+                                          "unit a term")
+    domains: list[DomainName] | None = Field(None, description="domains the member may be "
+                                             "given (default: all)")
+    fixed: dict[DomainName, float] = Field(default_factory=dict, description="fixed share of a "
+                                           "domain per position (pull-out style), 0-1")
+
+
+class DesignSpec(Frozen):
+    """A staffing model written in a config (``staffing.model = "configured"``)."""
+
+    grade_band: int = param(1, unit="grades", ge=1, le=4,
+                            doc="consecutive grades sharing one community (multi-age if > 1)")
+    students_per_community: int = param(100, unit="students", ge=10, le=400,
+                                        doc="target roster of a community")
+    allocation: Literal["whole_class", "just_right", "leader_coached"] = Field(
+        "just_right", description="whole_class: members share each domain by duty; "
+        "just_right: by FTE x skill^gamma among those meeting the threshold; leader_coached: "
+        "the lead carries leader_share of content, pedagogy and assessment, the rest share "
+        "equally")
+    leader_share: float = param(0.35, unit="share", ge=0, le=1,
+                                doc="leader_coached: the lead's share of planning domains")
+    members: list[MemberSpec] = Field(..., min_length=1, description="who serves a community")
+    mentoring: bool = Field(True, description="the lead mentors novices and residents")
+    specialists: bool = Field(True, description="add pull-out specialists and paraeducators "
+                              "by caseload, as the shipped models do")
+
+
 class Staffing(Frozen):
     """The staffing model and its structural settings. Fields a model does not use are ignored
     by it (listed per model in docs/staffing.md)."""
@@ -163,8 +227,42 @@ class Staffing(Frozen):
                                    doc="splits below this x the member's FTE are dropped "
                                        "and the rest renormalised")
     thresholds: DomainThresholds = Field(default_factory=DomainThresholds)
+    roles: tuple[RoleSpec, ...] = Field((), description="roles this config adds to the "
+                                         "built-in catalogue")
+    design: DesignSpec | None = Field(None, description="the design of a configured model")
     regroup_each_unit: bool = Field(True, description="teams regroup students by need each unit")
     looping: bool = Field(False, description="a team keeps its students the next year")
+
+    @model_validator(mode="after")
+    def _design_is_possible(self):
+        if self.model != "configured":
+            return self
+        if self.design is None:
+            raise ValueError("staffing.model = 'configured' needs a [staffing.design] table")
+        known = {r.name: r.category for r in self.roles}
+        builtin = dict(zip(ROLE_NAMES, _builtin_categories(), strict=True))
+        clash = sorted(set(known) & set(builtin))
+        if clash:
+            raise ValueError(f"roles {clash} are built in; give your role another name")
+        categories = {**builtin, **known}
+        for member in self.design.members:
+            if member.role not in categories:
+                raise ValueError(f"design member role {member.role!r} is not defined; allowed: "
+                                 f"{', '.join(sorted(categories))}")
+        member_categories = [categories[m.role] for m in self.design.members]
+        if self.design.allocation in ("just_right", "leader_coached") and (
+                "teacher_leader" not in member_categories):
+            raise ValueError(f"design allocation {self.design.allocation!r} needs a lead: add a "
+                             "member whose role has category 'teacher_leader'")
+        if not any(c in ("teacher_leader", "professional", "novice", "specialist")
+                   for c in member_categories):
+            raise ValueError("design has no teacher: add a member with a teaching role")
+        for domain in DOMAINS:
+            total = sum(m.fixed.get(domain, 0.0) * m.count for m in self.design.members)
+            if total > 1.0 + 1e-9:
+                raise ValueError(f"design fixed shares of {domain} sum to {total:.2f} per "
+                                 "community; they must not exceed 1")
+        return self
 
     @field_validator("model")
     @classmethod
@@ -175,6 +273,12 @@ class Staffing(Frozen):
             return value
         raise ValueError(f"unknown staffing model {value!r}; allowed: "
                          f"{', '.join(sorted(REGISTRY))} or 'module:Class'")
+
+
+def _builtin_categories() -> list[str]:
+    from .roles import ROLES
+
+    return [r.category for r in ROLES]
 
 
 class Scenario(Frozen):
@@ -307,7 +411,7 @@ def resolve(config: Scenario | dict | str | Path) -> Scenario:
 def to_toml(scenario: Scenario) -> str:
     import tomli_w
 
-    return tomli_w.dumps(scenario.model_dump(mode="json"))
+    return tomli_w.dumps(scenario.model_dump(mode="json", exclude_none=True))
 
 
 __all__ = ["Scenario", "ConfigError", "load_config", "resolve", "validate", "to_toml",

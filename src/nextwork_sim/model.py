@@ -14,7 +14,7 @@ from .calendar import SchoolCalendar, YearShape
 from .config import Scenario, resolve
 from .district import add_students, build_schools, grades_of
 from .population import ACTIVE, Educator, State, Student
-from .roles import ROLE_INDEX
+from .roles import ROLE_INDEX, RoleCatalogue
 from .school_year import SchoolYear
 from .staffing import staffing_class
 from .workforce.hiring import fill_vacancies
@@ -42,8 +42,10 @@ class SchoolSystemModel(mesa.Model):
         self.replication = int(replication)
         self.run_key = run_key(seed, replication)
         self.shape = YearShape.from_params(scenario.calendar)
+        self.roles = RoleCatalogue(scenario.staffing.roles)
         self.staffing = staffing_class(scenario.staffing.model)(scenario.staffing,
                                                                 self.shape.unit_terms())
+        self.staffing.roles = self.roles
         self.schools = build_schools(scenario, self.run_key)
         self.state = State(students=sum(s.enrollment for s in self.schools) * 2)
         self._student_agents: dict[int, Student] = {}
@@ -68,6 +70,7 @@ class SchoolSystemModel(mesa.Model):
             for k, spec in zip(k_rows, design.communities, strict=True):
                 c = state.communities
                 c.school[k], c.grade[k], c.kind[k] = school.index, spec["grade"], spec["kind"]
+                c.grade_high[k] = spec["grade_high"]
                 c.roster_size[k], c.collaboration[k] = spec["capacity"], spec["collaboration"]
                 key = (school.index, *spec["peer_group"])
                 c.peer_group[k] = peer_groups.setdefault(key, len(peer_groups))
@@ -75,7 +78,8 @@ class SchoolSystemModel(mesa.Model):
             p_rows = state.positions.add(len(design.positions))
             for p, spec in zip(p_rows, design.positions, strict=True):
                 positions = state.positions
-                positions.school[p], positions.role[p] = school.index, ROLE_INDEX[spec["role"]]
+                positions.school[p] = school.index
+                positions.role[p] = self.roles.index[spec["role"]]
                 positions.fte[p], positions.community[p] = spec["fte"], k0 + spec["community"]
             m_rows = state.memberships.add(len(design.memberships))
             for m, spec in zip(m_rows, design.memberships, strict=True):

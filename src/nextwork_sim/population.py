@@ -121,7 +121,8 @@ class PositionTable(ArrayTable):
 class CommunityTable(ArrayTable):
     COLUMNS = {
         "school": (np.int32, (), -1),
-        "grade": (np.int8, (), -1),
+        "grade": (np.int8, (), -1),               # lowest grade served
+        "grade_high": (np.int8, (), -1),          # highest grade served (multi-age bands)
         "kind": (np.int8, (), 0),
         "roster_size": (np.int32, (), 25),
         "collaboration": (np.float32, (), 60.0),  # minutes per week

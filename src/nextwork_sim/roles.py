@@ -49,9 +49,35 @@ ROLE_IS_TEACHER = np.array([r.teaching for r in ROLES], dtype=bool)
 LEADER_ROLES = [ROLE_INDEX["teacher_leader"], ROLE_INDEX["multi_classroom_leader"]]
 
 
-def teacher_category(role: np.ndarray, experience: np.ndarray) -> np.ndarray:
+class RoleCatalogue:
+    """The roles of one run: the built-in ones, then any a config defines (``[[staffing.roles]]``).
+    Built-in roles keep their indices, so code may name them through ``ROLE_INDEX``."""
+
+    def __init__(self, extra: tuple = ()):
+        from .domains import DOMAIN_INDEX, N_DOMAINS
+
+        self.roles: tuple[Role, ...] = ROLES + tuple(
+            Role(r.name, r.category, r.fte, r.pay, r.may_lead, r.category in TEACHER_CATEGORIES)
+            for r in extra)
+        self.names = tuple(r.name for r in self.roles)
+        self.index = {name: i for i, name in enumerate(self.names)}
+        self.category = np.array([CATEGORY_INDEX[r.category] for r in self.roles], dtype=np.int8)
+        self.is_teacher = np.array([r.teaching for r in self.roles], dtype=bool)
+        self.pay = np.array([r.pay for r in self.roles])
+        self.stipend = np.array([0.0] * len(ROLES) + [r.stipend for r in extra])
+        self.required = np.full((len(self.roles), N_DOMAINS), np.nan)
+        for i, spec in enumerate(extra, start=len(ROLES)):
+            for domain, value in spec.required_skill.items():
+                self.required[i, DOMAIN_INDEX[domain]] = value
+
+
+DEFAULT_CATALOGUE = RoleCatalogue()
+
+
+def teacher_category(role: np.ndarray, experience: np.ndarray,
+                     catalogue: RoleCatalogue = DEFAULT_CATALOGUE) -> np.ndarray:
     """Category of each educator: the role's, except teachers in their first years are novices."""
-    category = ROLE_CATEGORY[role].copy()
+    category = catalogue.category[role].copy()
     novice = (role == ROLE_INDEX["teacher"]) & (experience <= NOVICE_YEARS)
     category[novice] = CATEGORY_INDEX["novice"]
     return category

@@ -83,6 +83,7 @@ class SchoolYear:
             community=self.mem_community, active=filled & serving,
             duty=members.duty, fixed=members.fixed, fte=educators.fte[holder],
             skill=educators.skill[holder], category=educators.category[holder],
+            role=state.positions.role[members.position],
             n_communities=state.communities.n, thresholds=self.thresholds)
         split = np.zeros((members.n, N_DOMAINS))
         model.staffing.allocate(view, split)
@@ -180,7 +181,13 @@ def _spread_evenly(model, year: int, rows: np.ndarray) -> None:
     community_code = communities.school.astype(np.int64) * grades + communities.grade
     order = np.argsort(community_code, kind="stable")
     codes, first, count = np.unique(community_code[order], return_index=True, return_counts=True)
-    student_code = students.school[rows].astype(np.int64) * grades + students.grade[rows]
+    # a multi-age community is found through the lowest grade of its band
+    band_low = np.full((len(model.schools), grades), -1, dtype=np.int64)
+    for k in range(communities.n):
+        band_low[communities.school[k], communities.grade[k]:communities.grade_high[k] + 1] = (
+            communities.grade[k])
+    low = band_low[students.school[rows], students.grade[rows]]
+    student_code = students.school[rows].astype(np.int64) * grades + low
     slot = np.searchsorted(codes, student_code)
     slot = np.minimum(slot, len(codes) - 1)
     served = codes[slot] == student_code

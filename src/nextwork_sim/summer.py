@@ -9,7 +9,7 @@ from .config import RACES
 from .district import add_students
 from .outcomes import BOOL_LABELS, YearRecord
 from .population import ACTIVE, ENROLLED, GRADUATED, LEFT, LEFT_DISTRICT, MOVED, RETIRED
-from .roles import CATEGORIES, ROLE_IS_TEACHER, is_teacher_category, teacher_category
+from .roles import CATEGORIES, is_teacher_category, teacher_category
 from .workforce.attrition import EXPERIENCE_BANDS, experience_band, summer_attrition
 from .workforce.costs import annual_budget
 from .workforce.hiring import PATHWAYS, fill_vacancies
@@ -36,7 +36,7 @@ def run_summer(model, year: int) -> None:
     stayers = rows[outcome == ACTIVE]
     educators.experience[stayers] += 1
     educators.category[stayers] = teacher_category(educators.role[stayers],
-                                                   educators.experience[stayers])
+                                                   educators.experience[stayers], model.roles)
     promote_students(model, year)
 
 
@@ -144,7 +144,7 @@ def record_attrition(model, record: YearRecord, rows: np.ndarray, outcome: np.nd
 
 def record_hiring(model, record: YearRecord, hired: np.ndarray) -> None:
     e, positions = model.state.educators, model.state.positions
-    teacher_position = ROLE_IS_TEACHER[positions.role]
+    teacher_position = model.roles.is_teacher[positions.role]
     vacant = positions.holder == -1
     record.add("positions", "all", int(teacher_position.sum()))
     record.add("vacancy_rate", "all", float(vacant[teacher_position].mean())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 
 from .base import Members, School, SchoolDesign, StaffingModel
+from .configured import ConfiguredModel
 from .next_workforce import NextWorkforce
 from .opportunity_culture import OpportunityCulture
 from .traditional import Traditional
@@ -14,6 +15,7 @@ REGISTRY: dict[str, type[StaffingModel]] = {
     Traditional.name: Traditional,
     NextWorkforce.name: NextWorkforce,
     OpportunityCulture.name: OpportunityCulture,
+    ConfiguredModel.name: ConfiguredModel,
 }
 
 

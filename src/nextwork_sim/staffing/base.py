@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..domains import DOMAINS, INDIVIDUALIZED, LANGUAGE, LEADERSHIP, N_DOMAINS, SOCIAL_EMOTIONAL
-from ..roles import CATEGORY_INDEX, ROLE_INDEX, ROLE_IS_TEACHER
+from ..roles import CATEGORY_INDEX, DEFAULT_CATALOGUE
 
 ALL_UNITS = np.iinfo(np.uint64).max
 COMMUNITY_KINDS = ("classroom", "homeroom", "team")
@@ -52,8 +52,10 @@ class SchoolDesign:
     memberships: list[dict] = field(default_factory=list)
 
     def community(self, kind: str, grade: int, capacity: int, collaboration: float,
-                  peer_group: tuple) -> int:
+                  peer_group: tuple, grade_high: int | None = None) -> int:
+        """A community serving ``grade`` (to ``grade_high`` for a multi-age band)."""
         self.communities.append(dict(kind=COMMUNITY_KINDS.index(kind), grade=grade,
+                                     grade_high=grade if grade_high is None else grade_high,
                                      capacity=capacity, collaboration=collaboration,
                                      peer_group=peer_group))
         return len(self.communities) - 1
@@ -86,6 +88,7 @@ class Members:
     fte: np.ndarray          # float32
     skill: np.ndarray        # float32 [M, D], skill of the holder
     category: np.ndarray     # int8, category of the holder
+    role: np.ndarray         # int8, role of the position (index into the run's catalogue)
     n_communities: int
     thresholds: np.ndarray   # float64 [D]
 
@@ -99,6 +102,7 @@ class StaffingModel:
     """Base class: subclasses set ``name`` and implement ``form_communities`` and ``allocate``."""
 
     name = "base"
+    roles = DEFAULT_CATALOGUE  # the run's catalogue (set by the model when it has custom roles)
 
     def __init__(self, settings, unit_terms: tuple[int, ...]):
         """``unit_terms[u]`` is the term unit ``u`` starts in."""
@@ -146,7 +150,8 @@ class StaffingModel:
                           communities: list[int]) -> None:
         """Pull-out specialists (caseload-based) and paraeducators, shared over communities."""
         s = self.settings
-        n_teachers = sum(ROLE_IS_TEACHER[ROLE_INDEX[p["role"]]] for p in design.positions)
+        n_teachers = sum(self.roles.is_teacher[self.roles.index[p["role"]]]
+                         for p in design.positions)
         pullout = s.pullout_share
         groups = (
             ("special_education_specialist",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..roles import CATEGORY_INDEX, ROLE_INDEX, ROLES
+from ..roles import CATEGORY_INDEX, DEFAULT_CATALOGUE, ROLE_INDEX
 
 
 def salaries(role: np.ndarray, experience: np.ndarray, fte: np.ndarray,
-             year_share: np.ndarray, costs) -> np.ndarray:
+             year_share: np.ndarray, costs, catalogue=DEFAULT_CATALOGUE) -> np.ndarray:
     """Pay of each educator for the year: the teacher schedule (base + steps), stipends,
     or the role's pay per FTE; ``year_share`` is the part of the year served."""
-    pay_basis = np.array([r.pay for r in ROLES])[role]
+    pay_basis = catalogue.pay[role]
     steps = np.minimum(np.maximum(experience - 1, 0), costs.max_steps)
     pay = np.where(pay_basis == "teacher_schedule",
                    costs.teacher_base_salary + costs.salary_step * steps, 0.0)
@@ -24,6 +24,7 @@ def salaries(role: np.ndarray, experience: np.ndarray, fte: np.ndarray,
     pay += np.where(pay_basis == "paraeducator", costs.paraeducator_salary * fte, 0.0)
     pay += np.where(pay_basis == "resident", costs.resident_stipend, 0.0)
     pay += np.where(pay_basis == "community_educator", costs.community_educator_salary * fte, 0.0)
+    pay += catalogue.stipend[role]
     return pay * year_share
 
 
@@ -33,7 +34,7 @@ def annual_budget(model, rows: np.ndarray, departures: np.ndarray, teacher: np.n
     table = model.state.educators
     costs = model.scenario.parameters.costs
     pay = salaries(table.role[rows], table.experience[rows], table.fte[rows],
-                   model.year_share_served(rows), costs)
+                   model.year_share_served(rows), costs, model.roles)
     turnover = costs.turnover_cost_per_leaver * float(np.sum(departures & teacher))
     leaders = costs.principal_salary * len(model.schools)
     total = float(pay.sum()) + leaders + turnover

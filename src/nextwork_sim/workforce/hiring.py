@@ -13,12 +13,10 @@ import numpy as np
 from ..config import RACES
 from ..domains import CONTENT, INDIVIDUALIZED, LANGUAGE, LEADERSHIP, N_DOMAINS, PROJECT
 from ..kernels import keyed_random as kr
-from ..roles import LEADER_ROLES, ROLE_INDEX, teacher_category
+from ..roles import CATEGORY_INDEX, ROLE_INDEX, teacher_category
 
 PATHWAYS: tuple[str, ...] = ("traditional", "alternative", "residency", "para_to_teacher",
                              "career_switcher", "community")
-_TEACHER_ROLES = [ROLE_INDEX[r] for r in ("teacher", "special_education_specialist",
-                                          "english_learner_specialist")]
 
 
 def experience_curve(experience: np.ndarray, skill_params) -> np.ndarray:
@@ -28,21 +26,22 @@ def experience_curve(experience: np.ndarray, skill_params) -> np.ndarray:
         1.0 - np.exp(-skill_params.experience_skill_rate * years))
 
 
-def initial_skill(role: np.ndarray, experience: np.ndarray, noise: np.ndarray,
-                  skill_params) -> np.ndarray:
-    """Skill [E, D] of people entering the model: by role and experience, plus spread."""
+def initial_skill(role: np.ndarray, category: np.ndarray, experience: np.ndarray,
+                  noise: np.ndarray, skill_params) -> np.ndarray:
+    """Skill [E, D] of people entering the model: by category (and a few named roles) and
+    experience, plus spread."""
     skill = np.repeat(experience_curve(experience, skill_params)[:, None], N_DOMAINS, axis=1)
     skill[:, LEADERSHIP] -= 0.1
-    leader = np.isin(role, LEADER_ROLES)
+    leader = category == CATEGORY_INDEX["teacher_leader"]
     skill[leader] += 0.08
     skill[leader, LEADERSHIP] += 0.15
     skill[role == ROLE_INDEX["special_education_specialist"], INDIVIDUALIZED] += 0.15
     skill[role == ROLE_INDEX["english_learner_specialist"], LANGUAGE] += 0.15
-    skill[role == ROLE_INDEX["resident"]] = skill_params.novice_skill - 0.08
-    para = np.isin(role, [ROLE_INDEX["paraeducator"], ROLE_INDEX["reach_associate"]])
+    skill[category == CATEGORY_INDEX["resident"]] = skill_params.novice_skill - 0.08
+    para = category == CATEGORY_INDEX["paraeducator"]
     skill[para] = 0.22 + 0.1 * (1 - np.exp(-0.2 * (experience[para, None] - 1.0)))
     skill[para, INDIVIDUALIZED] += 0.05
-    community = role == ROLE_INDEX["community_educator"]
+    community = category == CATEGORY_INDEX["community_educator"]
     skill[community] = 0.2
     skill[community, CONTENT] = 0.55
     skill[community, PROJECT] = 0.5
@@ -50,11 +49,12 @@ def initial_skill(role: np.ndarray, experience: np.ndarray, noise: np.ndarray,
     return np.clip(skill, 0.02, 0.98).astype(np.float32)
 
 
-def draw_experience(role: np.ndarray, u: np.ndarray, u2: np.ndarray, population,
+def draw_experience(category: np.ndarray, u: np.ndarray, u2: np.ndarray, population,
                     initial: bool) -> np.ndarray:
-    """Years of experience (including the coming year) of new people, by role."""
-    experience = np.ones(role.shape[0], dtype=np.int16)
-    teacher = np.isin(role, _TEACHER_ROLES)
+    """Years of experience (including the coming year) of new people, by role category."""
+    experience = np.ones(category.shape[0], dtype=np.int16)
+    teacher = np.isin(category, [CATEGORY_INDEX[c] for c in ("professional", "specialist",
+                                                             "novice")])
     if initial:
         cuts = np.cumsum([population.experience_1_3, population.experience_4_9,
                           population.experience_10_19])
@@ -65,9 +65,9 @@ def draw_experience(role: np.ndarray, u: np.ndarray, u2: np.ndarray, population,
     else:
         novice = u < population.novice_hire_share
         experience[teacher] = np.where(novice, 1, 2 + np.floor(u2 * 14))[teacher]
-    leader = np.isin(role, LEADER_ROLES)
+    leader = category == CATEGORY_INDEX["teacher_leader"]
     experience[leader] = (6 + np.floor(u2 * 15))[leader]
-    para = np.isin(role, [ROLE_INDEX["paraeducator"], ROLE_INDEX["reach_associate"]])
+    para = category == CATEGORY_INDEX["paraeducator"]
     experience[para] = (1 + np.floor(u2 * (20 if initial else 8)))[para]
     return experience
 
@@ -89,7 +89,9 @@ def fill_vacancies(model, year: int, initial: bool = False) -> np.ndarray:
         return kr.uniform(model.run_key, stream, draw_year, ids, sub)
 
     role = positions.role[vacant]
-    experience = draw_experience(role, draw(0), draw(1), params.population, initial)
+    roles = model.roles
+    experience = draw_experience(roles.category[role], draw(0), draw(1), params.population,
+                                 initial)
     noise = np.column_stack([kr.normal(model.run_key, stream, draw_year, ids, 10 + d)
                              for d in range(N_DOMAINS)])
     race_cdf = np.cumsum([getattr(model.scenario.district.composition.teacher_race, r)
@@ -101,8 +103,9 @@ def fill_vacancies(model, year: int, initial: bool = False) -> np.ndarray:
     table.community[rows] = positions.community[vacant]
     table.position[rows] = vacant
     table.experience[rows] = experience
-    table.category[rows] = teacher_category(role, experience)
-    table.skill[rows] = initial_skill(role, experience, noise, params.skill)
+    category = teacher_category(role, experience, roles)
+    table.category[rows] = category
+    table.skill[rows] = initial_skill(role, category, experience, noise, params.skill)
     table.race[rows] = np.minimum(np.searchsorted(race_cdf, draw(2)), len(RACES) - 1)
     table.pathway[rows] = PATHWAYS.index("traditional")
     table.satisfaction[rows] = params.satisfaction.baseline

@@ -1,0 +1,109 @@
+"""A staffing model written in a config, without Python (``staffing.model = "configured"``).
+
+``[staffing.design]`` names the members of every community (roles, counts, FTE, one-unit
+spans, the domains they may carry, fixed shares), how many grades share a community
+(multi-age bands), the roster size and the allocation rule; ``[[staffing.roles]]`` may add
+roles with their category, pay and required skill. config.py rejects impossible designs (no
+lead for a rule that needs one, FTE over 1, fixed shares over a whole domain).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from ..domains import ASSESSMENT, CONTENT, DOMAIN_INDEX, LEADERSHIP, N_DOMAINS, PEDAGOGY
+from ..roles import CATEGORY_INDEX
+from .base import (
+    ALL_UNITS,
+    Members,
+    School,
+    SchoolDesign,
+    StaffingModel,
+    most_skilled_fallback,
+    split_by_weight,
+)
+
+_LEAD = CATEGORY_INDEX["teacher_leader"]
+_SHELTERED = [CATEGORY_INDEX["novice"], CATEGORY_INDEX["resident"]]
+
+
+class ConfiguredModel(StaffingModel):
+    name = "configured"
+
+    @property
+    def spec(self):
+        return self.settings.design
+
+    def form_communities(self, school: School) -> SchoolDesign:
+        s, spec = self.settings, self.spec
+        design = SchoolDesign()
+        served: list[int] = []
+        grades = list(school.grades)
+        for start in range(0, len(grades), spec.grade_band):
+            band = grades[start:start + spec.grade_band]
+            students = school.students_per_grade * len(band)
+            for _ in range(max(1, round(students / spec.students_per_community))):
+                k = design.community("team", band[0], spec.students_per_community,
+                                     s.collaboration_minutes_per_week,
+                                     ("team", len(design.communities)), grade_high=band[-1])
+                served.append(k)
+                for member in spec.members:
+                    self._add_member(design, k, member)
+        if spec.specialists:
+            self.add_support_staff(school, design, served)
+        return design
+
+    def _add_member(self, design: SchoolDesign, k: int, member) -> None:
+        role = self.roles.roles[self.roles.index[member.role]]
+        duty = np.ones(N_DOMAINS, dtype=np.float32)
+        if member.domains is not None:
+            duty[:] = 0.0
+            duty[[DOMAIN_INDEX[d] for d in member.domains]] = 1.0
+        fixed = {DOMAIN_INDEX[d]: share for d, share in member.fixed.items()}
+        for slot in range(member.count):
+            units = ALL_UNITS if member.span == "year" else self.one_unit_per_term(k + slot)
+            position = design.position(member.role, k, member.fte or role.fte)
+            design.member(position, k, duty=duty, fixed=fixed, units=units)
+
+    def allocate(self, members: Members, out_split: np.ndarray) -> None:
+        rule = self.spec.allocation
+        if rule == "whole_class":
+            out_split[:] = split_by_weight(members.duty.astype(np.float64), members, 0.0)
+        elif rule == "just_right":
+            out_split[:] = self._just_right(members)
+        else:
+            out_split[:] = self._leader_coached(members)
+
+    def _just_right(self, members: Members) -> np.ndarray:
+        s = self.settings
+        required = self.roles.required[members.role]
+        thresholds = np.where(np.isnan(required), members.thresholds[None, :], required)
+        sheltered = np.isin(members.category, _SHELTERED)
+        thresholds = thresholds * np.where(sheltered, s.sheltered_threshold_factor, 1.0)[:, None]
+        leading = np.zeros_like(members.duty, dtype=bool)
+        leading[:, LEADERSHIP] = members.category != _LEAD
+        may = (members.duty > 0) & ~leading & (members.skill >= thresholds)
+        weight = np.where(may, members.fte[:, None] * members.skill ** s.just_right_exponent, 0.0)
+        weight = most_skilled_fallback(weight, members)
+        return split_by_weight(weight, members, s.min_split_share)
+
+    def _leader_coached(self, members: Members) -> np.ndarray:
+        lead = members.category == _LEAD
+        fixed = members.fixed.copy()
+        for domain in (CONTENT, PEDAGOGY, ASSESSMENT):
+            fixed[lead, domain] = self.spec.leader_share
+        duty = members.duty.astype(np.float64)
+        duty[~lead, LEADERSHIP] = 0.0
+        coached = dataclasses.replace(members, fixed=fixed)
+        return split_by_weight(duty, coached, 0.0)
+
+    def regroups(self) -> bool:
+        return bool(self.settings.regroup_each_unit) and self.spec.allocation != "whole_class"
+
+    def mentoring_minutes(self, category: np.ndarray) -> np.ndarray:
+        if not self.spec.mentoring:
+            return super().mentoring_minutes(category)
+        mentored = np.isin(category, _SHELTERED)
+        return np.where(mentored, self.settings.mentoring_minutes_per_week, 0.0).astype(np.float32)
