@@ -41,7 +41,7 @@ def test_unknown_key_lists_allowed_fields(tmp_path):
 
 def test_unknown_staffing_model_lists_registered_models(tmp_path):
     path = _write(tmp_path, 'name = "x"\n[staffing]\nmodel = "magic"\n')
-    with pytest.raises(ConfigError, match="configured, next_workforce, opportunity_culture, traditional"):
+    with pytest.raises(ConfigError, match="configured, next_workforce, opportunity_culture"):
         load_config(path)
 
 

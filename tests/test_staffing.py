@@ -93,5 +93,5 @@ def test_external_model_runs_and_bad_names_are_config_errors():
         scenario = validate({"name": "s", "staffing": {"model": bad}})
         with pytest.raises(ValueError, match="staffing.model"):
             SchoolSystemModel(scenario)
-    with pytest.raises(ConfigError, match="allowed: configured, next_workforce, opportunity_culture"):
+    with pytest.raises(ConfigError, match="allowed: configured, next_workforce"):
         validate({"name": "s", "staffing": {"model": "unknown"}})
