@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -97,6 +98,20 @@ class District(Frozen):
     enrollment_scale: float = param(1.0, unit="factor", ge=0.01, le=10,
                                     doc="multiplies every school's enrollment")
     composition: Composition = Field(default_factory=Composition)
+    schools_csv: str | None = Field(None, description="schools from a CSV file instead of the "
+                                    "preset (docs/district_files.md); a relative path is "
+                                    "taken from the config file's folder")
+    staff_csv: str | None = Field(None, description="optional staff roster CSV")
+
+    @model_validator(mode="after")
+    def _files_are_valid(self):
+        from .district_files import read_schools
+
+        if self.staff_csv is not None and self.schools_csv is None:
+            raise ValueError("staff_csv needs schools_csv")
+        if self.schools_csv is not None:
+            read_schools(self.schools_csv)
+        return self
 
 
 DomainThresholds = domain_table(
@@ -310,6 +325,9 @@ def _format_error(source: str, error: ValidationError, raw: dict) -> str:
         allowed = ", ".join(parent.model_fields) if parent is not None else ""
         return f"{source}: unknown field {path!r}; allowed here: {allowed}"
     value = first.get("input")
+    msg = msg.removeprefix("Value error, ")
+    if isinstance(value, dict):  # a whole table failed a cross-field check: say where
+        return f"{source}: {path}: {msg}"
     allowed = _allowed(first["loc"])
     text = f"{source}: {path} = {value!r}: {msg}"
     return text + (f" (allowed: {allowed})" if allowed else "")
@@ -396,8 +414,22 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Scenari
         raise ConfigError(f"{path}: cannot read: {error}") from None
     if overrides:
         raw = apply_overrides(raw, overrides)
+    _paths_from_config_folder(raw, path.parent)
     source = str(path) + (" (with --set)" if overrides else "")
     return validate(raw, source)
+
+
+def _paths_from_config_folder(raw: dict, folder: Path) -> None:
+    """District files named relative to the config file are found from its folder."""
+    district = raw.get("district")
+    if not isinstance(district, dict):
+        return
+    for key in ("schools_csv", "staff_csv"):
+        value = district.get(key)
+        if isinstance(value, str) and not Path(value).is_absolute():
+            candidate = folder / value
+            if candidate.exists():
+                district[key] = os.path.relpath(candidate)
 
 
 def resolve(config: Scenario | dict | str | Path) -> Scenario:

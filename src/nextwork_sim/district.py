@@ -21,6 +21,8 @@ def build_schools(scenario: Scenario, run_key: int) -> list[School]:
     district's (``low_income_spread`` sets how segregated schools are)."""
     district = scenario.district
     composition = district.composition
+    if district.schools_csv is not None:
+        return schools_from_csv(scenario)
     rng = np.random.default_rng(np.random.SeedSequence(int(run_key), spawn_key=(11,)))
     schools: list[School] = []
     for level in LEVELS:
@@ -35,8 +37,58 @@ def build_schools(scenario: Scenario, run_key: int) -> list[School]:
                 low_income_share=float(share),
                 english_learner_share=composition.english_learner,
                 disability_share=composition.disability,
+                name=f"{level}-{len(schools) + 1}",
             ))
     return schools
+
+
+def schools_from_csv(scenario: Scenario) -> list[School]:
+    """Schools in file order, with their own composition where the file gives it."""
+    from .district_files import read_schools
+
+    composition = scenario.district.composition
+    scale = scenario.district.enrollment_scale
+    table = read_schools(scenario.district.schools_csv)
+    schools = []
+    for index, row in enumerate(table.itertuples(index=False)):
+        low, high = LEVEL_GRADES[row.level]
+
+        def share(column: str, default: float, row=row) -> float:
+            value = getattr(row, column, None)
+            return default if value is None or value != value else float(value)
+
+        schools.append(School(
+            index=index, level=row.level, grades=tuple(range(low, high + 1)),
+            enrollment=max(1, round(int(row.enrollment) * scale)),
+            low_income_share=float(row.low_income),
+            english_learner_share=share("english_learner", composition.english_learner),
+            disability_share=share("disability", composition.disability),
+            name=str(row.name)))
+    return schools
+
+
+def roster_experience(model) -> tuple[np.ndarray, int]:
+    """Experience per position from the staff roster (-1: draw as usual), and the number of
+    roster rows that found no position of their role at their school."""
+    positions = model.state.positions
+    experience = np.full(positions.n, -1, dtype=np.int64)
+    path = model.scenario.district.staff_csv
+    if path is None:
+        return experience, 0
+    from .district_files import read_staff
+
+    by_name = {school.name: school.index for school in model.schools}
+    staff = read_staff(path, set(by_name), set(model.roles.names))
+    unmatched = 0
+    for row in staff.itertuples(index=False):
+        free = np.flatnonzero((positions.school == by_name[row.school])
+                              & (positions.role == model.roles.index[row.role])
+                              & (experience < 0))
+        if free.size == 0:
+            unmatched += 1
+            continue
+        experience[free[0]] = int(row.experience)
+    return experience, unmatched
 
 
 def add_students(state: State, scenario: Scenario, run_key: int, school: School,

@@ -30,6 +30,7 @@ class School:
     low_income_share: float
     english_learner_share: float
     disability_share: float
+    name: str = ""
 
     @property
     def students_per_grade(self) -> int:

@@ -92,6 +92,11 @@ def fill_vacancies(model, year: int, initial: bool = False) -> np.ndarray:
     roles = model.roles
     experience = draw_experience(roles.category[role], draw(0), draw(1), params.population,
                                  initial)
+    if initial:
+        from ..district import roster_experience
+
+        given, model.roster_unmatched = roster_experience(model)
+        experience = np.where(given[vacant] > 0, given[vacant], experience).astype(np.int16)
     noise = np.column_stack([kr.normal(model.run_key, stream, draw_year, ids, 10 + d)
                              for d in range(N_DOMAINS)])
     race_cdf = np.cumsum([getattr(model.scenario.district.composition.teacher_race, r)

@@ -1,0 +1,99 @@
+"""A district from CSV files instead of a preset (MODEL.md §5).
+
+``schools.csv`` (required): one row per school, columns
+
+| column | meaning | allowed |
+|---|---|---|
+| name | school name (unique) | text |
+| level | school level | elementary, middle, high |
+| enrollment | students | 1 to 10,000 |
+| low_income | share of low-income students | 0 to 1 |
+| english_learner | share of English learners (optional; default: the composition's) | 0 to 1 |
+| disability | share of students with disabilities (optional; default: the composition's) | 0 to 1 |
+
+``staff.csv`` (optional roster): one row per educator, columns ``school`` (a name in
+schools.csv), ``role`` (a role of the run's catalogue) and ``experience`` (years including the
+current one, 1-50). Roster rows fill the school's positions of that role in order; positions
+left over are drawn as usual, and roster rows with no position left are counted and reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+SCHOOL_COLUMNS = ("name", "level", "enrollment", "low_income")
+SHARE_COLUMNS = ("low_income", "english_learner", "disability")
+LEVELS = ("elementary", "middle", "high")
+
+
+class DistrictFileError(ValueError):
+    """A district file is invalid; the message is one line naming file, row and column."""
+
+
+def _read(path: str | Path) -> pd.DataFrame:
+    path = Path(path)
+    if not path.is_file():
+        raise DistrictFileError(f"{path}: no such file")
+    try:
+        table = pd.read_csv(path, skipinitialspace=True)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+        raise DistrictFileError(f"{path}: not a readable CSV file ({error})") from None
+    table.columns = [str(c).strip() for c in table.columns]
+    return table
+
+
+def read_schools(path: str | Path) -> pd.DataFrame:
+    """Read and check schools.csv; returns one row per school in file order."""
+    table = _read(path)
+    missing = [c for c in SCHOOL_COLUMNS if c not in table.columns]
+    if missing:
+        raise DistrictFileError(f"{path}: missing column(s) {', '.join(missing)}; required: "
+                                f"{', '.join(SCHOOL_COLUMNS)}")
+    if table.empty:
+        raise DistrictFileError(f"{path}: no schools")
+    for i, row in table.iterrows():
+        where = f"{path}: row {i + 2}"
+        if row["level"] not in LEVELS:
+            raise DistrictFileError(f"{where}: level = {row['level']!r}; allowed: "
+                                    f"{', '.join(LEVELS)}")
+        enrollment = pd.to_numeric(row["enrollment"], errors="coerce")
+        if pd.isna(enrollment) or not 1 <= enrollment <= 10_000 or enrollment != int(enrollment):
+            raise DistrictFileError(f"{where}: enrollment = {row['enrollment']!r}; allowed: "
+                                    "a whole number from 1 to 10000")
+        for column in SHARE_COLUMNS:
+            if column not in table.columns or pd.isna(row[column]):
+                if column == "low_income":
+                    raise DistrictFileError(f"{where}: low_income is empty; allowed: 0 to 1")
+                continue
+            share = pd.to_numeric(row[column], errors="coerce")
+            if pd.isna(share) or not 0 <= share <= 1:
+                raise DistrictFileError(f"{where}: {column} = {row[column]!r}; allowed: 0 to 1")
+    duplicated = table["name"][table["name"].duplicated()].tolist()
+    if duplicated:
+        raise DistrictFileError(f"{path}: school names must be unique ({duplicated[0]!r} "
+                                "appears twice)")
+    return table
+
+
+def read_staff(path: str | Path, school_names: set[str], role_names: set[str]) -> pd.DataFrame:
+    """Read and check the optional staff roster."""
+    table = _read(path)
+    missing = [c for c in ("school", "role", "experience") if c not in table.columns]
+    if missing:
+        raise DistrictFileError(f"{path}: missing column(s) {', '.join(missing)}; required: "
+                                "school, role, experience")
+    for i, row in table.iterrows():
+        where = f"{path}: row {i + 2}"
+        if row["school"] not in school_names:
+            raise DistrictFileError(f"{where}: school = {row['school']!r} is not in the "
+                                    "schools file")
+        if row["role"] not in role_names:
+            raise DistrictFileError(f"{where}: role = {row['role']!r}; allowed: "
+                                    f"{', '.join(sorted(role_names))}")
+        experience = pd.to_numeric(row["experience"], errors="coerce")
+        if pd.isna(experience) or not 1 <= experience <= 50:
+            raise DistrictFileError(f"{where}: experience = {row['experience']!r}; allowed: "
+                                    "1 to 50 years")
+    return table

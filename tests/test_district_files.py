@@ -1,0 +1,75 @@
+"""Districts from CSV: good files build the schools they describe, bad ones give one line."""
+
+import pytest
+
+from nextwork_sim.config import ConfigError, load_config
+from nextwork_sim.model import SchoolSystemModel
+from nextwork_sim.roles import ROLE_INDEX
+
+from .conftest import CONFIGS
+
+GOOD = ("name,level,enrollment,low_income\n"
+        "A,elementary,120,0.8\n"
+        "B,middle,90,0.2\n")
+
+
+def _config(tmp_path, schools: str, staff: str | None = None):
+    (tmp_path / "schools.csv").write_text(schools)
+    text = 'name = "c"\nburn_in_years = 0\n[district]\nschools_csv = "schools.csv"\n'
+    if staff is not None:
+        (tmp_path / "staff.csv").write_text(staff)
+        text += 'staff_csv = "staff.csv"\n'
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("schools, fragment", [
+    ("name,level,enrollment\nA,elementary,100\n", "missing column(s) low_income"),
+    ("name,level,enrollment,low_income\nA,college,100,0.5\n",
+     "row 2: level = 'college'; allowed: elementary, middle, high"),
+    ("name,level,enrollment,low_income\nA,elementary,-3,0.5\n", "row 2: enrollment = -3"),
+    ("name,level,enrollment,low_income\nA,elementary,100,1.5\n", "row 2: low_income = 1.5"),
+    ("name,level,enrollment,low_income\nA,elementary,100,0.5\nA,middle,100,0.5\n",
+     "'A' appears twice"),
+])
+def test_bad_schools_file_is_one_line_naming_row_and_column(tmp_path, schools, fragment):
+    with pytest.raises(ConfigError) as info:
+        load_config(_config(tmp_path, schools))
+    assert fragment in str(info.value)
+    assert "schools.csv" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_bad_roster_row_is_reported(tmp_path):
+    path = _config(tmp_path, GOOD, "school,role,experience\nA,teacher,0\n")
+    scenario = load_config(path)
+    with pytest.raises(ValueError, match="row 2: experience = 0"):
+        SchoolSystemModel(scenario)
+
+
+def test_csv_district_builds_its_schools_and_roster(tmp_path):
+    staff = "school,role,experience\nA,teacher,17\nA,teacher,1\nB,teacher,30\nB,resident,4\n"
+    scenario = load_config(_config(tmp_path, GOOD, staff))
+    model = SchoolSystemModel(scenario, seed=1)
+    try:
+        assert [s.name for s in model.schools] == ["A", "B"]
+        assert [s.enrollment for s in model.schools] == [120, 90]
+        assert model.schools[0].poverty == "high" and model.schools[1].poverty == "low"
+        e = model.state.educators
+        teachers_a = (e.school == 0) & (e.role == ROLE_INDEX["teacher"])
+        assert sorted(e.experience[teachers_a][:2].tolist()) == [1, 17]
+        assert 30 in e.experience[(e.school == 1)].tolist()
+        assert model.roster_unmatched == 1  # traditional schools have no resident position
+        low_income = model.state.students.low_income
+        school = model.state.students.school
+        assert low_income[school == 0].mean() > 0.6 > 0.4 > low_income[school == 1].mean()
+    finally:
+        model.release()
+
+
+def test_shipped_csv_district_config_runs():
+    from nextwork_sim import run
+
+    table = run(CONFIGS / "csv_district.toml", years=1, overrides=["burn_in_years=0"])
+    enrollment = table.query("metric == 'enrollment' and group == 'all'")["value"].iloc[0]
+    assert enrollment == pytest.approx(540 + 420 + 360 + 660 + 880, rel=0.02)
