@@ -290,6 +290,42 @@ class Staffing(Frozen):
                          f"{', '.join(sorted(REGISTRY))} or 'module:Class'")
 
 
+class Adoption(Frozen):
+    """Some schools run another staffing model, from the start or from a given year."""
+
+    staffing: Staffing = Field(..., description="the staffing model these schools adopt")
+    share: float | None = param(None, unit="share of schools", ge=0, le=1,
+                                doc="adopting share of the eligible schools (chosen by a keyed "
+                                    "draw); give share or schools")
+    schools: list[str] | None = Field(None, description="names of the adopting schools "
+                                      "(preset schools are named like elementary-1)")
+    levels: list[Literal["elementary", "middle", "high"]] = Field(
+        ["elementary", "middle", "high"], description="levels eligible for a share")
+    from_year: int = param(1, unit="reported year", ge=1, le=50,
+                           doc="first reported year under the new model (1 = from the start; "
+                               "the burn-in runs under the base model)")
+
+    @model_validator(mode="after")
+    def _share_or_schools(self):
+        if (self.share is None) == (self.schools is None):
+            raise ValueError("give exactly one of share or schools")
+        return self
+
+
+def school_names(district: District) -> list[str]:
+    """Names of the district's schools: the CSV's, or level-N for a preset (N counts all
+    schools from 1, elementary first)."""
+    if district.schools_csv is not None:
+        from .district_files import read_schools
+
+        return [str(n) for n in read_schools(district.schools_csv)["name"]]
+    names = []
+    for level in LEVELS:
+        for _ in range(PRESETS[district.preset][level][0]):
+            names.append(f"{level}-{len(names) + 1}")
+    return names
+
+
 def _builtin_categories() -> list[str]:
     from .roles import ROLES
 
@@ -307,6 +343,18 @@ class Scenario(Frozen):
     staffing: Staffing = Field(default_factory=Staffing)
     calendar: CalendarParams = Field(default_factory=CalendarParams)
     parameters: Parameters = Field(default_factory=Parameters)
+    adoption: tuple[Adoption, ...] = Field((), description="mixed or phased adoption: schools "
+                                           "that run another staffing model (docs/staffing.md)")
+
+    @model_validator(mode="after")
+    def _adopting_schools_exist(self):
+        names = school_names(self.district)
+        for i, entry in enumerate(self.adoption):
+            for name in entry.schools or []:
+                if name not in names:
+                    raise ValueError(f"adoption.{i}.schools: {name!r} is not a school of the "
+                                     f"district (names: {', '.join(names[:4])}, ...)")
+        return self
 
     def hash(self) -> str:
         """A stable hash of the resolved config (recorded in manifests)."""

@@ -10,13 +10,13 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from .adoption import build_staffing_models, model_index_in_year, school_plan
 from .calendar import SchoolCalendar, YearShape
 from .config import Scenario, resolve
 from .district import add_students, build_schools, grades_of
 from .population import ACTIVE, Educator, State, Student
 from .roles import ROLE_INDEX, RoleCatalogue
 from .school_year import SchoolYear
-from .staffing import staffing_class
 from .workforce.hiring import fill_vacancies
 
 _MESA_TAKES_RNG = "rng" in inspect.signature(mesa.Model.__init__).parameters
@@ -42,11 +42,16 @@ class SchoolSystemModel(mesa.Model):
         self.replication = int(replication)
         self.run_key = run_key(seed, replication)
         self.shape = YearShape.from_params(scenario.calendar)
-        self.roles = RoleCatalogue(scenario.staffing.roles)
-        self.staffing = staffing_class(scenario.staffing.model)(scenario.staffing,
-                                                                self.shape.unit_terms())
-        self.staffing.roles = self.roles
         self.schools = build_schools(scenario, self.run_key)
+        settings, self.school_plan = school_plan(scenario, self.schools, self.run_key,
+                                                 scenario.burn_in_years)
+        self.roles = RoleCatalogue(tuple(r for entry in settings for r in entry.roles))
+        self.staffing_models = build_staffing_models(settings, self.shape.unit_terms(),
+                                                     self.roles)
+        self.staffing = self.staffing_models[0]
+        self.school_model = model_index_in_year(self.school_plan, 0)
+        self.displaced = 0
+        self._peer_groups: dict[tuple, int] = {}
         self.state = State(students=sum(s.enrollment for s in self.schools) * 2)
         self._student_agents: dict[int, Student] = {}
         self._educator_agents: dict[int, Educator] = {}
@@ -59,36 +64,40 @@ class SchoolSystemModel(mesa.Model):
 
     # --- assembly -----------------------------------------------------------------------
     def _build(self) -> None:
-        state = self.state
-        peer_groups: dict[tuple, int] = {}
         for school in self.schools:
-            rows = add_students(state, self.scenario, self.run_key, school, grades_of(school), 0)
+            rows = add_students(self.state, self.scenario, self.run_key, school,
+                                grades_of(school), 0)
             self.add_student_agents(rows)
-            design = self.staffing.form_communities(school)
-            k0 = state.communities.n
-            k_rows = state.communities.add(len(design.communities))
-            for k, spec in zip(k_rows, design.communities, strict=True):
-                c = state.communities
-                c.school[k], c.grade[k], c.kind[k] = school.index, spec["grade"], spec["kind"]
-                c.grade_high[k] = spec["grade_high"]
-                c.roster_size[k], c.collaboration[k] = spec["capacity"], spec["collaboration"]
-                key = (school.index, *spec["peer_group"])
-                c.peer_group[k] = peer_groups.setdefault(key, len(peer_groups))
-            p0 = state.positions.n
-            p_rows = state.positions.add(len(design.positions))
-            for p, spec in zip(p_rows, design.positions, strict=True):
-                positions = state.positions
-                positions.school[p] = school.index
-                positions.role[p] = self.roles.index[spec["role"]]
-                positions.fte[p], positions.community[p] = spec["fte"], k0 + spec["community"]
-            m_rows = state.memberships.add(len(design.memberships))
-            for m, spec in zip(m_rows, design.memberships, strict=True):
-                members = state.memberships
-                members.position[m] = p0 + spec["position"]
-                members.community[m] = k0 + spec["community"]
-                members.duty[m], members.fixed[m] = spec["duty"], spec["fixed"]
-                members.units[m] = spec["units"]
+            staffing = self.staffing_models[self.school_model[school.index]]
+            self.add_design(school, staffing.form_communities(school))
         fill_vacancies(self, 0, initial=True)
+
+    def add_design(self, school, design) -> np.ndarray:
+        """Append a school's communities, positions and memberships; returns the positions."""
+        state = self.state
+        k0 = state.communities.n
+        c = state.communities
+        for k, spec in zip(c.add(len(design.communities)), design.communities, strict=True):
+            c.school[k], c.grade[k], c.kind[k] = school.index, spec["grade"], spec["kind"]
+            c.grade_high[k] = spec["grade_high"]
+            c.roster_size[k], c.collaboration[k] = spec["capacity"], spec["collaboration"]
+            key = (school.index, *spec["peer_group"])
+            c.peer_group[k] = self._peer_groups.setdefault(key, len(self._peer_groups))
+        p0 = state.positions.n
+        positions = state.positions
+        p_rows = positions.add(len(design.positions))
+        for p, spec in zip(p_rows, design.positions, strict=True):
+            positions.school[p] = school.index
+            positions.role[p] = self.roles.index[spec["role"]]
+            positions.fte[p], positions.community[p] = spec["fte"], k0 + spec["community"]
+        members = state.memberships
+        for m, spec in zip(members.add(len(design.memberships)), design.memberships,
+                           strict=True):
+            members.position[m] = p0 + spec["position"]
+            members.community[m] = k0 + spec["community"]
+            members.duty[m], members.fixed[m] = spec["duty"], spec["fixed"]
+            members.units[m] = spec["units"]
+        return p_rows
 
     def add_student_agents(self, rows: np.ndarray) -> None:
         for row in rows.tolist():

@@ -37,6 +37,9 @@ METRICS: dict[str, Metric] = {
     "positions": Metric("positions", "filled + vacant positions at the start of the next year",
                         TEACHERS),
     "hires": Metric("persons", "hired over the summer", TEACHERS),
+    "displaced": Metric("persons", "educators left without a position when their school "
+                        "switched staffing model over the summer (transferred out)",
+                        "all educators"),
     "mean_skill": Metric("0-1", "FTE-weighted mean skill over domains and educators at the end "
                          "of the year", TEACHERS),
     "mean_chronic_load": Metric("capacity units", "mean over educators of the year-mean "

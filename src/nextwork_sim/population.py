@@ -115,6 +115,7 @@ class PositionTable(ArrayTable):
         "fte": (np.float32, (), 1.0),
         "community": (np.int32, (), -1),
         "holder": (np.int32, (), -1),             # educator row, -1 vacant
+        "open": (np.bool_, (), True),             # False once a school's design replaced it
     }
 
 
@@ -127,6 +128,7 @@ class CommunityTable(ArrayTable):
         "roster_size": (np.int32, (), 25),
         "collaboration": (np.float32, (), 60.0),  # minutes per week
         "peer_group": (np.int32, (), -1),
+        "open": (np.bool_, (), True),             # False once a school's design replaced it
     }
 
 

@@ -86,7 +86,20 @@ class SchoolYear:
             role=state.positions.role[members.position],
             n_communities=state.communities.n, thresholds=self.thresholds)
         split = np.zeros((members.n, N_DOMAINS))
-        model.staffing.allocate(view, split)
+        mem_model = model.school_model[state.communities.school[self.mem_community]]
+        for index, staffing in enumerate(model.staffing_models):
+            rows = np.flatnonzero(mem_model == index)
+            if rows.size == 0:
+                continue
+            subset = Members(
+                community=view.community[rows], active=view.active[rows], duty=view.duty[rows],
+                fixed=view.fixed[rows], fte=view.fte[rows], skill=view.skill[rows],
+                category=view.category[rows], role=view.role[rows],
+                n_communities=view.n_communities,
+                thresholds=as_array(staffing.settings.thresholds))
+            part = np.zeros((rows.size, N_DOMAINS))
+            staffing.allocate(subset, part)
+            split[rows] = part
         split[~view.active] = 0.0
         self.split = split.astype(np.float32)
         self.unit_mem_educator = np.where(view.active, self.mem_educator, -1).astype(np.int32)
@@ -94,8 +107,10 @@ class SchoolYear:
         self.coordination = (model.scenario.parameters.load.coordination_minutes_per_member
                              * np.maximum(n_members - 1, 0)).astype(np.float64)
         self.personalization = personalization(self, view)
-        if model.staffing.regroups():
-            self.personalization += model.scenario.parameters.learning.regrouping_effect
+        regroups = np.array([m.regroups() for m in model.staffing_models])
+        community_regroups = regroups[model.school_model[state.communities.school]]
+        self.personalization += (model.scenario.parameters.learning.regrouping_effect
+                                 * community_regroups)
         covered = covered_domains(split, view)
         students = state.students
         rows = self.enrolled
@@ -160,8 +175,9 @@ def assign_rosters(model, year: int) -> None:
     up with them stay together (and gain a year of continuity)."""
     students = model.state.students
     looped_rows = np.empty(0, dtype=np.int64)
-    if model.scenario.staffing.looping and year > 0:
-        pair = loop_pairs(model)
+    looping = np.array([m.settings.looping for m in model.staffing_models])
+    if looping.any() and year > 0:
+        pair = loop_pairs(model, looping[model.school_model])
         looped_rows, looped_to = looped_students(model, pair)
         swap_adults(model, pair)
     kept_continuity = students.continuity[looped_rows] + 1
@@ -179,11 +195,14 @@ def _spread_evenly(model, year: int, rows: np.ndarray) -> None:
     students, communities = model.state.students, model.state.communities
     grades = 13
     community_code = communities.school.astype(np.int64) * grades + communities.grade
+    community_code = np.where(communities.open, community_code, -1)
     order = np.argsort(community_code, kind="stable")
-    codes, first, count = np.unique(community_code[order], return_index=True, return_counts=True)
+    order = order[community_code[order] >= 0]
+    codes, first, count = np.unique(community_code[order], return_index=True,
+                                    return_counts=True)
     # a multi-age community is found through the lowest grade of its band
     band_low = np.full((len(model.schools), grades), -1, dtype=np.int64)
-    for k in range(communities.n):
+    for k in np.flatnonzero(communities.open).tolist():
         band_low[communities.school[k], communities.grade[k]:communities.grade_high[k] + 1] = (
             communities.grade[k])
     low = band_low[students.school[rows], students.grade[rows]]
@@ -208,7 +227,11 @@ def assign_mentors(model) -> tuple[np.ndarray, np.ndarray]:
 
     state = model.state
     educators = state.educators
-    minutes = model.staffing.mentoring_minutes(educators.category)
+    school_model = model.school_model[np.maximum(educators.school, 0)]
+    minutes = np.zeros(educators.n, dtype=np.float32)
+    for index, staffing in enumerate(model.staffing_models):
+        mine = school_model == index
+        minutes[mine] = staffing.mentoring_minutes(educators.category[mine])
     leader_of = np.full(state.communities.n, -1, dtype=np.int32)
     holders = state.positions.holder
     leaders = np.flatnonzero(holders >= 0)

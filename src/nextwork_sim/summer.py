@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .adoption import switch_schools
 from .config import RACES
 from .district import add_students
 from .outcomes import BOOL_LABELS, YearRecord
@@ -25,6 +26,9 @@ def run_summer(model, year: int) -> None:
     record_workforce(model, record, before)
     rows, outcome = summer_attrition(model, year)
     record_attrition(model, record, rows, outcome)
+    displaced_before = model.displaced
+    switch_schools(model, year)  # step 3: structural change, then advancement and hiring
+    record.add("displaced", "all", model.displaced - displaced_before)
     hired = fill_vacancies(model, year)
     record_hiring(model, record, hired)
     teacher = is_teacher_category(educators.category[rows])
@@ -144,7 +148,7 @@ def record_attrition(model, record: YearRecord, rows: np.ndarray, outcome: np.nd
 
 def record_hiring(model, record: YearRecord, hired: np.ndarray) -> None:
     e, positions = model.state.educators, model.state.positions
-    teacher_position = model.roles.is_teacher[positions.role]
+    teacher_position = model.roles.is_teacher[positions.role] & positions.open
     vacant = positions.holder == -1
     record.add("positions", "all", int(teacher_position.sum()))
     record.add("vacancy_rate", "all", float(vacant[teacher_position].mean())

@@ -20,6 +20,7 @@ _TO_UNIT = 2.0 ** -53
 STREAMS = {
     "build_student": 1, "build_educator": 2, "attrition": 3, "hiring": 4, "demand": 5,
     "learning": 6, "roster": 7, "credential": 8, "advancement": 9, "enrollment": 10,
+    "adoption": 11,
 }
 
 

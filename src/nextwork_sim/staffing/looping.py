@@ -12,18 +12,20 @@ from __future__ import annotations
 import numpy as np
 
 
-def loop_pairs(model) -> np.ndarray:
-    """pair[k] = the community k's adults and students move to next year (-1: none)."""
+def loop_pairs(model, school_loops: np.ndarray) -> np.ndarray:
+    """pair[k] = the community k's adults and students move to next year (-1: none), for
+    the schools whose staffing model loops."""
     communities = model.state.communities
     pair = np.full(communities.n, -1, dtype=np.int64)
     for school in model.schools:
+        if not school_loops[school.index]:
+            continue
         for grade in school.grades[::2]:
             if grade + 1 not in school.grades:
                 continue
-            lower = np.flatnonzero((communities.school == school.index)
-                                   & (communities.grade == grade))
-            upper = np.flatnonzero((communities.school == school.index)
-                                   & (communities.grade == grade + 1))
+            here = (communities.school == school.index) & communities.open
+            lower = np.flatnonzero(here & (communities.grade == grade))
+            upper = np.flatnonzero(here & (communities.grade == grade + 1))
             count = min(len(lower), len(upper))
             pair[lower[:count]] = upper[:count]
             pair[upper[:count]] = lower[:count]

@@ -76,7 +76,7 @@ def fill_vacancies(model, year: int, initial: bool = False) -> np.ndarray:
     """Hire one person into every vacant position; returns the new educator rows."""
     state, params = model.state, model.scenario.parameters
     positions = state.positions
-    vacant = np.flatnonzero(positions.holder == -1)
+    vacant = np.flatnonzero((positions.holder == -1) & positions.open)
     if vacant.size == 0:
         return vacant
     table = state.educators

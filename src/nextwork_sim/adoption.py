@@ -1,0 +1,138 @@
+"""Mixed and phased adoption (MODEL.md §5): each school runs one staffing model at a time.
+
+``[staffing]`` is the base model; each ``[[adoption]]`` names schools (or a share of them) and
+the year from which they run another model. A school that switches over a summer is rebuilt:
+its communities and positions are closed (rows are kept, marked), the new design's are
+opened, and its educators fill the new positions by category (leaders first by skill), before
+the summer's hiring fills what is left. Educators with no position left transfer out
+(status moved; counted on ``model.displaced``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kernels import keyed_random as kr
+from .population import MOVED
+from .staffing import staffing_class
+
+
+def school_plan(scenario, schools, run_key: int, burn_in: int) -> tuple[list, np.ndarray]:
+    """Staffing settings in use and, per (internal year, school), the index of the one used.
+    Returns (settings list, plan[school] as a list of (first internal year, settings index))."""
+    settings = [scenario.staffing]
+    plan = [[(0, 0)] for _ in schools]
+    u = kr.uniform(run_key, "adoption", 0, np.arange(len(schools)))
+    names = {school.name: school.index for school in schools}
+    for entry in scenario.adoption:
+        settings.append(entry.staffing)
+        which = len(settings) - 1
+        if entry.schools is not None:
+            missing = [n for n in entry.schools if n not in names]
+            if missing:
+                raise ValueError(f"adoption.schools: {missing[0]!r} is not a school; schools "
+                                 f"are named {', '.join(list(names)[:5])}, ...")
+            chosen = [names[n] for n in entry.schools]
+        else:
+            eligible = [s.index for s in schools if s.level in entry.levels]
+            order = sorted(eligible, key=lambda i: u[i])
+            chosen = order[:round(entry.share * len(eligible))]
+        start = burn_in + entry.from_year - 1
+        for index in chosen:
+            plan[index].append((start, which))
+    return settings, plan
+
+
+def model_index_in_year(plan: list, year: int) -> np.ndarray:
+    """Index of the staffing settings each school uses in internal year ``year``."""
+    out = np.zeros(len(plan), dtype=np.int64)
+    for school, steps in enumerate(plan):
+        for start, which in sorted(steps):
+            if start <= year:
+                out[school] = which
+    return out
+
+
+def build_staffing_models(settings: list, unit_terms, roles) -> list:
+    models = []
+    for entry in settings:
+        model = staffing_class(entry.model)(entry, unit_terms)
+        model.roles = roles
+        models.append(model)
+    return models
+
+
+def switch_schools(model, year: int) -> np.ndarray:
+    """Rebuild the schools whose staffing model changes before internal year ``year + 1``;
+    returns their indices."""
+    now = model_index_in_year(model.school_plan, year)
+    after = model_index_in_year(model.school_plan, year + 1)
+    switching = np.flatnonzero(now != after)
+    for school in switching.tolist():
+        _rebuild(model, school, int(after[school]))
+    return switching
+
+
+def _rebuild(model, school_index: int, which: int) -> None:
+    state = model.state
+    positions, communities, educators = state.positions, state.communities, state.educators
+    old_positions = np.flatnonzero((positions.school == school_index) & positions.open)
+    incumbents = positions.holder[old_positions]
+    incumbents = incumbents[incumbents >= 0]
+    positions.holder[old_positions] = -1
+    positions.open[old_positions] = False
+    communities.open[(communities.school == school_index) & communities.open] = False
+    model.school_model[school_index] = which
+    school = model.schools[school_index]
+    new_positions = model.add_design(school, model.staffing_models[which].form_communities(school))
+    # leaders first, then the rest; within a category, the most skilled first
+    order = np.lexsort((-educators.skill[incumbents].mean(axis=1), educators.category[incumbents]))
+    placed = np.zeros(incumbents.size, dtype=bool)
+    for rank in order.tolist():
+        person = incumbents[rank]
+        wanted = model.roles.category[positions.role[new_positions]]
+        free = new_positions[(positions.holder[new_positions] < 0)
+                             & (wanted == _category_for(educators.category[person]))]
+        if free.size:
+            target = free[0]
+            positions.holder[target] = person
+            educators.position[person] = target
+            educators.community[person] = positions.community[target]
+            educators.fte[person] = positions.fte[target]
+            placed[rank] = True
+    _promote_to_leads(model, new_positions, incumbents[~placed])
+    leftover = incumbents[~np.isin(incumbents, positions.holder[new_positions])]
+    educators.status[leftover] = MOVED
+    educators.position[leftover] = -1
+    model.displaced += int(leftover.size)
+    model.remove_educator_agents(leftover)
+
+
+def _category_for(category: int) -> int:
+    from .roles import CATEGORY_INDEX
+
+    novice, professional = CATEGORY_INDEX["novice"], CATEGORY_INDEX["professional"]
+    return professional if category == novice else category
+
+
+def _promote_to_leads(model, new_positions: np.ndarray, candidates: np.ndarray) -> None:
+    """Open lead positions go to the most skilled unplaced teachers (a design that adds
+    teacher-leaders promotes from within before hiring)."""
+    from .roles import CATEGORY_INDEX, teacher_category
+
+    state = model.state
+    positions, educators = state.positions, state.educators
+    lead = CATEGORY_INDEX["teacher_leader"]
+    open_leads = new_positions[(positions.holder[new_positions] < 0)
+                               & (model.roles.category[positions.role[new_positions]] == lead)]
+    pool = candidates[np.isin(educators.category[candidates], [CATEGORY_INDEX["professional"],
+                                                               CATEGORY_INDEX["specialist"]])]
+    pool = pool[np.argsort(-educators.skill[pool].mean(axis=1), kind="stable")]
+    for target, person in zip(open_leads.tolist(), pool.tolist(), strict=False):
+        positions.holder[target] = person
+        educators.position[person] = target
+        educators.community[person] = positions.community[target]
+        educators.role[person] = positions.role[target]
+        educators.category[person] = teacher_category(educators.role[[person]],
+                                                      educators.experience[[person]],
+                                                      model.roles)[0]
