@@ -107,3 +107,24 @@ def test_compare_runs_both_models_with_a_difference_column(tmp_path):
     assert set(table["scenario"]) == {"traditional", "next_workforce"}
     summary = pd.read_csv(out / "summary.csv")
     assert "next_workforce - traditional" in set(summary["scenario"])
+
+
+def test_compare_with_itself_gives_zero_differences_and_baseline_flag(tmp_path):
+    import shutil
+
+    twin = tmp_path / "twin.toml"
+    shutil.copy(CONFIGS / "traditional.toml", twin)
+    text = twin.read_text().replace('name = "traditional"', 'name = "twin"')
+    twin.write_text(text)
+    out = tmp_path / "self"
+    result = runner.invoke(app, ["compare", str(CONFIGS / "traditional.toml"), str(twin),
+                                 "--years", "1", "--replications", "2", "--out", str(out),
+                                 "--baseline", "twin", *SMALL])
+    assert result.exit_code == 0, result.output
+    summary = pd.read_csv(out / "summary.csv")
+    diff = summary[summary["scenario"] == "traditional - twin"]
+    assert len(diff) > 50
+    assert (diff["mean"].abs() < 1e-12).all()
+    bad = runner.invoke(app, ["compare", str(CONFIGS / "traditional.toml"), str(twin),
+                              "--baseline", "nope", "--out", str(tmp_path / "x"), *SMALL])
+    assert bad.exit_code == 2 and "--baseline 'nope'" in bad.output

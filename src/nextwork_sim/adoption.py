@@ -136,3 +136,25 @@ def _promote_to_leads(model, new_positions: np.ndarray, candidates: np.ndarray) 
         educators.category[person] = teacher_category(educators.role[[person]],
                                                       educators.experience[[person]],
                                                       model.roles)[0]
+
+
+def shared_start(baseline, scenario):
+    """``scenario`` started from the baseline's burned-in district (MODEL.md §4): the burn-in
+    runs under the baseline's staffing, then every school switches to the scenario's own
+    staffing at reported year 1 (and its own adoptions, if any, follow).
+
+    The burn-in is recomputed rather than copied; runs are pure functions of (config, seed)
+    with keyed draws, so every scenario of a replication starts from the identical state.
+    Mechanism parameters are the scenario's throughout (a scenario that changes parameters,
+    not staffing, therefore also burns in under its own parameters)."""
+    if scenario.name == baseline.name or scenario.burn_in_years == 0:
+        return scenario
+    switch = {"share": 1.0, "from_year": 1,
+              "staffing": scenario.staffing.model_dump(mode="json", exclude_none=True)}
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    data["staffing"] = baseline.staffing.model_dump(mode="json", exclude_none=True)
+    data["burn_in_years"] = baseline.burn_in_years
+    data["adoption"] = [switch, *data.get("adoption", [])]
+    from .config import validate
+
+    return validate(data, f"{scenario.name} (shared start from {baseline.name})")

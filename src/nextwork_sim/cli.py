@@ -47,7 +47,8 @@ def _progress(total: int, quiet: bool):
     return Progress(*columns, console=err, transient=True, disable=quiet)
 
 
-def _execute(configs: list[Path], overrides, years, seed, replications, out, overwrite, quiet):
+def _execute(configs: list[Path], overrides, years, seed, replications, out, overwrite, quiet,
+             baseline: str | None = None, shared: bool = False):
     from .experiments.runner import run_many
     from .experiments.storage import write_results
     from .experiments.summary import differences, summarize
@@ -57,6 +58,14 @@ def _execute(configs: list[Path], overrides, years, seed, replications, out, ove
         names = [s.name for s in scenarios]
         if len(set(names)) != len(names):
             raise ConfigError(f"scenario names must differ, got {', '.join(names)}")
+        if baseline is not None:
+            if baseline not in names:
+                raise ConfigError(f"--baseline {baseline!r}: allowed: {', '.join(names)}")
+            scenarios.sort(key=lambda s: s.name != baseline)
+        if shared:
+            from .adoption import shared_start
+
+            scenarios = [shared_start(scenarios[0], s) for s in scenarios]
         check_output(out, overwrite)
     except (ConfigError, OutputError) as error:
         _fail(str(error))
@@ -97,10 +106,15 @@ def run(config: Path, years: Years = None, seed: Seed = 0, replications: Replica
 def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
             replications: Replications = 1, set_: SetOption = None,
             out: Out = Path("results/compare"), overwrite: Overwrite = False,
+            baseline: Annotated[str | None, typer.Option(
+                help="scenario name to compare against (default: the first config)")] = None,
+            shared_start: Annotated[bool, typer.Option(
+                help="burn every scenario in under the baseline's staffing, then switch "
+                     "(the transition from today's workforce)")] = True,
             quiet: bool = False) -> None:
-    """Run several scenarios with the same seed; the first is the baseline."""
+    """Run several scenarios with common random numbers; differences to the baseline."""
     scenarios, table = _execute(list(configs), set_ or [], years, seed, replications, out,
-                                overwrite, quiet)
+                                overwrite, quiet, baseline=baseline, shared=shared_start)
     _print_table(table, [s.name for s in scenarios])
     console.print(f"results written to {out}")
 
