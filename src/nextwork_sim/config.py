@@ -242,6 +242,14 @@ class Staffing(Frozen):
                                    doc="splits below this x the member's FTE are dropped "
                                        "and the rest renormalised")
     thresholds: DomainThresholds = Field(default_factory=DomainThresholds)
+    advancement: Literal["seat_time", "competency"] = Field(
+        "seat_time", description="how a vacant lead role is filled from within: seat_time "
+        "(years of experience) or competency (skill, any years)")
+    advancement_years: int = param(7, unit="years", ge=1, le=30,
+                                   doc="seat_time: experience needed to advance")
+    advancement_skill: float = param(0.6, unit="skill", ge=0, le=1,
+                                     doc="competency: mean skill needed to advance (and "
+                                         "team_leadership at its threshold)")
     roles: tuple[RoleSpec, ...] = Field((), description="roles this config adds to the "
                                          "built-in catalogue")
     design: DesignSpec | None = Field(None, description="the design of a configured model")

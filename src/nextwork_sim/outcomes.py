@@ -37,6 +37,8 @@ METRICS: dict[str, Metric] = {
     "positions": Metric("positions", "filled + vacant positions at the start of the next year",
                         TEACHERS),
     "hires": Metric("persons", "hired over the summer", TEACHERS),
+    "advanced": Metric("persons", "teachers who moved into a vacant lead role of their school "
+                       "over the summer (advancement from within), also by race=", TEACHERS),
     "displaced": Metric("persons", "educators left without a position when their school "
                         "switched staffing model over the summer (transferred out)",
                         "all educators"),

@@ -11,6 +11,7 @@ from .district import add_students
 from .outcomes import BOOL_LABELS, YearRecord
 from .population import ACTIVE, ENROLLED, GRADUATED, LEFT, LEFT_DISTRICT, MOVED, RETIRED
 from .roles import CATEGORIES, is_teacher_category, teacher_category
+from .workforce.advancement import advance_into_leads
 from .workforce.attrition import EXPERIENCE_BANDS, experience_band, summer_attrition
 from .workforce.costs import annual_budget
 from .workforce.hiring import PATHWAYS, fill_vacancies
@@ -29,6 +30,8 @@ def run_summer(model, year: int) -> None:
     displaced_before = model.displaced
     switch_schools(model, year)  # step 3: structural change, then advancement and hiring
     record.add("displaced", "all", model.displaced - displaced_before)
+    advanced = advance_into_leads(model)
+    record_advancement(model, record, advanced)
     hired = fill_vacancies(model, year)
     record_hiring(model, record, hired)
     teacher = is_teacher_category(educators.category[rows])
@@ -144,6 +147,14 @@ def record_attrition(model, record: YearRecord, rows: np.ndarray, outcome: np.nd
         ("attrition_rate", outcome != ACTIVE),
     ):
         _by_teachers_and_category(model, record, metric, rows, values.astype(np.float64))
+
+
+def record_advancement(model, record: YearRecord, advanced: np.ndarray) -> None:
+    record.add("advanced", "all", advanced.size)
+    race = model.state.educators.race[advanced].astype(np.int64)
+    counts = np.bincount(race, minlength=len(RACES))
+    for code, label in enumerate(RACES):
+        record.add("advanced", f"race={label}", counts[code])
 
 
 def record_hiring(model, record: YearRecord, hired: np.ndarray) -> None:

@@ -1,0 +1,68 @@
+"""Advancement into vacant lead roles follows the model's rule."""
+
+import numpy as np
+import pytest
+
+from nextwork_sim.config import validate
+from nextwork_sim.model import SchoolSystemModel
+from nextwork_sim.population import LEFT
+from nextwork_sim.roles import CATEGORY_INDEX
+from nextwork_sim.workforce.advancement import advance_into_leads
+
+LEAD = CATEGORY_INDEX["teacher_leader"]
+
+
+def _vacate_a_lead(rule, **staffing):
+    scenario = validate({"name": "a", "years": 1, "burn_in_years": 0,
+                         "district": {"preset": "school"},
+                         "staffing": {"model": "next_workforce", "advancement": rule,
+                                      **staffing}})
+    model = SchoolSystemModel(scenario, seed=5)
+    e, p = model.state.educators, model.state.positions
+    lead = int(np.flatnonzero(e.category == LEAD)[0])
+    e.status[lead] = LEFT
+    p.holder[e.position[lead]] = -1
+    return model, int(e.position[lead])
+
+
+@pytest.mark.parametrize("years", [3, 12, 30])
+def test_seat_time_never_advances_anyone_below_the_years(years):
+    model, position = _vacate_a_lead("seat_time", advancement_years=years)
+    try:
+        e = model.state.educators
+        advanced = advance_into_leads(model)
+        assert np.all(e.experience[advanced] >= years)
+        eligible = (e.status == 0) & (e.experience >= years) & np.isin(
+            e.category, [CATEGORY_INDEX["professional"], CATEGORY_INDEX["specialist"]])
+        assert advanced.size == (1 if eligible.any() else 0)
+    finally:
+        model.release()
+
+
+def test_competency_promotes_the_most_skilled_qualified_and_frees_their_post():
+    model, position = _vacate_a_lead("competency", advancement_skill=0.3)
+    try:
+        e, p = model.state.educators, model.state.positions
+        eligible = np.isin(e.category, [CATEGORY_INDEX["professional"],
+                                        CATEGORY_INDEX["specialist"]])
+        candidates = np.flatnonzero((e.status == 0) & eligible & (e.skill[:, 7] >= 0.5)
+                                    & (e.skill.mean(axis=1) >= 0.3))
+        old_position = e.position.copy()
+        advanced = advance_into_leads(model)
+        assert advanced.size == 1
+        person = advanced[0]
+        assert person in candidates
+        assert e.skill[person].mean() == pytest.approx(e.skill[candidates].mean(axis=1).max())
+        assert p.holder[position] == person and e.category[person] == LEAD
+        assert p.holder[old_position[person]] == -1  # hiring fills it next
+    finally:
+        model.release()
+
+
+def test_nobody_qualified_leaves_the_lead_vacant_for_hiring():
+    model, position = _vacate_a_lead("competency", advancement_skill=0.99)
+    try:
+        assert advance_into_leads(model).size == 0
+        assert model.state.positions.holder[position] == -1
+    finally:
+        model.release()
