@@ -123,7 +123,8 @@ def add_students(state: State, scenario: Scenario, run_key: int, school: School,
                               for d in range(N_DOMAINS)])
     need *= np.exp(population.need_sd * spread - population.need_sd ** 2 / 2)
 
-    standing = kr.normal(run_key, "build_student", 0, ids, 30)
+    # centred so a district of national composition starts on the norm (mean z = 0)
+    standing = kr.normal(run_key, "build_student", 0, ids, 30) + expected_offset(scenario)
     standing -= population.low_income_gap * low_income
     standing -= population.english_learner_gap * english_learner
     standing -= population.disability_gap * disability
@@ -137,6 +138,16 @@ def add_students(state: State, scenario: Scenario, run_key: int, school: School,
     table.need[rows] = need
     table.standing[rows] = standing
     return rows
+
+
+def expected_offset(scenario: Scenario) -> float:
+    """Mean of the group offsets of initial standing at the configured composition."""
+    composition = scenario.district.composition
+    population = scenario.parameters.population
+    return (population.low_income_gap * composition.low_income
+            + population.english_learner_gap * composition.english_learner
+            + population.disability_gap * composition.disability
+            - population.advanced_lead * composition.advanced * (1 - composition.disability))
 
 
 def grades_of(school: School) -> np.ndarray:

@@ -156,13 +156,17 @@ class LearningParams(Frozen):
         json_schema_extra={"unit": "SD per year", "source": GRADE_GROWTH_SOURCE,
                            "assumption": False},
     )
-    quality_effect: float = param(0.8, unit="relative rate per unit match", ge=0, le=5,
-                                  doc="theta_q: how the match of needs and adult quality moves "
-                                      "the daily rate")
+    quality_effect: float = param(
+        0.4, unit="relative rate per unit match", ge=0, le=5,
+        source="calibrated so students of 5th-year minus 1st-year teachers gain ~0.08-0.10 SD "
+               "(experience_return target: Rockoff 2004; Kraft & Papay 2014); "
+               "experiments/calibrate_learning.py",
+        doc="theta_q: how the match of needs and adult quality moves the daily rate")
     reference_match: float = param(
-        0.51, unit="match", ge=0, le=1,
-        doc="m_ref: the match of a typical classroom (rate 1); set so the traditional model "
-            "at the district preset gives about 9 months of learning a year")
+        0.60, unit="match", ge=0, le=1,
+        doc="m_ref: the match of a typical classroom (rate 1); set so the mean standing of a "
+            "traditional district at national composition does not drift (the norm), which "
+            "gives ~8.9 months of learning a year")
     personalization_effect: float = param(
         0.05, unit="relative rate per unit personalization", ge=0, le=1,
         doc="theta_r: effect of adult time per student above one adult per 25")

@@ -10,7 +10,8 @@ from .config import RACES
 from .district import add_students
 from .outcomes import BOOL_LABELS, YearRecord
 from .population import ACTIVE, ENROLLED, GRADUATED, LEFT, LEFT_DISTRICT, MOVED, RETIRED
-from .roles import CATEGORIES, is_teacher_category, teacher_category
+from .roles import CATEGORIES, ROLE_INDEX, is_teacher_category, teacher_category
+from .staffing.base import COMMUNITY_KINDS
 from .workforce.advancement import advance_into_leads
 from .workforce.attrition import EXPERIENCE_BANDS, experience_band, summer_attrition
 from .workforce.costs import annual_budget
@@ -85,11 +86,34 @@ def record_students(model, record: YearRecord) -> int:
     record.mean_by("intrapersonal_growth", intra, groups)
     record.mean_by("interpersonal_growth", inter, groups)
     record.mean_by("uncovered_need_share", s.uncovered[rows].astype(np.float64), groups)
+    record_teacher_experience(model, record, rows, norm * rate)
     flag_groups = {k: v for k, v in groups.items() if k != "grade"}
     record.gaps(s.standing[rows], flag_groups)
     record.add("students_of_color_share", "all", np.mean(s.race[rows] != RACES.index("white")))
     record.add("enrollment", "all", rows.size)
     return int(rows.size)
+
+
+def record_teacher_experience(model, record: YearRecord, rows: np.ndarray,
+                              growth: np.ndarray) -> None:
+    """achievement_growth by ``teacher_experience=N``: students of self-contained classrooms
+    whose teacher is in her N-th year (MODEL.md §7)."""
+    state = model.state
+    communities, positions = state.communities, state.positions
+    classroom = COMMUNITY_KINDS.index("classroom")
+    teacher_of = np.full(communities.n, -1, dtype=np.int64)
+    own = (positions.role == ROLE_INDEX["teacher"]) & (positions.holder >= 0) & positions.open
+    own &= communities.kind[positions.community] == classroom
+    teacher_of[positions.community[own]] = positions.holder[own]
+    community = state.students.community[rows]
+    teacher = teacher_of[community]
+    served = teacher >= 0
+    if not served.any():
+        return
+    years = np.minimum(state.educators.experience[teacher[served]], 40).astype(np.int64)
+    labels = tuple(str(n) for n in range(41))
+    record.mean_by("achievement_growth", growth[served], {"teacher_experience": (years, labels)},
+                   include_all=False)
 
 
 def educator_groups(model, rows: np.ndarray) -> dict[str, tuple]:

@@ -1,0 +1,90 @@
+"""Students: learning responds to the mechanisms the model claims, and the norm is stable."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nextwork_sim import run
+from nextwork_sim.config import load_config, validate
+from nextwork_sim.kernels.daily_learning import unit_learning
+from nextwork_sim.model import SchoolSystemModel
+
+from .conftest import CONFIGS
+
+
+def _small(**extra):
+    return validate({"name": "s", "years": 1, "burn_in_years": 0,
+                     "district": {"preset": "school"}, **extra})
+
+
+def test_a_student_whose_needed_domain_nobody_carries_grows_less():
+    need = np.array([[1, 1, 0.6, 3.0, 0.1, 0.8, 0.8, 0]], dtype=np.float32)
+    days = 20
+    covered = np.full((1, 8), 0.55 * days)
+    uncovered = covered.copy()
+    uncovered[0, 3] = 0.0  # individualized_support: nobody carries it
+    rates = []
+    for quality in (covered, uncovered):
+        out = [np.zeros(1) for _ in range(3)]
+        unit_learning(np.zeros(1, np.int32), need, quality, days, np.zeros(1), np.zeros(1),
+                      0.4, 0.55, 0.05, 0.5, 5, 6, *out)
+        rates.append(out[0][0])
+    assert rates[1] < rates[0]
+
+
+def _growth_after(delta: float) -> float:
+    model = SchoolSystemModel(_small(), seed=4)
+    try:
+        skill = model.state.educators.skill
+        skill[:] = np.minimum(skill + delta, 1.0)
+        table = model.run(1)
+    finally:
+        model.release()
+    return table.query("metric == 'achievement_growth' and group == 'all'")["value"].iloc[0]
+
+
+@settings(max_examples=4, deadline=None)
+@given(delta=st.floats(0.03, 0.25))
+def test_raising_every_educators_skill_raises_growth(delta):
+    assert _growth_after(delta) > _growth_after(0.0)
+
+
+def test_a_shorter_calendar_teaches_less():
+    def months(days):
+        table = run(_small(calendar={"school_days": days}), seed=2)
+        return table.query("metric == 'months_of_learning' and group == 'all'")["value"].iloc[0]
+
+    assert months(150) < months(180) - 1.0
+
+
+def test_promotion_keeps_each_students_history():
+    model = SchoolSystemModel(_small(years=2), seed=6)
+    try:
+        s = model.state.students
+        model.run(1)
+        rows = np.flatnonzero(s.status == 0)[:200]
+        ids, grades = s.person_id[rows].copy(), s.grade[rows].copy()
+        standing = s.standing[rows].copy()
+        model.run(2)
+        assert np.array_equal(s.person_id[rows], ids)
+        still = s.status[rows] == 0
+        assert np.all(s.grade[rows][still] == grades[still] + 1)
+        norm = np.asarray(model.scenario.parameters.learning.growth_by_grade)[grades[still]]
+        expected = standing[still] + norm * (s.rate_sum[rows][still] / 180.0 - 1.0)
+        np.testing.assert_allclose(s.standing[rows][still], expected, atol=1e-12)
+    finally:
+        model.release()
+
+
+def test_the_national_norm_does_not_drift_under_typical_staffing():
+    scenario = load_config(CONFIGS / "traditional.toml", ["years=10", "burn_in_years=0"])
+    model = SchoolSystemModel(scenario, seed=1)
+    try:
+        start = model.state.students.standing[model.state.students.status == 0].mean()
+        model.run()
+        s = model.state.students
+        end = s.standing[s.status == 0].mean()
+    finally:
+        model.release()
+    assert abs(start) < 0.05
+    assert abs(end) < 0.1, f"mean standing drifted to {end:.3f} in 10 years"
