@@ -30,14 +30,15 @@ def build_schools(scenario: Scenario, run_key: int) -> list[School]:
         low, high = LEVEL_GRADES[level]
         mean, spread = composition.low_income, composition.low_income_spread
         shares = rng.beta(max(mean * spread, 1e-3), max((1 - mean) * spread, 1e-3), size=count)
-        for share in shares:
+        leaders = rng.standard_normal(count)
+        for share, leader in zip(shares, leaders, strict=True):
             schools.append(School(
                 index=len(schools), level=level, grades=tuple(range(low, high + 1)),
                 enrollment=max(1, round(enrollment * district.enrollment_scale)),
                 low_income_share=float(share),
                 english_learner_share=composition.english_learner,
                 disability_share=composition.disability,
-                name=f"{level}-{len(schools) + 1}",
+                name=f"{level}-{len(schools) + 1}", leader_quality=float(leader),
             ))
     return schools
 
@@ -49,6 +50,8 @@ def schools_from_csv(scenario: Scenario) -> list[School]:
     composition = scenario.district.composition
     scale = scenario.district.enrollment_scale
     table = read_schools(scenario.district.schools_csv)
+    leaders = np.random.default_rng(np.random.SeedSequence(0, spawn_key=(12,))).standard_normal(
+        len(table))
     schools = []
     for index, row in enumerate(table.itertuples(index=False)):
         low, high = LEVEL_GRADES[row.level]
@@ -63,7 +66,7 @@ def schools_from_csv(scenario: Scenario) -> list[School]:
             low_income_share=float(row.low_income),
             english_learner_share=share("english_learner", composition.english_learner),
             disability_share=share("disability", composition.disability),
-            name=str(row.name)))
+            name=str(row.name), leader_quality=share("leader_quality", float(leaders[index]))))
     return schools
 
 

@@ -24,11 +24,14 @@ STUDENTS = "enrolled students"
 METRICS: dict[str, Metric] = {
     "stay_rate": Metric("share", "still in the same school after the summer / educators at the "
                         "start of the year", TEACHERS),
-    "move_rate": Metric("share", "moved to another school over the summer (in this version "
-                        "movers leave the simulated district)", TEACHERS),
+    "move_rate": Metric("share", "moved to another school over the summer: within the district "
+                        "(placed in a vacancy before hiring) or out of it", TEACHERS),
     "leave_rate": Metric("share", "left the profession over the summer (includes retirement)",
                          TEACHERS),
     "retire_rate": Metric("share", "the part of leave_rate that is retirement", TEACHERS),
+    "cohort_cumulative_leave": Metric("share of an entry cohort", "first-year teachers of an "
+                                      "entry cohort no longer teaching in the district N "
+                                      "years after entry (years_since_entry=N)", TEACHERS),
     "attrition_rate": Metric("share", "move_rate + leave_rate", TEACHERS),
     "vacancy_rate": Metric("share of positions", "positions unfilled at the start of the next "
                            "year (after hiring)", TEACHERS),

@@ -163,10 +163,10 @@ class LearningParams(Frozen):
                "experiments/calibrate_learning.py",
         doc="theta_q: how the match of needs and adult quality moves the daily rate")
     reference_match: float = param(
-        0.60, unit="match", ge=0, le=1,
+        0.67, unit="match", ge=0, le=1,
         doc="m_ref: the match of a typical classroom (rate 1); set so the mean standing of a "
             "traditional district at national composition does not drift (the norm), which "
-            "gives ~8.9 months of learning a year")
+            "gives ~8.7 months of learning a year")
     personalization_effect: float = param(
         0.05, unit="relative rate per unit personalization", ge=0, le=1,
         doc="theta_r: effect of adult time per student above one adult per 25")
@@ -187,30 +187,34 @@ class LearningParams(Frozen):
 # --- attrition (MODEL.md §3 summer step 2) -----------------------------------------------
 
 NCES_TFS = "NCES Teacher Follow-up Survey 2012-13"
+FITTED = ("intercept fitted with drivers included so the traditional model at national "
+          "composition hits NCES TFS 2012-13 targets (experiments/fit_attrition.py)")
 
 
 class AttritionParams(Frozen):
-    move_1_3: float = param(0.13, unit="share", ge=0, le=0.5, source=NCES_TFS,
+    move_1_3: float = param(0.087, unit="share", ge=0, le=0.5, source=FITTED,
                             doc="base move rate, 1-3 years of experience")
-    leave_1_3: float = param(0.071, unit="share", ge=0, le=0.5, source=NCES_TFS,
+    leave_1_3: float = param(0.0518, unit="share", ge=0, le=0.5, source=FITTED,
                              doc="base leave rate, 1-3 years")
-    move_4_9: float = param(0.095, unit="share", ge=0, le=0.5,
-                            doc="base move rate, 4-9 years (set so the overall rate matches NCES)")
-    leave_4_9: float = param(0.065, unit="share", ge=0, le=0.5, doc="base leave rate, 4-9 years")
-    move_10_19: float = param(0.07, unit="share", ge=0, le=0.5, doc="base move rate, 10-19 years")
-    leave_10_19: float = param(0.055, unit="share", ge=0, le=0.5,
-                               doc="base leave rate, 10-19 years")
-    move_20_plus: float = param(0.05, unit="share", ge=0, le=0.5,
-                                doc="base move rate, 20+ years")
-    leave_20_plus: float = param(0.114, unit="share", ge=0, le=0.5, source=NCES_TFS,
+    move_4_9: float = param(0.0851, unit="share", ge=0, le=0.5, source=FITTED,
+                            doc="base move rate, 4-9 years")
+    leave_4_9: float = param(0.0651, unit="share", ge=0, le=0.5, source=FITTED,
+                             doc="base leave rate, 4-9 years")
+    move_10_19: float = param(0.0628, unit="share", ge=0, le=0.5, source=FITTED,
+                              doc="base move rate, 10-19 years")
+    leave_10_19: float = param(0.0551, unit="share", ge=0, le=0.5,
+                               source=FITTED, doc="base leave rate, 10-19 years")
+    move_20_plus: float = param(0.0449, unit="share", ge=0, le=0.5,
+                                source=FITTED, doc="base move rate, 20+ years")
+    leave_20_plus: float = param(0.1387, unit="share", ge=0, le=0.5, source=FITTED,
                                  doc="base leave rate, 20+ years (mostly retirement)")
     retirement_share_20_plus: float = param(0.7, unit="share of leavers", ge=0, le=1,
                                             doc="part of 20+ leavers who retire")
     move_paraeducator: float = param(0.05, unit="share", ge=0, le=0.5,
                                      doc="base move rate of paraeducators")
-    leave_paraeducator: float = param(0.08, unit="share", ge=0, le=0.5,
-                                      source="Washington State paraeducator workforce reports "
-                                             "(pre-2020 ~8%)",
+    leave_paraeducator: float = param(0.1497, unit="share", ge=0, le=0.5,
+                                      source="fitted so simulated paraeducator leave hits "
+                                             "Washington State reports (pre-2020 ~8%)",
                                       doc="base leave rate of paraeducators")
     leave_community_educator: float = param(0.5, unit="share", ge=0, le=1,
                                             doc="community educators not returning next year")
@@ -226,6 +230,51 @@ class AttritionParams(Frozen):
     reference_satisfaction: float = param(0.72, unit="0-1", ge=0, le=1,
                                           doc="satisfaction at which the base rates hold (about "
                                               "the traditional model's mean)")
+    poverty_move_effect: float = param(
+        1.8505, unit="log-odds per unit low-income share", ge=-5, le=5,
+        source="fitted to NCES TFS 2012-13 move rates of high- vs low-poverty schools "
+               "(experiments/fit_attrition.py)",
+        doc="shift of move log-odds with the school's low-income share (relative to "
+            "reference_poverty)")
+    poverty_leave_effect: float = param(
+        0.7779, unit="log-odds per unit low-income share", ge=-5, le=5,
+        source="fitted to NCES TFS 2012-13 leave rates of high- vs low-poverty schools",
+        doc="shift of leave log-odds with the school's low-income share")
+    reference_poverty: float = param(0.52, unit="share", ge=0, le=1,
+                                     doc="low-income share at which the base rates hold "
+                                         "(national mean)")
+    pay_effect: float = param(
+        -1.5, unit="log-odds per unit log(pay / market pay)", ge=-10, le=0,
+        source="assumption; direction and order of magnitude from Hendricks 2014 and Feng & "
+               "Sass 2018 (higher pay, lower attrition)",
+        doc="shift of move and leave log-odds with pay relative to the market for the role")
+    leader_quality_effect: float = param(
+        -0.3, unit="log-odds per SD of leader quality", ge=-3, le=0,
+        source="assumption; direction from Kraft, Marinell & Yee 2016 (school leadership and "
+               "teacher turnover)",
+        doc="shift with the school leader's quality (schools draw it from a standard normal)")
+    mentoring_effect: float = param(
+        -0.35, unit="log-odds", ge=-3, le=0,
+        source="assumption; direction from Ingersoll & Strong 2011 (induction and mentoring "
+               "lower early-career attrition)",
+        doc="shift for educators in their first two years who have a mentor")
+    collaboration_effect: float = param(
+        -0.002, unit="log-odds per weekly minute above 60", ge=-0.05, le=0,
+        source="assumption; direction from Johnson, Kraft & Papay 2012 (collegial working "
+               "conditions)",
+        doc="shift with protected collaboration time")
+    advancement_path_effect: float = param(
+        -0.2, unit="log-odds", ge=-3, le=0,
+        doc="shift for teachers whose school has a lead role they could advance into")
+    first_year_effect: float = param(
+        -0.0954, unit="log-odds", ge=-3, le=3,
+        source="fitted to the first-year cohort's cumulative leave (experiments/fit_attrition.py)",
+        doc="extra shift of move and leave in a teacher's first year")
+    within_district_share: float = param(
+        0.75, unit="share of movers", ge=0, le=1,
+        source="assumption (NCES TFS: most movers stay in their district); set so a first-year "
+               "cohort's cumulative leave (leavers + movers out) is near the 10% target",
+        doc="movers who look for a vacancy at another school of the district first")
 
 
 # --- satisfaction (weekly) ---------------------------------------------------------------
@@ -259,6 +308,10 @@ class CostParams(Frozen):
                                     doc="paid teacher resident stipend")
     community_educator_salary: float = param(35000.0, unit="dollars per FTE year", ge=0,
                                              le=100000, doc="community educator pay per FTE")
+    market_teacher_salary: float = param(
+        69600.0, unit="dollars per year", ge=20000, le=200000,
+        source="NCES/NEA 2022-23 mean public school teacher salary",
+        doc="market pay of a teacher (attrition's pay driver)")
     principal_salary: float = param(110000.0, unit="dollars per year", ge=50000, le=250000,
                                     source="NCES NTPS 2020-21 principals (~$100-115k)",
                                     doc="organization leader pay")
@@ -321,9 +374,51 @@ class PopulationParams(Frozen):
     experience_10_19: float = param(0.33, unit="share", ge=0, le=1,
                                     source="NCES NTPS 2017-18; approximate",
                                     doc="initial teachers with 10-19 years (rest: 20-35)")
-    novice_hire_share: float = param(0.45, unit="share of teacher hires", ge=0, le=1,
-                                     doc="hires who are in their first year; the rest are "
-                                         "experienced (2-15 years) from outside the district")
+
+
+
+# --- recruitment pipelines (MODEL.md §3 summer step 4) -----------------------------------
+
+class Pipeline(Frozen):
+    supply_per_1000_students: float = param(5.0, unit="candidates per 1,000 students per year",
+                                             ge=0, le=200, doc="annual candidates (can run short)")
+    skill_offset: float = param(0.0, unit="skill", ge=-0.3, le=0.3,
+                                doc="starting skill relative to a traditionally prepared novice")
+    content_offset: float = param(0.0, unit="skill", ge=-0.3, le=0.5,
+                                  doc="extra starting skill in content (career switchers)")
+    of_color_share: float = param(0.2, unit="share", ge=0, le=1,
+                                  doc="candidates who are people of color")
+    cost: float = param(0.0, unit="dollars per hire", ge=0, le=50000,
+                        doc="recruitment cost to the district")
+    early_retention: float = param(0.0, unit="log-odds of move and leave, years 1-3", ge=-3,
+                                   le=3, doc="first-years attrition shift of the pathway "
+                                             "(negative = stays longer)")
+
+
+def _pipeline(**values) -> Field:
+    return Field(default_factory=lambda: Pipeline(**values))
+
+
+class PipelineParams(Frozen):
+    """Annual candidate supply and profile of each pathway. Supplies, offsets and retention
+    shifts are assumptions (sources name directions); vary them in sensitivity analyses."""
+
+    traditional: Pipeline = _pipeline(supply_per_1000_students=8.0, of_color_share=0.18)
+    alternative: Pipeline = _pipeline(supply_per_1000_students=3.0, skill_offset=-0.04,
+                                      of_color_share=0.30, cost=1500.0, early_retention=0.3)
+    residency: Pipeline = _pipeline(supply_per_1000_students=1.0, skill_offset=0.05,
+                                    of_color_share=0.45, cost=3000.0, early_retention=-0.4)
+    para_to_teacher: Pipeline = _pipeline(supply_per_1000_students=0.5, skill_offset=0.03,
+                                          of_color_share=0.40, cost=2000.0,
+                                          early_retention=-0.3)
+    career_switcher: Pipeline = _pipeline(supply_per_1000_students=1.5, skill_offset=-0.05,
+                                          content_offset=0.12, of_color_share=0.25,
+                                          early_retention=0.2)
+    community: Pipeline = _pipeline(supply_per_1000_students=40.0, of_color_share=0.45)
+    experienced_share: float = param(0.5, unit="share of traditional candidates", ge=0, le=1,
+                                     doc="candidates who already taught elsewhere (2-15 years)")
+    substitute_skill: float = param(0.2, unit="skill", ge=0, le=1,
+                                    doc="skill of a long-term substitute in every domain")
 
 
 class Parameters(Frozen):
@@ -336,3 +431,4 @@ class Parameters(Frozen):
     satisfaction: SatisfactionParams = Field(default_factory=SatisfactionParams)
     costs: CostParams = Field(default_factory=CostParams)
     population: PopulationParams = Field(default_factory=PopulationParams)
+    pipelines: PipelineParams = Field(default_factory=PipelineParams)

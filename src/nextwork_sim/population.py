@@ -105,6 +105,9 @@ class EducatorTable(ArrayTable):
         "feedback": (np.float32, (), 0.0),        # 0-1: feedback available on the team
         "mentor": (np.int32, (), -1),             # row of the mentor, -1 none
         "entry_year": (np.int16, (), 0),          # year first hired as an educator (cohorts)
+        "exit_year": (np.int16, (), -1),          # summer (internal year) they left, -1 active
+        "novice_entry": (np.bool_, (), False),    # entered the district as a first-year teacher
+        "substitute": (np.bool_, (), False),      # long-term substitute covering a vacancy
     }
 
 

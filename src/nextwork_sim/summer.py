@@ -13,7 +13,12 @@ from .population import ACTIVE, ENROLLED, GRADUATED, LEFT, LEFT_DISTRICT, MOVED,
 from .roles import CATEGORIES, ROLE_INDEX, is_teacher_category, teacher_category
 from .staffing.base import COMMUNITY_KINDS
 from .workforce.advancement import advance_into_leads
-from .workforce.attrition import EXPERIENCE_BANDS, experience_band, summer_attrition
+from .workforce.attrition import (
+    EXPERIENCE_BANDS,
+    experience_band,
+    settle_transfers,
+    summer_attrition,
+)
 from .workforce.costs import annual_budget
 from .workforce.hiring import PATHWAYS, fill_vacancies
 
@@ -24,7 +29,8 @@ def run_summer(model, year: int) -> None:
     record = YearRecord()
     enrollment = record_students(model, record)
     educators = model.state.educators
-    before = np.flatnonzero(educators.status == ACTIVE)
+    served = np.flatnonzero(educators.status == ACTIVE)  # substitutes included: they are paid
+    before = served[~educators.substitute[served]]
     record_workforce(model, record, before)
     rows, outcome = summer_attrition(model, year)
     record_attrition(model, record, rows, outcome)
@@ -33,10 +39,12 @@ def run_summer(model, year: int) -> None:
     record.add("displaced", "all", model.displaced - displaced_before)
     advanced = advance_into_leads(model)
     record_advancement(model, record, advanced)
+    settle_transfers(model, year)
+    record_cohorts(model, record, year)
     hired = fill_vacancies(model, year)
     record_hiring(model, record, hired)
     teacher = is_teacher_category(educators.category[rows])
-    budget = annual_budget(model, rows, outcome != ACTIVE, teacher)
+    budget = annual_budget(model, served, int(np.sum((outcome != ACTIVE) & teacher)))
     record.add("cost_total", "all", budget["cost_total"])
     record.add("turnover_cost", "all", budget["turnover_cost"])
     record.add("cost_per_student", "all", budget["cost_total"] / max(enrollment, 1))
@@ -173,6 +181,19 @@ def record_attrition(model, record: YearRecord, rows: np.ndarray, outcome: np.nd
         _by_teachers_and_category(model, record, metric, rows, values.astype(np.float64))
 
 
+def record_cohorts(model, record: YearRecord, year: int) -> None:
+    """cohort_cumulative_leave: share of each entry cohort of first-year teachers no longer
+    teaching in the district N years after entry (``years_since_entry=N``)."""
+    e = model.state.educators
+    novices = np.flatnonzero(e.novice_entry)
+    since = year - e.entry_year[novices].astype(np.int64) + 1
+    gone = (e.exit_year[novices] >= 0) & (e.exit_year[novices] <= year)
+    for n in range(1, 11):
+        cohort = since == n
+        if cohort.any():
+            record.add("cohort_cumulative_leave", f"years_since_entry={n}", gone[cohort].mean())
+
+
 def record_advancement(model, record: YearRecord, advanced: np.ndarray) -> None:
     record.add("advanced", "all", advanced.size)
     race = model.state.educators.race[advanced].astype(np.int64)
@@ -184,10 +205,11 @@ def record_advancement(model, record: YearRecord, advanced: np.ndarray) -> None:
 def record_hiring(model, record: YearRecord, hired: np.ndarray) -> None:
     e, positions = model.state.educators, model.state.positions
     teacher_position = model.roles.is_teacher[positions.role] & positions.open
-    vacant = positions.holder == -1
+    vacant = (positions.holder == -1) | e.substitute[np.maximum(positions.holder, 0)]
     record.add("positions", "all", int(teacher_position.sum()))
     record.add("vacancy_rate", "all", float(vacant[teacher_position].mean())
                if teacher_position.any() else 0.0)
+    hired = hired[~e.substitute[hired]]
     teacher = is_teacher_category(e.category[hired])
     record.add("hires", "all", int(teacher.sum()))
     for label_field, codes, labels in (("category", e.category[hired], CATEGORIES),

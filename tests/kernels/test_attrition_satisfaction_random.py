@@ -24,10 +24,12 @@ def _rates(seed, n=60):
 def test_attrition_probabilities_match_reference(seed):
     move, leave, chronic, satisfaction = _rates(seed)
     p_move, p_leave = np.empty_like(move), np.empty_like(move)
-    attrition_probabilities(move, leave, chronic, satisfaction, 0.8, 1.0, 1.0, 0.6, p_move,
-                            p_leave)
+    rng = np.random.default_rng(seed + 100)
+    shifts = rng.normal(0, 0.5, (2, move.size))
+    attrition_probabilities(move, leave, chronic, satisfaction, 0.8, 1.0, 1.0, 0.6, *shifts,
+                            p_move, p_leave)
     exp_move, exp_leave = attrition_probabilities_reference(move, leave, chronic, satisfaction,
-                                                            0.8, 1.0, 1.0, 0.6)
+                                                            0.8, 1.0, 1.0, 0.6, *shifts)
     np.testing.assert_allclose(p_move, exp_move, **ATOL64)
     np.testing.assert_allclose(p_leave, exp_leave, **ATOL64)
     assert np.all(p_move[:3] == 0) and np.all(p_leave[3:5] == 0)
@@ -39,15 +41,22 @@ def test_base_rates_hold_at_reference_drivers_and_load_raises_attrition():
     at_reference = np.ones_like(move)
     satisfaction = np.full(move.size, 0.6, dtype=np.float32)
     p_move, p_leave = np.empty_like(move), np.empty_like(move)
+    zero = np.zeros_like(move)
     attrition_probabilities(move, leave, at_reference, satisfaction, 0.8, 1.0, 1.0,
-                            float(np.float32(0.6)), p_move, p_leave)
+                            float(np.float32(0.6)), zero, zero, p_move, p_leave)
     np.testing.assert_allclose(p_move, move, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(p_leave, leave, rtol=1e-12, atol=1e-15)
     heavy_move, heavy_leave = np.empty_like(move), np.empty_like(move)
     attrition_probabilities(move, leave, at_reference + 0.5, satisfaction, 0.8, 1.0, 1.0,
-                            float(np.float32(0.6)), heavy_move, heavy_leave)
+                            float(np.float32(0.6)), zero, zero, heavy_move, heavy_leave)
     positive = (move + leave) > 0
     assert np.all(heavy_move[positive] + heavy_leave[positive] > move[positive] + leave[positive])
+    pushed_move, pushed_leave = np.empty_like(move), np.empty_like(move)
+    attrition_probabilities(move, leave, at_reference, satisfaction, 0.8, 1.0, 1.0,
+                            float(np.float32(0.6)), zero + 0.3, zero - 0.3, pushed_move,
+                            pushed_leave)
+    assert np.all(pushed_move[move > 0] > move[move > 0])
+    assert np.all(pushed_leave[leave > 0] < leave[leave > 0])
 
 
 @pytest.mark.parametrize("seed", range(5))

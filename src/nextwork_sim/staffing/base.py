@@ -31,6 +31,7 @@ class School:
     english_learner_share: float
     disability_share: float
     name: str = ""
+    leader_quality: float = 0.0  # SD units of a standard normal across schools
 
     @property
     def students_per_grade(self) -> int:

@@ -44,6 +44,7 @@ def advance_into_leads(model) -> np.ndarray:
         school = positions.school[position]
         settings = model.staffing_models[model.school_model[school]].settings
         pool = np.flatnonzero((educators.status == ACTIVE) & (educators.school == school)
+                              & (educators.position >= 0)  # not movers in transit
                               & np.isin(educators.category, _ELIGIBLE))
         pool = pool[qualifies(settings, educators.skill[pool], educators.experience[pool])]
         if pool.size == 0:

@@ -40,23 +40,77 @@ def base_rates(category: np.ndarray, experience: np.ndarray, attrition) -> tuple
     return move, leave
 
 
+def driver_shifts(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Log-odds shifts of move and leave from the drivers other than load and satisfaction:
+    school poverty, pay relative to the market, leader quality, mentoring in the first two
+    years, collaboration time, and an advancement path in reach (MODEL.md §3 step 2). No
+    staffing model enters except through these."""
+    from ..roles import CATEGORY_INDEX, is_teacher_category
+    from .costs import salaries
+
+    table = model.state.educators
+    a = model.scenario.parameters.attrition
+    costs = model.scenario.parameters.costs
+    schools = table.school[rows]
+    poverty = np.array([s.low_income_share for s in model.schools])[schools]
+    leader = np.array([s.leader_quality for s in model.schools])[schools]
+    category = table.category[rows]
+    teacher = is_teacher_category(category)
+    para = category == CATEGORY_INDEX["paraeducator"]
+    pay = salaries(table.role[rows], table.experience[rows], table.fte[rows],
+                   np.ones(rows.size), costs, model.roles)
+    market = np.where(teacher, costs.market_teacher_salary,
+                      np.where(para, costs.paraeducator_salary * table.fte[rows], 0.0))
+    relative_pay = np.where(market > 0, np.log(np.maximum(pay, 1.0) / np.maximum(market, 1.0)),
+                            0.0)
+    hooks = model.school_year
+    mentored = (table.experience[rows] <= 2) & (hooks.mentor_minutes[rows] > 0)
+    collaboration = hooks.collaboration[rows].astype(np.float64) - 60.0
+    lead = CATEGORY_INDEX["teacher_leader"]
+    positions = model.state.positions
+    has_lead_role = np.zeros(len(model.schools), dtype=bool)
+    has_lead_role[positions.school[positions.open
+                                   & (model.roles.category[positions.role] == lead)]] = True
+    path = teacher & (category != lead) & has_lead_role[schools]
+    common = (a.pay_effect * relative_pay + a.leader_quality_effect * leader
+              + a.mentoring_effect * mentored + a.collaboration_effect * collaboration
+              + a.advancement_path_effect * path
+              + a.first_year_effect * (table.experience[rows] == 1) * teacher)
+    move = common + a.poverty_move_effect * (poverty - a.reference_poverty)
+    leave = common + a.poverty_leave_effect * (poverty - a.reference_poverty)
+    return move, leave
+
+
 def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray]:
-    """Draw every active educator's outcome; returns (rows, status after the summer)."""
+    """Draw every active educator's outcome; returns (rows, outcome). Movers who look inside
+    the district first are kept active and pooled (``model.transfers``) for hiring to place;
+    the others leave the district's rows."""
     table = model.state.educators
     attrition = model.scenario.parameters.attrition
+    release_substitutes(model, year)
     rows = np.flatnonzero(table.status == ACTIVE)
     move, leave = base_rates(table.category[rows], table.experience[rows], attrition)
     days = max(model.days_this_year, 1)
     mean_chronic = table.chronic_sum[rows] / days
+    move_shift, leave_shift = driver_shifts(model, rows)
+    early = table.experience[rows] <= 3
+    pipelines = model.scenario.parameters.pipelines
+    from .pipelines import PATHWAYS
+
+    pathway_shift = np.array([getattr(pipelines, p).early_retention if hasattr(pipelines, p)
+                              else 0.0 for p in PATHWAYS])[table.pathway[rows]]
+    move_shift = move_shift + early * pathway_shift
+    leave_shift = leave_shift + early * pathway_shift
     p_move = np.empty(rows.size)
     p_leave = np.empty(rows.size)
     attrition_probabilities(move, leave, mean_chronic, table.satisfaction[rows],
                             attrition.load_effect, attrition.satisfaction_effect,
                             attrition.reference_load, attrition.reference_satisfaction,
-                            p_move, p_leave)
+                            move_shift, leave_shift, p_move, p_leave)
     ids = table.person_id[rows]
     u = kr.uniform(model.run_key, "attrition", year, ids, 0)
     u_retire = kr.uniform(model.run_key, "attrition", year, ids, 1)
+    u_stay_in_district = kr.uniform(model.run_key, "attrition", year, ids, 2)
     outcome = np.full(rows.size, ACTIVE, dtype=np.int8)
     outcome[u < p_leave] = LEFT
     outcome[(u >= p_leave) & (u < p_leave + p_move)] = MOVED
@@ -64,7 +118,59 @@ def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray]:
         u_retire < attrition.retirement_share_20_plus)
     outcome[retiring] = RETIRED
     departing = rows[outcome != ACTIVE]
-    table.status[departing] = outcome[outcome != ACTIVE]
     model.state.positions.holder[table.position[departing]] = -1
-    model.remove_educator_agents(departing)
+    transfer = (outcome == MOVED) & (u_stay_in_district < attrition.within_district_share)
+    model.transfers = rows[transfer]
+    table.position[model.transfers] = -1
+    leaving = rows[(outcome != ACTIVE) & ~transfer]
+    table.status[leaving] = outcome[(outcome != ACTIVE) & ~transfer]
+    table.exit_year[leaving] = year
+    model.remove_educator_agents(leaving)
     return rows, outcome
+
+
+def release_substitutes(model, year: int) -> None:
+    """Long-term substitutes cover a vacancy for one year; the post is open again in summer."""
+    table = model.state.educators
+    subs = np.flatnonzero((table.status == ACTIVE) & table.substitute)
+    model.state.positions.holder[table.position[subs]] = -1
+    table.status[subs] = LEFT
+    table.exit_year[subs] = year
+    table.position[subs] = -1
+    model.remove_educator_agents(subs)
+
+
+def settle_transfers(model, year: int) -> int:
+    """Place pooled movers in vacancies of their role category at other schools (before
+    external hiring); those without one leave the district. Returns how many were placed."""
+    table, positions = model.state.educators, model.state.positions
+    placed = 0
+    movers = model.transfers
+    order = np.argsort(kr.uniform(model.run_key, "hiring", year, table.person_id[movers], 99))
+    for person in movers[order].tolist():
+        wanted = model.roles.category[positions.role]
+        vacant = np.flatnonzero((positions.holder < 0) & positions.open
+                                & (positions.school != table.school[person])
+                                & (wanted == _home_category(table.category[person])))
+        if vacant.size == 0:
+            table.status[person] = MOVED
+            table.exit_year[person] = year
+            model.remove_educator_agents(np.array([person]))
+            continue
+        target = int(vacant[0])
+        positions.holder[target] = person
+        table.position[person] = target
+        table.school[person] = positions.school[target]
+        table.community[person] = positions.community[target]
+        table.fte[person] = positions.fte[target]
+        table.role[person] = positions.role[target]
+        placed += 1
+    model.transfers = np.empty(0, dtype=np.int64)
+    return placed
+
+
+def _home_category(category: int) -> int:
+    """Novices apply for ordinary teaching positions."""
+    if category == CATEGORY_INDEX["novice"]:
+        return CATEGORY_INDEX["professional"]
+    return int(category)

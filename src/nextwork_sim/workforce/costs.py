@@ -28,16 +28,17 @@ def salaries(role: np.ndarray, experience: np.ndarray, fte: np.ndarray,
     return pay * year_share
 
 
-def annual_budget(model, rows: np.ndarray, departures: np.ndarray, teacher: np.ndarray) -> dict:
+def annual_budget(model, rows: np.ndarray, teacher_departures: int) -> dict:
     """Dollars for the year that ended: pay of those who served it, one organization leader
     per school, and the turnover cost of teachers who moved or left over the summer."""
     table = model.state.educators
     costs = model.scenario.parameters.costs
     pay = salaries(table.role[rows], table.experience[rows], table.fte[rows],
                    model.year_share_served(rows), costs, model.roles)
-    turnover = costs.turnover_cost_per_leaver * float(np.sum(departures & teacher))
+    turnover = costs.turnover_cost_per_leaver * teacher_departures
     leaders = costs.principal_salary * len(model.schools)
-    total = float(pay.sum()) + leaders + turnover
+    recruitment = getattr(model, "recruitment_cost", 0.0)
+    total = float(pay.sum()) + leaders + turnover + recruitment
     return {"cost_total": total, "turnover_cost": turnover,
             "salary_cost": float(pay.sum()) + leaders,
             "paraeducator_cost": float(pay[table.category[rows]

@@ -13,10 +13,8 @@ import numpy as np
 from ..config import RACES
 from ..domains import CONTENT, INDIVIDUALIZED, LANGUAGE, LEADERSHIP, N_DOMAINS, PROJECT
 from ..kernels import keyed_random as kr
-from ..roles import CATEGORY_INDEX, ROLE_INDEX, teacher_category
-
-PATHWAYS: tuple[str, ...] = ("traditional", "alternative", "residency", "para_to_teacher",
-                             "career_switcher", "community")
+from ..roles import CATEGORIES, CATEGORY_INDEX, ROLE_INDEX, teacher_category
+from .pipelines import PATHWAYS  # noqa: E402
 
 
 def experience_curve(experience: np.ndarray, skill_params) -> np.ndarray:
@@ -49,58 +47,118 @@ def initial_skill(role: np.ndarray, category: np.ndarray, experience: np.ndarray
     return np.clip(skill, 0.02, 0.98).astype(np.float32)
 
 
-def draw_experience(category: np.ndarray, u: np.ndarray, u2: np.ndarray, population,
-                    initial: bool) -> np.ndarray:
-    """Years of experience (including the coming year) of new people, by role category."""
+def draw_experience(category: np.ndarray, u: np.ndarray, u2: np.ndarray,
+                    population) -> np.ndarray:
+    """Years of experience (including the coming year) of the initial workforce, by role
+    category, from the national experience distribution."""
     experience = np.ones(category.shape[0], dtype=np.int16)
     teacher = np.isin(category, [CATEGORY_INDEX[c] for c in ("professional", "specialist",
                                                              "novice")])
-    if initial:
-        cuts = np.cumsum([population.experience_1_3, population.experience_4_9,
-                          population.experience_10_19])
-        band = np.searchsorted(cuts, u)
-        low = np.array([1, 4, 10, 20])[band]
-        width = np.array([3, 6, 10, 16])[band]
-        experience[teacher] = (low + np.floor(u2 * width))[teacher]
-    else:
-        novice = u < population.novice_hire_share
-        experience[teacher] = np.where(novice, 1, 2 + np.floor(u2 * 14))[teacher]
+    cuts = np.cumsum([population.experience_1_3, population.experience_4_9,
+                      population.experience_10_19])
+    band = np.searchsorted(cuts, u)
+    low = np.array([1, 4, 10, 20])[band]
+    width = np.array([3, 6, 10, 16])[band]
+    experience[teacher] = (low + np.floor(u2 * width))[teacher]
     leader = category == CATEGORY_INDEX["teacher_leader"]
     experience[leader] = (6 + np.floor(u2 * 15))[leader]
     para = category == CATEGORY_INDEX["paraeducator"]
-    experience[para] = (1 + np.floor(u2 * (20 if initial else 8)))[para]
+    experience[para] = (1 + np.floor(u2 * 20))[para]
     return experience
 
 
 def fill_vacancies(model, year: int, initial: bool = False) -> np.ndarray:
-    """Hire one person into every vacant position; returns the new educator rows."""
-    state, params = model.state, model.scenario.parameters
+    """Fill every open vacant position: at build from the national workforce, each summer
+    from the pipelines (long-term substitutes where nobody can be hired). Returns new rows."""
+    state = model.state
     positions = state.positions
     vacant = np.flatnonzero((positions.holder == -1) & positions.open)
     if vacant.size == 0:
         return vacant
-    table = state.educators
-    rows = table.add(vacant.size)
+    if initial:
+        return _initial_workforce(model, vacant)
+    return _hire_from_pipelines(model, year, vacant)
+
+
+def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
+    state, params = model.state, model.scenario.parameters
     ids = state.new_ids(vacant.size)
-    stream = "build_educator" if initial else "hiring"
-    draw_year = 0 if initial else year
 
     def draw(sub: int) -> np.ndarray:
-        return kr.uniform(model.run_key, stream, draw_year, ids, sub)
+        return kr.uniform(model.run_key, "build_educator", 0, ids, sub)
 
-    role = positions.role[vacant]
-    roles = model.roles
-    experience = draw_experience(roles.category[role], draw(0), draw(1), params.population,
-                                 initial)
-    if initial:
-        from ..district import roster_experience
+    role = state.positions.role[vacant]
+    experience = draw_experience(model.roles.category[role], draw(0), draw(1),
+                                 params.population)
+    from ..district import roster_experience
 
-        given, model.roster_unmatched = roster_experience(model)
-        experience = np.where(given[vacant] > 0, given[vacant], experience).astype(np.int16)
-    noise = np.column_stack([kr.normal(model.run_key, stream, draw_year, ids, 10 + d)
+    given, model.roster_unmatched = roster_experience(model)
+    experience = np.where(given[vacant] > 0, given[vacant], experience).astype(np.int16)
+    noise = np.column_stack([kr.normal(model.run_key, "build_educator", 0, ids, 10 + d)
                              for d in range(N_DOMAINS)])
+    category = teacher_category(role, experience, model.roles)
+    skill = initial_skill(role, category, experience, noise, params.skill)
     race_cdf = np.cumsum([getattr(model.scenario.district.composition.teacher_race, r)
                           for r in RACES])
+    race = np.minimum(np.searchsorted(race_cdf, draw(2)), len(RACES) - 1)
+    pathway = np.full(vacant.size, PATHWAYS.index("traditional"))
+    return _place(model, vacant, ids, experience, skill, race, pathway, first_year=0)
+
+
+def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
+    from .pipelines import KIND_OF_CATEGORY, KINDS, candidate_pool, choose, community_lack, race_of
+
+    state, params = model.state, model.scenario.parameters
+    positions = state.positions
+    order = np.argsort(kr.uniform(model.run_key, "hiring", year, vacant, 500), kind="stable")
+    vacant = vacant[order]
+    pool = candidate_pool(model, year)
+    lack = community_lack(model)
+    tie_break = kr.uniform(model.run_key, "hiring", year, np.arange(pool.kind.size), 600)
+    chosen = np.full(vacant.size, -1)
+    for i, position in enumerate(vacant.tolist()):
+        category = model.roles.category[positions.role[position]]
+        kind = KINDS.index(KIND_OF_CATEGORY[CATEGORIES[category]])
+        minimum = 5 if CATEGORIES[category] == "teacher_leader" else 1
+        pick = choose(pool, kind, lack[positions.community[position]], minimum, tie_break)
+        if pick >= 0:
+            pool.taken[pick] = True
+            chosen[i] = pick
+    hired = chosen >= 0
+    teaching = model.roles.is_teacher[positions.role[vacant]]
+    substitute = ~hired & teaching
+    fill = vacant[hired | substitute]
+    picks = chosen[hired | substitute]
+    is_substitute = substitute[hired | substitute]
+    ids = state.new_ids(fill.size)
+    u_race = kr.uniform(model.run_key, "hiring", year, ids, 2)
+    from_pool = picks[~is_substitute]
+    experience = np.ones(fill.size, dtype=np.int16)
+    experience[~is_substitute] = pool.experience[from_pool]
+    skill = np.full((fill.size, N_DOMAINS), params.pipelines.substitute_skill, np.float32)
+    skill[~is_substitute] = pool.skill[from_pool]
+    of_color = u_race < 0.3  # substitutes: a local mix (assumption)
+    of_color[~is_substitute] = pool.of_color[from_pool]
+    race = race_of(of_color, kr.uniform(model.run_key, "hiring", year, ids, 3),
+                   model.scenario.district.composition.teacher_race)
+    pathway = np.full(fill.size, PATHWAYS.index("long_term_substitute"))
+    pathway[~is_substitute] = pool.pathway[from_pool]
+    rows = _place(model, fill, ids, experience.astype(np.int16), skill, race, pathway,
+                  first_year=year + 1)
+    state.educators.substitute[rows] = is_substitute
+    state.educators.novice_entry[rows[is_substitute]] = False
+    model.recruitment_cost = float(sum(
+        getattr(params.pipelines, PATHWAYS[p]).cost for p in pathway[~is_substitute]))
+    return rows
+
+
+def _place(model, vacant, ids, experience, skill, race, pathway, first_year: int) -> np.ndarray:
+    """Create educator rows in ``vacant`` positions."""
+    state, params = model.state, model.scenario.parameters
+    positions, table = state.positions, state.educators
+    rows = table.add(vacant.size)
+    role = positions.role[vacant]
+    category = teacher_category(role, experience, model.roles)
     table.person_id[rows] = ids
     table.role[rows] = role
     table.fte[rows] = positions.fte[vacant]
@@ -108,14 +166,15 @@ def fill_vacancies(model, year: int, initial: bool = False) -> np.ndarray:
     table.community[rows] = positions.community[vacant]
     table.position[rows] = vacant
     table.experience[rows] = experience
-    category = teacher_category(role, experience, roles)
     table.category[rows] = category
-    table.skill[rows] = initial_skill(role, category, experience, noise, params.skill)
-    table.race[rows] = np.minimum(np.searchsorted(race_cdf, draw(2)), len(RACES) - 1)
-    table.pathway[rows] = PATHWAYS.index("traditional")
+    table.skill[rows] = skill
+    table.race[rows] = race
+    table.pathway[rows] = pathway
     table.satisfaction[rows] = params.satisfaction.baseline
     table.chronic_load[rows] = params.attrition.reference_load
-    table.entry_year[rows] = year - (experience - 1)
+    table.entry_year[rows] = first_year - (experience - 1)
+    table.novice_entry[rows] = (experience == 1) & np.isin(
+        category, [CATEGORY_INDEX["novice"], CATEGORY_INDEX["professional"]])
     positions.holder[vacant] = rows
     model.add_educator_agents(rows)
     return rows

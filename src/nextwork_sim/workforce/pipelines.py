@@ -1,0 +1,123 @@
+"""Recruitment pipelines and hiring by need (MODEL.md §3 summer step 4).
+
+Each summer every pathway offers candidates (its annual supply, scaled to enrollment, can run
+short) with a starting skill profile, a race/ethnicity mix and a first-years retention shift.
+Vacancies are filled in a keyed random order; each takes, among the candidates who can hold
+the position, the one whose skills best cover what its community lacks (domains where no
+member reaches the threshold weigh most), not the first pathway in a list. A teaching
+vacancy nobody can fill is covered by a long-term substitute (low skill; reported as vacant).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import RACES
+from ..domains import CONTENT, N_DOMAINS
+from ..kernels import keyed_random as kr
+from ..parameters import as_array
+from ..roles import CATEGORY_INDEX, ROLE_INDEX
+
+PATHWAYS: tuple[str, ...] = ("traditional", "alternative", "residency", "para_to_teacher",
+                             "career_switcher", "community", "long_term_substitute")
+TEACHER_PATHWAYS = ("traditional", "alternative", "residency", "para_to_teacher",
+                    "career_switcher")
+#: what kind of candidate each position category needs
+KIND_OF_CATEGORY = {
+    "teacher_leader": "teacher", "professional": "teacher", "specialist": "teacher",
+    "novice": "teacher", "resident": "resident", "paraeducator": "para",
+    "community_educator": "community", "organization_leader": "teacher",
+}
+KINDS = ("teacher", "resident", "para", "community")
+_ROLE_OF_KIND = {"teacher": "teacher", "resident": "resident", "para": "paraeducator",
+                 "community": "community_educator"}
+
+
+@dataclass
+class Candidates:
+    pathway: np.ndarray      # index into PATHWAYS
+    kind: np.ndarray         # index into KINDS
+    experience: np.ndarray
+    skill: np.ndarray        # float32 [C, D]
+    of_color: np.ndarray     # bool
+    taken: np.ndarray        # bool
+
+
+def candidate_pool(model, year: int) -> Candidates:
+    """This summer's candidates of every pathway."""
+    from .hiring import initial_skill
+
+    params = model.scenario.parameters
+    pipelines = params.pipelines
+    enrollment = sum(s.enrollment for s in model.schools)
+    specs = []  # (pathway, kind, count)
+    for name in TEACHER_PATHWAYS:
+        count = round(getattr(pipelines, name).supply_per_1000_students * enrollment / 1000)
+        if name == "residency":  # a residency supplies residents and graduates who teach
+            specs.append((name, "resident", count))
+        specs.append((name, "teacher", count))
+    community = round(pipelines.community.supply_per_1000_students * enrollment / 1000)
+    specs += [("community", "para", community), ("community", "community", community)]
+    pathway = np.concatenate([np.full(c, PATHWAYS.index(p)) for p, _, c in specs]).astype(int)
+    kind = np.concatenate([np.full(c, KINDS.index(k)) for _, k, c in specs]).astype(int)
+    ids = np.arange(pathway.size, dtype=np.int64)
+
+    def draw(sub: int) -> np.ndarray:
+        return kr.uniform(model.run_key, "hiring", year, ids, 1000 + sub)
+
+    experience = np.ones(pathway.size, dtype=np.int16)
+    experienced = ((pathway == PATHWAYS.index("traditional")) & (kind == KINDS.index("teacher"))
+                   & (draw(0) < pipelines.experienced_share))
+    experience[experienced] = (2 + np.floor(draw(1) * 14))[experienced]
+    para = kind == KINDS.index("para")
+    experience[para] = (1 + np.floor(draw(1) * 8))[para]
+    role = np.array([ROLE_INDEX[_ROLE_OF_KIND[KINDS[k]]] for k in kind], dtype=np.int64)
+    category = model.roles.category[role].copy()
+    category[(kind == KINDS.index("teacher")) & (experience <= 2)] = CATEGORY_INDEX["novice"]
+    noise = np.column_stack([kr.normal(model.run_key, "hiring", year, ids, 2000 + d)
+                             for d in range(N_DOMAINS)])
+    skill = initial_skill(role, category, experience, noise, params.skill).astype(np.float64)
+    offsets = np.array([getattr(pipelines, PATHWAYS[p]).skill_offset for p in pathway])
+    content = np.array([getattr(pipelines, PATHWAYS[p]).content_offset for p in pathway])
+    skill += offsets[:, None]
+    skill[:, CONTENT] += content
+    shares = np.array([getattr(pipelines, PATHWAYS[p]).of_color_share for p in pathway])
+    return Candidates(pathway=pathway, kind=kind, experience=experience,
+                      skill=np.clip(skill, 0.02, 0.98).astype(np.float32),
+                      of_color=draw(3) < shares, taken=np.zeros(pathway.size, dtype=bool))
+
+
+def community_lack(model) -> np.ndarray:
+    """lack[k, d]: how far the best member of community k is below the domain's threshold."""
+    state = model.state
+    members = state.memberships
+    holder = state.positions.holder[members.position]
+    filled = holder >= 0
+    best = np.zeros((state.communities.n, N_DOMAINS))
+    np.maximum.at(best, members.community[filled], state.educators.skill[holder[filled]])
+    thresholds = as_array(model.scenario.staffing.thresholds)
+    return np.maximum(thresholds[None, :] - best, 0.0) + 0.05
+
+
+def choose(candidates: Candidates, kind: int, lack: np.ndarray, min_experience: int,
+           tie_break: np.ndarray) -> int:
+    """The free candidate of this kind who best covers ``lack``; -1 if there is none."""
+    free = np.flatnonzero(~candidates.taken & (candidates.kind == kind)
+                          & (candidates.experience >= min_experience))
+    if free.size == 0:
+        return -1
+    score = candidates.skill[free] @ lack + 1e-6 * tie_break[free]
+    return int(free[np.argmax(score)])
+
+
+def race_of(of_color: np.ndarray, u: np.ndarray, teacher_race) -> np.ndarray:
+    """A race group for each hire: white or, for people of color, by the national mix of
+    teachers of color."""
+    colored = [r for r in RACES if r != "white"]
+    weights = np.array([getattr(teacher_race, r) for r in colored])
+    cdf = np.cumsum(weights / weights.sum())
+    pick = np.minimum(np.searchsorted(cdf, u), len(colored) - 1)
+    codes = np.array([RACES.index(r) for r in colored])[pick]
+    return np.where(of_color, codes, RACES.index("white")).astype(np.int8)
