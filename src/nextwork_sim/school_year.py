@@ -11,6 +11,7 @@ import numpy as np
 from .domains import LEADERSHIP, N_DOMAINS, PROJECT, SOCIAL_EMOTIONAL
 from .kernels import keyed_random as kr
 from .kernels.daily_learning import unit_learning
+from .kernels.grouped import sum_by
 from .kernels.satisfaction import satisfaction_update
 from .kernels.school_day import school_day
 from .kernels.skill_growth import peer_learning
@@ -41,8 +42,7 @@ class SchoolYear:
         students, educators = state.students, state.educators
         k_count = state.communities.n
         enrolled = np.flatnonzero((students.status == ENROLLED) & (students.community >= 0))
-        self.need_sum = np.zeros((k_count, N_DOMAINS))
-        np.add.at(self.need_sum, students.community[enrolled], students.need[enrolled])
+        self.need_sum = sum_by(students.community[enrolled], students.need[enrolled], k_count)
         self.n_students = np.bincount(students.community[enrolled], minlength=k_count)
         self.enrolled = enrolled
         for column in ("rate_sum", "intra_sum", "inter_sum"):
@@ -252,11 +252,11 @@ def personalization(year_state: SchoolYear, members: Members) -> np.ndarray:
     carried = (year_state.split * typical[members.community]).sum(axis=1)
     educator = year_state.unit_mem_educator
     carried = np.where(educator >= 0, carried, 0.0)
-    per_educator = np.zeros(year_state.available.shape[0])
-    np.add.at(per_educator, np.maximum(educator, 0), carried)
+    per_educator = np.bincount(np.maximum(educator, 0), weights=carried,
+                               minlength=year_state.available.shape[0])
     with np.errstate(invalid="ignore", divide="ignore"):
         time_share = np.where(educator >= 0, carried / per_educator[np.maximum(educator, 0)], 0.0)
-    adult_fte = np.zeros(k_count)
-    np.add.at(adult_fte, members.community, np.nan_to_num(time_share) * members.fte)
+    adult_fte = np.bincount(members.community, weights=np.nan_to_num(time_share) * members.fte,
+                            minlength=k_count)
     students = np.maximum(year_state.n_students, 1)
     return np.clip(adult_fte * 25.0 / students - 1.0, -1.0, 3.0)

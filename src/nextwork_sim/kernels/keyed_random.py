@@ -30,13 +30,21 @@ def _mix_reference(z: np.ndarray) -> np.ndarray:
     return z ^ (z >> np.uint64(31))
 
 
+_MASK = (1 << 64) - 1
+
+
+def _mix_int(z: int) -> int:
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
 def event_key(run_key: int, stream: str, year: int, sub: int = 0) -> np.uint64:
     """The key of one event: (run, mechanism, year, sub-event) hashed to one 64-bit word."""
-    with np.errstate(over="ignore"):
-        z = np.array([run_key], dtype=np.uint64)
-        for part in (STREAMS[stream], year + 1_000, sub):
-            z = _mix_reference(z + GOLDEN + np.uint64(part) * GOLDEN)
-    return np.uint64(z[0])
+    z = int(run_key) & _MASK
+    for part in (STREAMS[stream], year + 1_000, sub):
+        z = _mix_int((z + 0x9E3779B97F4A7C15 + (part * 0x9E3779B97F4A7C15)) & _MASK)
+    return np.uint64(z)
 
 
 def keyed_uniform_reference(key: np.uint64, ids: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..domains import DOMAINS, INDIVIDUALIZED, LANGUAGE, LEADERSHIP, N_DOMAINS, SOCIAL_EMOTIONAL
+from ..kernels.grouped import max_by, sum_by
 from ..roles import CATEGORY_INDEX, DEFAULT_CATALOGUE
 
 ALL_UNITS = np.iinfo(np.uint64).max
@@ -183,8 +184,7 @@ def split_by_weight(weight: np.ndarray, members: Members, min_share: float) -> n
     and renormalised (a part-time member's natural share is small, not negligible)."""
     community, active, k_count = members.community, members.active, members.n_communities
     fixed = np.where(active[:, None] & (members.fixed >= 0), members.fixed, 0.0)
-    fixed_total = np.zeros((k_count, N_DOMAINS))
-    np.add.at(fixed_total, community, fixed)
+    fixed_total = sum_by(community, fixed, k_count)
     # several fixed-share members (e.g. many paraeducators) may ask for more than the whole
     # domain: they then share it in proportion to what they ask
     over = np.where(fixed_total > 1.0, 1.0 / np.maximum(fixed_total, 1e-12), 1.0)
@@ -196,13 +196,11 @@ def split_by_weight(weight: np.ndarray, members: Members, min_share: float) -> n
     if min_share > 0:
         floor = min_share * members.fte.astype(np.float64)[:, None]
         kept = np.where(share * free[community] < floor, 0.0, weight)
-        kept_total = np.zeros((k_count, N_DOMAINS))
-        np.add.at(kept_total, community, kept)
+        kept_total = sum_by(community, kept, k_count)
         # never drop everyone: where all shares are tiny, keep them all
         weight = np.where(kept_total[community] > 0, kept, weight)
         share = _normalise(weight, community, k_count)
-    total = np.zeros((k_count, N_DOMAINS))
-    np.add.at(total, community, weight)
+    total = sum_by(community, weight, k_count)
     # a domain whose free part nobody can take goes to the fixed members, proportionally
     orphan = (total <= 0) & (fixed_total > 0)
     rescale = np.where(orphan, 1.0 / np.maximum(fixed_total, 1e-12), 1.0)
@@ -210,8 +208,7 @@ def split_by_weight(weight: np.ndarray, members: Members, min_share: float) -> n
 
 
 def _normalise(weight: np.ndarray, community: np.ndarray, k_count: int) -> np.ndarray:
-    total = np.zeros((k_count, N_DOMAINS))
-    np.add.at(total, community, weight)
+    total = sum_by(community, weight, k_count)
     per_member = total[community]
     return np.divide(weight, per_member, out=np.zeros_like(per_member), where=per_member > 0)
 
@@ -221,14 +218,12 @@ def most_skilled_fallback(weight: np.ndarray, members: Members) -> np.ndarray:
     pull-out shares aside) carries it: MODEL.md §3 step 2, reported as uncovered need."""
     candidate = members.active[:, None] & (members.fixed < 0)
     weight = np.where(candidate, weight, 0.0)
-    total = np.zeros((members.n_communities, N_DOMAINS))
-    np.add.at(total, members.community, weight)
+    total = sum_by(members.community, weight, members.n_communities)
     empty = total[members.community] <= 0
     if not empty.any():
         return weight
     skill = np.where(candidate, members.skill, -1.0)
-    best = np.full((members.n_communities, N_DOMAINS), -1.0)
-    np.maximum.at(best, members.community, skill)
+    best = max_by(members.community, skill, members.n_communities, -1.0)
     chosen = empty & candidate & (skill >= best[members.community])
     return np.where(chosen, 1.0, weight)
 
@@ -236,9 +231,7 @@ def most_skilled_fallback(weight: np.ndarray, members: Members) -> np.ndarray:
 def covered_domains(split: np.ndarray, members: Members) -> np.ndarray:
     """covered[k, d]: someone meeting the domain's threshold carries part of it."""
     qualified = (split > 0) & (members.skill >= members.thresholds[None, :])
-    covered = np.zeros((members.n_communities, N_DOMAINS), dtype=bool)
-    np.logical_or.at(covered, members.community, qualified)
-    return covered
+    return sum_by(members.community, qualified, members.n_communities) > 0
 
 
 LEADERSHIP_DOMAIN = LEADERSHIP

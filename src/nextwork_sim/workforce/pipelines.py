@@ -17,6 +17,7 @@ import numpy as np
 from ..config import RACES
 from ..domains import CONTENT, N_DOMAINS
 from ..kernels import keyed_random as kr
+from ..kernels.grouped import max_by
 from ..parameters import as_array
 from ..roles import CATEGORY_INDEX, ROLE_INDEX
 
@@ -95,8 +96,8 @@ def community_lack(model) -> np.ndarray:
     members = state.memberships
     holder = state.positions.holder[members.position]
     filled = holder >= 0
-    best = np.zeros((state.communities.n, N_DOMAINS))
-    np.maximum.at(best, members.community[filled], state.educators.skill[holder[filled]])
+    best = max_by(members.community[filled], state.educators.skill[holder[filled]],
+                  state.communities.n, 0.0)
     thresholds = as_array(model.scenario.staffing.thresholds)
     return np.maximum(thresholds[None, :] - best, 0.0) + 0.05
 
