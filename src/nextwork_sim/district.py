@@ -94,9 +94,10 @@ def roster_experience(model) -> tuple[np.ndarray, int]:
     return experience, unmatched
 
 
-def add_students(state: State, scenario: Scenario, run_key: int, school: School,
-                 grades: np.ndarray, year: int) -> np.ndarray:
-    """Append students of ``school`` in the given grades; returns their rows."""
+def add_students(state: State, scenario: Scenario, run_key: int, schools: list[School],
+                 school_of: np.ndarray, grades: np.ndarray, year: int) -> np.ndarray:
+    """Append students (school index and grade per student) in one pass; returns their rows.
+    Flags follow each school's composition (its low-income, EL and disability shares)."""
     composition = scenario.district.composition
     population = scenario.parameters.population
     rows = state.students.add(len(grades))
@@ -104,15 +105,18 @@ def add_students(state: State, scenario: Scenario, run_key: int, school: School,
     table = state.students
     table.person_id[rows] = ids
     table.grade[rows] = grades
-    table.school[rows] = school.index
+    table.school[rows] = school_of
     table.entry_year[rows] = year
 
     def draw(sub: int) -> np.ndarray:
         return kr.uniform(run_key, "build_student", 0, ids, sub)
 
-    low_income = draw(0) < school.low_income_share
-    english_learner = draw(1) < composition.english_learner
-    disability = draw(2) < composition.disability
+    def share(attribute: str) -> np.ndarray:
+        return np.array([getattr(s, attribute) for s in schools])[school_of]
+
+    low_income = draw(0) < share("low_income_share")
+    english_learner = draw(1) < share("english_learner_share")
+    disability = draw(2) < share("disability_share")
     advanced = (draw(3) < composition.advanced) & ~disability
     race_cdf = np.cumsum([getattr(composition.race, r) for r in RACES])
     race = np.minimum(np.searchsorted(race_cdf, draw(4)), len(RACES) - 1)
@@ -156,3 +160,10 @@ def expected_offset(scenario: Scenario) -> float:
 def grades_of(school: School) -> np.ndarray:
     """An even roster: ``students_per_grade`` students in each of the school's grades."""
     return np.repeat(np.array(school.grades, dtype=np.int8), school.students_per_grade)
+
+
+def initial_roster(schools: list[School]) -> tuple[np.ndarray, np.ndarray]:
+    """(school index, grade) of every initial student, school by school."""
+    grades = [grades_of(s) for s in schools]
+    school_of = np.repeat([s.index for s in schools], [len(g) for g in grades])
+    return school_of.astype(np.int32), np.concatenate(grades)

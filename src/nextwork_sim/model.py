@@ -13,7 +13,7 @@ import pandas as pd
 from .adoption import build_staffing_models, model_index_in_year, school_plan
 from .calendar import SchoolCalendar, YearShape
 from .config import Scenario, resolve
-from .district import add_students, build_schools, grades_of
+from .district import add_students, build_schools, initial_roster
 from .population import ACTIVE, Educator, State, Student
 from .roles import ROLE_INDEX, RoleCatalogue
 from .school_year import SchoolYear
@@ -64,10 +64,11 @@ class SchoolSystemModel(mesa.Model):
 
     # --- assembly -----------------------------------------------------------------------
     def _build(self) -> None:
+        school_of, grades = initial_roster(self.schools)
+        rows = add_students(self.state, self.scenario, self.run_key, self.schools, school_of,
+                            grades, 0)
+        self.add_student_agents(rows)
         for school in self.schools:
-            rows = add_students(self.state, self.scenario, self.run_key, school,
-                                grades_of(school), 0)
-            self.add_student_agents(rows)
             staffing = self.staffing_models[self.school_model[school.index]]
             self.add_design(school, staffing.form_communities(school))
         fill_vacancies(self, 0, initial=True)

@@ -245,8 +245,9 @@ def promote_students(model, year: int) -> None:
     departed = rows[s.status[rows] != ENROLLED]
     s.community[departed] = -1
     model.remove_student_agents(departed)
-    for school in model.schools:
-        if school.level == "elementary":
-            grades = np.zeros(school.students_per_grade, dtype=np.int8)
-            new = add_students(state, model.scenario, model.run_key, school, grades, year + 1)
-            model.add_student_agents(new)
+    entering = [s for s in model.schools if s.level == "elementary"]
+    counts = [s.students_per_grade for s in entering]
+    school_of = np.repeat([s.index for s in entering], counts).astype(np.int32)
+    new = add_students(state, model.scenario, model.run_key, model.schools, school_of,
+                       np.zeros(school_of.size, dtype=np.int8), year + 1)
+    model.add_student_agents(new)

@@ -147,17 +147,18 @@ def settle_transfers(model, year: int) -> int:
     placed = 0
     movers = model.transfers
     order = np.argsort(kr.uniform(model.run_key, "hiring", year, table.person_id[movers], 99))
+    open_vacant = np.flatnonzero((positions.holder < 0) & positions.open)
+    wanted = model.roles.category[positions.role[open_vacant]]
+    queues = {int(c): list(open_vacant[wanted == c]) for c in np.unique(wanted)}
+    leaving = []
     for person in movers[order].tolist():
-        wanted = model.roles.category[positions.role]
-        vacant = np.flatnonzero((positions.holder < 0) & positions.open
-                                & (positions.school != table.school[person])
-                                & (wanted == _home_category(table.category[person])))
-        if vacant.size == 0:
-            table.status[person] = MOVED
-            table.exit_year[person] = year
-            model.remove_educator_agents(np.array([person]))
+        queue = queues.get(_home_category(table.category[person]), [])
+        here = table.school[person]
+        slot = next((i for i, p in enumerate(queue) if positions.school[p] != here), None)
+        if slot is None:
+            leaving.append(person)
             continue
-        target = int(vacant[0])
+        target = int(queue.pop(slot))
         positions.holder[target] = person
         table.position[person] = target
         table.school[person] = positions.school[target]
@@ -165,6 +166,10 @@ def settle_transfers(model, year: int) -> int:
         table.fte[person] = positions.fte[target]
         table.role[person] = positions.role[target]
         placed += 1
+    leaving = np.array(leaving, dtype=np.int64)
+    table.status[leaving] = MOVED
+    table.exit_year[leaving] = year
+    model.remove_educator_agents(leaving)
     model.transfers = np.empty(0, dtype=np.int64)
     return placed
 

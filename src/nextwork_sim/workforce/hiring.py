@@ -106,7 +106,14 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
 
 
 def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
-    from .pipelines import KIND_OF_CATEGORY, KINDS, candidate_pool, choose, community_lack, race_of
+    from .pipelines import (
+        KIND_OF_CATEGORY,
+        KINDS,
+        candidate_pool,
+        community_lack,
+        match_candidates,
+        race_of,
+    )
 
     state, params = model.state, model.scenario.parameters
     positions = state.positions
@@ -115,15 +122,11 @@ def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
     pool = candidate_pool(model, year)
     lack = community_lack(model)
     tie_break = kr.uniform(model.run_key, "hiring", year, np.arange(pool.kind.size), 600)
-    chosen = np.full(vacant.size, -1)
-    for i, position in enumerate(vacant.tolist()):
-        category = model.roles.category[positions.role[position]]
-        kind = KINDS.index(KIND_OF_CATEGORY[CATEGORIES[category]])
-        minimum = 5 if CATEGORIES[category] == "teacher_leader" else 1
-        pick = choose(pool, kind, lack[positions.community[position]], minimum, tie_break)
-        if pick >= 0:
-            pool.taken[pick] = True
-            chosen[i] = pick
+    category = model.roles.category[positions.role[vacant]]
+    kind = np.array([KINDS.index(KIND_OF_CATEGORY[CATEGORIES[c]]) for c in category])
+    minimum = np.where(category == CATEGORY_INDEX["teacher_leader"], 5, 1)
+    chosen = match_candidates(pool, kind, minimum, lack[positions.community[vacant]],
+                              tie_break)
     hired = chosen >= 0
     teaching = model.roles.is_teacher[positions.role[vacant]]
     substitute = ~hired & teaching

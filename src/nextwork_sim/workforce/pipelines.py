@@ -102,15 +102,32 @@ def community_lack(model) -> np.ndarray:
     return np.maximum(thresholds[None, :] - best, 0.0) + 0.05
 
 
-def choose(candidates: Candidates, kind: int, lack: np.ndarray, min_experience: int,
-           tie_break: np.ndarray) -> int:
-    """The free candidate of this kind who best covers ``lack``; -1 if there is none."""
-    free = np.flatnonzero(~candidates.taken & (candidates.kind == kind)
-                          & (candidates.experience >= min_experience))
-    if free.size == 0:
-        return -1
-    score = candidates.skill[free] @ lack + 1e-6 * tie_break[free]
-    return int(free[np.argmax(score)])
+def match_candidates(pool: Candidates, kind: np.ndarray, minimum: np.ndarray,
+                     lack: np.ndarray, tie_break: np.ndarray, chunk: int = 256) -> np.ndarray:
+    """For vacancies in the given order, the index of the free candidate of the right kind
+    (and experience) whose skills best cover the community's lack; -1 when none is left.
+    Greedy in vacancy order: scores are computed a chunk of vacancies at a time."""
+    chosen = np.full(kind.size, -1, dtype=np.int64)
+    for k in np.unique(kind).tolist():
+        candidates = np.flatnonzero(pool.kind == k)
+        if candidates.size == 0:
+            continue
+        free = np.ones(candidates.size, dtype=bool)
+        skill = pool.skill[candidates].astype(np.float64)
+        experience = pool.experience[candidates]
+        wanted = np.flatnonzero(kind == k)
+        for start in range(0, wanted.size, chunk):
+            block = wanted[start:start + chunk]
+            scores = lack[block] @ skill.T + 1e-6 * tie_break[candidates][None, :]
+            for row, vacancy in enumerate(block.tolist()):
+                allowed = free & (experience >= minimum[vacancy])
+                if not allowed.any():
+                    continue
+                best = int(np.argmax(np.where(allowed, scores[row], -np.inf)))
+                free[best] = False
+                chosen[vacancy] = candidates[best]
+    pool.taken[chosen[chosen >= 0]] = True
+    return chosen
 
 
 def race_of(of_color: np.ndarray, u: np.ndarray, teacher_race) -> np.ndarray:
