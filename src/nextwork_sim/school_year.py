@@ -11,7 +11,7 @@ import numpy as np
 from .domains import LEADERSHIP, N_DOMAINS, PROJECT, SOCIAL_EMOTIONAL
 from .kernels import keyed_random as kr
 from .kernels.daily_learning import unit_learning
-from .kernels.grouped import sum_by
+from .kernels.grouped import flag_uncovered, sum_by
 from .kernels.satisfaction import satisfaction_update
 from .kernels.school_day import school_day
 from .kernels.skill_growth import peer_learning
@@ -67,6 +67,8 @@ class SchoolYear:
                                    state.communities.peer_group[primary], -1).astype(np.int32)
         self.n_peer_groups = int(state.communities.peer_group.max(initial=-1)) + 1
         self.mentor, self.mentor_minutes = assign_mentors(model)
+        self.community_ids = np.arange(k_count, dtype=np.int64)
+        self.community_open = state.communities.open.copy()
         self.share = np.zeros((e_count, N_DOMAINS))
         self.demand = np.zeros((k_count, N_DOMAINS))
         self.quality = np.zeros((k_count, N_DOMAINS))
@@ -113,9 +115,7 @@ class SchoolYear:
                                  * community_regroups)
         covered = covered_domains(split, view)
         students = state.students
-        rows = self.enrolled
-        lacking = (students.need[rows] >= NEEDED) & ~covered[students.community[rows]]
-        students.uncovered[rows] |= lacking.any(axis=1)
+        flag_uncovered(students.community, students.need, covered, NEEDED, students.uncovered)
         self.quality_sum = np.zeros((state.communities.n, N_DOMAINS))
 
     def school_day(self, year: int, day: int) -> None:
@@ -123,7 +123,8 @@ class SchoolYear:
         load = model.scenario.parameters.load
         skill_params = model.scenario.parameters.skill
         educators = model.state.educators
-        noise = kr.normal(model.run_key, "demand", year, np.arange(self.need_sum.shape[0]), day)
+        noise = kr.normal_where(model.run_key, "demand", year, self.community_ids,
+                                self.community_open, day)
         fluctuation = np.exp(load.demand_fluctuation_sd * noise
                              - load.demand_fluctuation_sd ** 2 / 2)
         skill = educators.skill
@@ -141,7 +142,8 @@ class SchoolYear:
         model = self.model
         students = model.state.students
         learning = model.scenario.parameters.learning
-        noise = kr.normal(model.run_key, "learning", year, students.person_id, unit)
+        noise = kr.normal_where(model.run_key, "learning", year, students.person_id,
+                                students.community >= 0, unit)
         unit_learning(students.community, students.need, self.quality_sum, days,
                       self.personalization, noise, learning.quality_effect,
                       learning.reference_match, learning.personalization_effect,
@@ -202,9 +204,12 @@ def _spread_evenly(model, year: int, rows: np.ndarray) -> None:
                                     return_counts=True)
     # a multi-age community is found through the lowest grade of its band
     band_low = np.full((len(model.schools), grades), -1, dtype=np.int64)
-    for k in np.flatnonzero(communities.open).tolist():
-        band_low[communities.school[k], communities.grade[k]:communities.grade_high[k] + 1] = (
-            communities.grade[k])
+    open_k = np.flatnonzero(communities.open)
+    span = (communities.grade_high[open_k] - communities.grade[open_k] + 1).astype(np.int64)
+    school_rep = np.repeat(communities.school[open_k], span)
+    low_rep = np.repeat(communities.grade[open_k].astype(np.int64), span)
+    offset = np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
+    band_low[school_rep, low_rep + offset] = low_rep
     low = band_low[students.school[rows], students.grade[rows]]
     student_code = students.school[rows].astype(np.int64) * grades + low
     slot = np.searchsorted(codes, student_code)

@@ -71,6 +71,31 @@ def keyed_uniform(key, ids, out):
         out[j] = (np.float64(z >> np.uint64(11)) + 0.5) * (2.0 ** -53)
 
 
+@njit(cache=True)
+def keyed_normal(key_a, key_b, ids, mask, out):
+    """Numba twin of :func:`normal` (keys of sub-events 2·sub and 2·sub + 1), written only
+    where ``mask`` is set (other entries are left as they are)."""
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    for j in range(ids.shape[0]):
+        if not mask[j]:
+            continue
+        z = _mix(np.uint64(ids[j]) * golden + golden)
+        u1 = (np.float64(_mix(key_a ^ z) >> np.uint64(11)) + 0.5) * (2.0 ** -53)
+        u2 = (np.float64(_mix(key_b ^ z) >> np.uint64(11)) + 0.5) * (2.0 ** -53)
+        out[j] = np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+
+
+def normal_where(run_key: int, stream: str, year: int, ids: np.ndarray, mask: np.ndarray,
+                 sub: int = 0) -> np.ndarray:
+    """Like :func:`normal`, computed only where ``mask`` (zeros elsewhere)."""
+    ids = np.ascontiguousarray(ids, dtype=np.int64)
+    out = np.zeros(ids.shape[0])
+    keyed_normal(event_key(run_key, stream, year, 2 * sub),
+                 event_key(run_key, stream, year, 2 * sub + 1), ids,
+                 np.ascontiguousarray(mask, dtype=np.bool_), out)
+    return out
+
+
 def uniform(run_key: int, stream: str, year: int, ids: np.ndarray, sub: int = 0) -> np.ndarray:
     """Uniforms in (0, 1), one per id, for one event of one mechanism."""
     ids = np.ascontiguousarray(ids, dtype=np.int64)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from ..config import RACES
 from ..domains import CONTENT, N_DOMAINS
@@ -119,15 +120,28 @@ def match_candidates(pool: Candidates, kind: np.ndarray, minimum: np.ndarray,
         for start in range(0, wanted.size, chunk):
             block = wanted[start:start + chunk]
             scores = lack[block] @ skill.T + 1e-6 * tie_break[candidates][None, :]
-            for row, vacancy in enumerate(block.tolist()):
-                allowed = free & (experience >= minimum[vacancy])
-                if not allowed.any():
-                    continue
-                best = int(np.argmax(np.where(allowed, scores[row], -np.inf)))
-                free[best] = False
-                chosen[vacancy] = candidates[best]
+            picks = np.full(block.size, -1, dtype=np.int64)
+            greedy_pick(scores, experience.astype(np.int64), minimum[block].astype(np.int64),
+                        free, picks)
+            chosen[block[picks >= 0]] = candidates[picks[picks >= 0]]
     pool.taken[chosen[chosen >= 0]] = True
     return chosen
+
+
+@njit(cache=True)
+def greedy_pick(scores, experience, minimum, free, out):
+    """Row by row, the free column with the highest score among those with enough
+    experience; marks it taken. Rows with no such column get -1."""
+    for row in range(scores.shape[0]):
+        best = -1
+        best_score = -np.inf
+        for c in range(scores.shape[1]):
+            if free[c] and experience[c] >= minimum[row] and scores[row, c] > best_score:
+                best = c
+                best_score = scores[row, c]
+        if best >= 0:
+            free[best] = False
+        out[row] = best
 
 
 def race_of(of_color: np.ndarray, u: np.ndarray, teacher_race) -> np.ndarray:
