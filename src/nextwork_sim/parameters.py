@@ -414,7 +414,7 @@ class PipelineParams(Frozen):
     career_switcher: Pipeline = _pipeline(supply_per_1000_students=1.5, skill_offset=-0.05,
                                           content_offset=0.12, of_color_share=0.25,
                                           early_retention=0.2)
-    community: Pipeline = _pipeline(supply_per_1000_students=40.0, of_color_share=0.45)
+    community: Pipeline = _pipeline(supply_per_1000_students=12.0, of_color_share=0.45)
     experienced_share: float = param(0.5, unit="share of traditional candidates", ge=0, le=1,
                                      doc="candidates who already taught elsewhere (2-15 years)")
     substitute_skill: float = param(0.2, unit="skill", ge=0, le=1,

@@ -55,6 +55,7 @@ class SchoolYear:
         self.mem_educator = state.positions.holder[state.memberships.position].astype(np.int32)
         self.mem_community = state.memberships.community.astype(np.int32)
         active = educators.status == ACTIVE
+        self.active_rows = np.flatnonzero(active).astype(np.int64)
         self.available = np.where(active, educators.fte * model.scenario.parameters.load
                                   .minutes_per_day, 1.0).astype(np.float64)
         primary = educators.community
@@ -133,7 +134,8 @@ class SchoolYear:
                    self.available, self.difficulty, skill, load.skill_floor, load.switch_cost,
                    educators.chronic_load, self.chronic_weight, load.efficacy_slope,
                    load.efficacy_threshold, educators.feedback, skill_params.practice_rate,
-                   skill_params.feedback_boost, self.demand, self.share, educators.load,
+                   skill_params.feedback_boost, self.active_rows, self.demand, self.share,
+                   educators.load,
                    educators.efficacy, self.quality, self.quality_sum, educators.chronic_sum)
         model.days_this_year += 1
 

@@ -61,6 +61,9 @@ def test_reference_quality_gives_a_typical_year_of_learning():
 def test_fused_school_day_matches_composed_references(seed):
     w = world(seed, k=4 + seed, e=6 + seed, m=10 + 2 * seed)
     k, e = w.need_sum.shape[0], w.skill.shape[0]
+    # educators holding a membership are active; one more active without any, and the rest
+    # departed (rows kept, never visited)
+    rows = np.unique(np.concatenate([w.mem_educator[w.mem_educator >= 0], [e - 1]]))
     scalars = dict(skill_floor=0.1, switch_cost=0.03, chronic_weight=0.05, efficacy_slope=6.0,
                    efficacy_threshold=1.1, practice_rate=0.01, feedback_boost=0.5)
     quality_sum, chronic_sum = np.ones((k, D)), np.ones(e)
@@ -69,21 +72,25 @@ def test_fused_school_day_matches_composed_references(seed):
         w.mem_educator, w.mem_community, w.available, w.difficulty, w.skill,
         scalars["skill_floor"], scalars["switch_cost"], w.chronic, scalars["chronic_weight"],
         scalars["efficacy_slope"], scalars["efficacy_threshold"], w.feedback,
-        scalars["practice_rate"], scalars["feedback_boost"], quality_sum, chronic_sum)
+        scalars["practice_rate"], scalars["feedback_boost"], rows, quality_sum, chronic_sum)
     skill, chronic = w.skill.copy(), w.chronic.copy()
-    demand, share = np.empty((k, D)), np.empty((e, D))
-    load, efficacy, quality = np.empty(e), np.empty(e), np.empty((k, D))
+    demand, share = np.empty((k, D)), np.full((e, D), np.nan)
+    load, efficacy = np.full(e, np.nan), np.full(e, np.nan)
+    quality = np.empty((k, D))
     school_day(w.need_sum, w.minutes_per_need, w.coordination, w.fluctuation, 7, w.split,
                w.mem_educator, w.mem_community, w.available, w.difficulty, skill,
                scalars["skill_floor"], scalars["switch_cost"], chronic,
                scalars["chronic_weight"], scalars["efficacy_slope"],
                scalars["efficacy_threshold"], w.feedback, scalars["practice_rate"],
-               scalars["feedback_boost"], demand, share, load, efficacy, quality, quality_sum,
-               chronic_sum)
-    for name, got in (("demand", demand), ("share", share), ("load", load),
-                      ("chronic", chronic), ("efficacy", efficacy), ("chronic_sum", chronic_sum)):
+               scalars["feedback_boost"], rows, demand, share, load, efficacy, quality,
+               quality_sum, chronic_sum)
+    for name, got in (("demand", demand), ("chronic", chronic), ("chronic_sum", chronic_sum)):
         np.testing.assert_allclose(got, expected[name], **ATOL64, err_msg=name)
+    for name, got in (("share", share), ("load", load), ("efficacy", efficacy)):
+        np.testing.assert_allclose(got[rows], expected[name][rows], **ATOL64, err_msg=name)
     np.testing.assert_allclose(skill, expected["skill"], **RTOL32)
+    departed = np.setdiff1d(np.arange(e), rows)
+    assert np.array_equal(skill[departed], w.skill[departed])
     # quality reads the updated float32 skill, so it agrees to float32 precision
     np.testing.assert_allclose(quality, expected["quality"], **RTOL32)
     np.testing.assert_allclose(quality_sum, expected["quality_sum"], **RTOL32)
