@@ -148,9 +148,14 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
           = "district",
           years: Annotated[int, typer.Option(min=1, max=20)] = 2,
           config: Annotated[Path | None, typer.Option(help="scenario to time")] = None,
-          set_: SetOption = None) -> None:
-    """Time the day kernels and whole simulated years; prints numbers, asserts nothing."""
-    from .benchmark import run_benchmark
+          set_: SetOption = None,
+          json: Annotated[Path | None, typer.Option("--json", help="also write the numbers "
+                                                    "as JSON here")] = None) -> None:
+    """Time the full school day, the summer and an idiomatic per-agent Mesa baseline;
+    prints numbers, asserts nothing."""
+    import json as json_module
+
+    from .benchmark import format_report, run_benchmark
 
     if scale not in ("school", "district", "state"):
         _fail(f"--scale {scale!r}: allowed: school, district, state")
@@ -158,8 +163,16 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
         report = run_benchmark(scale, years, config, set_ or [])
     except ConfigError as error:
         _fail(str(error))
-    for key, value in report.items():
-        console.print(f"{key:>34}: {value}")
+    view = Table(title=f"nextwork-sim bench --scale {scale}")
+    view.add_column("measure")
+    view.add_column("value", justify="right")
+    for key, value in format_report(report):
+        view.add_row(key, value)
+    console.print(view)
+    if json is not None:
+        tmp = json.with_name(json.name + ".tmp")
+        tmp.write_text(json_module.dumps(report, indent=2))
+        tmp.replace(json)
 
 
 def _print_table(table, names: list[str]) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks: the idiomatic per-agent Mesa baseline the kernels are measured against."""

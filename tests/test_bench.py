@@ -1,0 +1,41 @@
+"""The per-agent Mesa baseline and the kernels compute the same school day."""
+
+import numpy as np
+
+from nextwork_sim.bench.mesa_baseline import PerAgentDay
+from nextwork_sim.config import validate
+from nextwork_sim.kernels.daily_learning import unit_learning
+from nextwork_sim.model import SchoolSystemModel
+
+
+def test_per_agent_mesa_day_agrees_with_the_kernels():
+    scenario = validate({"name": "b", "burn_in_years": 0, "district": {"preset": "school"},
+                         "staffing": {"model": "next_workforce"},
+                         "parameters": {"load": {"demand_fluctuation_sd": 0.0}}})
+    model = SchoolSystemModel(scenario, seed=3)
+    try:
+        hooks = model.school_year
+        hooks.start_year(0)
+        hooks.start_unit(0, 0)
+        baseline = PerAgentDay(model)
+        baseline.step()
+        hooks.school_day(0, 0)
+        e = model.state.educators
+        rows = hooks.active_rows
+        for name, kernel in (("load", e.load), ("chronic", e.chronic_load),
+                             ("efficacy", e.efficacy)):
+            mesa_values = np.array([getattr(baseline.educator_of[i], name) for i in rows])
+            np.testing.assert_allclose(kernel[rows], mesa_values, rtol=1e-9, err_msg=name)
+        mesa_skill = np.array([baseline.educator_of[i].skill for i in rows])
+        np.testing.assert_allclose(e.skill[rows], mesa_skill, rtol=1e-6)
+        s = model.state.students
+        rate, intra, inter = (np.zeros(s.n) for _ in range(3))
+        learning = scenario.parameters.learning
+        unit_learning(s.community, s.need, hooks.quality_sum, 1, hooks.personalization,
+                      np.zeros(s.n), learning.quality_effect, learning.reference_match,
+                      learning.personalization_effect, 0.0, 5, 6, rate, intra, inter)
+        mesa_rate = np.array([baseline.student_of[j].rate_sum for j in baseline.student_rows])
+        np.testing.assert_allclose(rate[baseline.student_rows], mesa_rate, rtol=1e-6)
+        baseline.release()
+    finally:
+        model.release()
