@@ -30,17 +30,19 @@ def test_seat_time_never_advances_anyone_below_the_years(years):
     model, position = _vacate_a_lead("seat_time", advancement_years=years)
     try:
         e = model.state.educators
-        advanced = advance_into_leads(model)
-        assert np.all(e.experience[advanced] >= years)
-        eligible = (e.status == 0) & (e.experience >= years) & np.isin(
+        e.degree[::2] = True  # seat time needs a degree too
+        eligible = (e.status == 0) & (e.experience >= years) & e.degree & np.isin(
             e.category, [CATEGORY_INDEX["professional"], CATEGORY_INDEX["specialist"]])
+        advanced = advance_into_leads(model)
+        assert np.all(e.experience[advanced] >= years) and np.all(e.degree[advanced])
         assert advanced.size == (1 if eligible.any() else 0)
     finally:
         model.release()
 
 
 def test_competency_promotes_the_most_skilled_qualified_and_frees_their_post():
-    model, position = _vacate_a_lead("competency", advancement_skill=0.3)
+    model, position = _vacate_a_lead("competency", advancement_skill=0.3,
+                                     advancement_credentials=0)
     try:
         e, p = model.state.educators, model.state.positions
         eligible = np.isin(e.category, [CATEGORY_INDEX["professional"],
@@ -64,5 +66,17 @@ def test_nobody_qualified_leaves_the_lead_vacant_for_hiring():
     try:
         assert advance_into_leads(model).size == 0
         assert model.state.positions.holder[position] == -1
+    finally:
+        model.release()
+
+
+def test_competency_needs_the_credentials():
+    model, position = _vacate_a_lead("competency", advancement_skill=0.3,
+                                     advancement_credentials=2)
+    try:
+        e = model.state.educators
+        assert advance_into_leads(model).size == 0  # nobody holds credentials yet
+        e.credentials[:] = 2
+        assert advance_into_leads(model).size == 1
     finally:
         model.release()

@@ -245,6 +245,13 @@ class Staffing(Frozen):
     advancement: Literal["seat_time", "competency"] = Field(
         "seat_time", description="how a vacant lead role is filled from within: seat_time "
         "(years of experience) or competency (skill, any years)")
+    credentials: Literal["micro", "degree"] = Field(
+        "degree", description="professional learning route: stackable micro-credentials by "
+        "domain (competency) or a master's degree (seat time)")
+    district_pays_share: float = param(0.0, unit="share of the price", ge=0, le=1,
+                                       doc="part of credential prices the district pays")
+    advancement_credentials: int = param(2, unit="credentials", ge=0, le=12,
+                                         doc="competency: micro-credentials needed to advance")
     advancement_years: int = param(7, unit="years", ge=1, le=30,
                                    doc="seat_time: experience needed to advance")
     advancement_skill: float = param(0.6, unit="skill", ge=0, le=1,

@@ -42,6 +42,8 @@ METRICS: dict[str, Metric] = {
     "hires": Metric("persons", "hired over the summer", TEACHERS),
     "advanced": Metric("persons", "teachers who moved into a vacant lead role of their school "
                        "over the summer (advancement from within), also by race=", TEACHERS),
+    "para_to_teacher": Metric("persons", "paraeducators who moved into a teaching position "
+                              "of their school over the summer", "all educators"),
     "displaced": Metric("persons", "educators left without a position when their school "
                         "switched staffing model over the summer (transferred out)",
                         "all educators"),
@@ -52,7 +54,8 @@ METRICS: dict[str, Metric] = {
     "overloaded_share": Metric("share", "educators whose year-mean chronic load exceeds 1",
                                TEACHERS),
     "satisfaction": Metric("0-1", "mean satisfaction at the end of the year", TEACHERS),
-    "educators_of_color_share": Metric("share", "teachers who are not white", TEACHERS),
+    "educators_of_color_share": Metric("share", "teachers who are not white (also by "
+                                       "category= and pathway= over all educators)", TEACHERS),
     "achievement_growth": Metric("SD per year", "mean absolute gain g(grade) x r over the year",
                                  STUDENTS),
     "months_of_learning": Metric("months", "mean of 9 x r (a typical year = 9 months)",
@@ -67,8 +70,19 @@ METRICS: dict[str, Metric] = {
                                    STUDENTS),
     "students_of_color_share": Metric("share", "students who are not white", STUDENTS),
     "enrollment": Metric("persons", "students enrolled during the year", STUDENTS),
-    "cost_total": Metric("dollars", "salaries, stipends, one organization leader per school and "
-                         "turnover cost for the year", "district"),
+    "cost_total": Metric("dollars", "salary_cost + credential_cost + recruitment_cost + "
+                         "turnover_cost", "district"),
+    "salary_cost": Metric("dollars", "pay of everyone who served the year (salaries, "
+                          "stipends, supplements, residency stipends) and organization leaders",
+                          "district"),
+    "credential_cost": Metric("dollars", "the district's share of credential prices",
+                              "district"),
+    "recruitment_cost": Metric("dollars", "recruitment cost of the summer's hires by pathway",
+                               "district"),
+    "credentials_held": Metric("credentials", "mean micro-credentials held at the end of the "
+                               "year (also by category=, pathway=, race=)", TEACHERS),
+    "degree_share": Metric("share", "teachers holding a master's or its micro-credential "
+                           "equivalent", TEACHERS),
     "cost_per_student": Metric("dollars", "cost_total / enrollment", "district"),
     "turnover_cost": Metric("dollars", "turnover cost per teacher who moved or left", "district"),
 }

@@ -377,6 +377,40 @@ class PopulationParams(Frozen):
 
 
 
+# --- credentials (careers issue) -------------------------------------------------------
+
+class CredentialParams(Frozen):
+    micro_hours: float = param(30.0, unit="hours", ge=1, le=200,
+                               doc="study time of one micro-credential")
+    micro_cost: float = param(3250.0, unit="dollars", ge=0, le=20000,
+                              source="masters_cost target ($13,000) / 4 stackable credentials",
+                              doc="price of one micro-credential")
+    micro_per_masters: int = param(4, unit="credentials", ge=1, le=12,
+                                   doc="micro-credentials that stack to a master's equivalent")
+    micro_skill_gain: float = param(0.05, unit="skill", ge=0, le=0.3,
+                                    doc="skill gained in the credential's domain")
+    masters_cost: float = param(13000.0, unit="dollars", ge=0, le=60000,
+                                source="calibration target masters_cost (13,000-17,000)",
+                                doc="price of a master's degree (seat-time route)")
+    masters_terms: int = param(4, unit="terms", ge=1, le=12,
+                               doc="terms of study for a master's degree")
+    masters_skill_gain: float = param(0.02, unit="skill in every domain", ge=0, le=0.2,
+                                      doc="skill a completed degree adds")
+    degree_salary_step: float = param(3000.0, unit="dollars per year", ge=0, le=20000,
+                                      doc="salary lane increase for a master's (seat-time)")
+    enroll_rate: float = param(0.25, unit="share per term", ge=0, le=1,
+                               doc="educators not enrolled who start a credential each term "
+                                   "(before cost deterrence)")
+    completion_rate: float = param(0.8, unit="probability per term", ge=0, le=1,
+                                   doc="completion of an enrolled micro-credential per term at "
+                                       "load 1 or below")
+    completion_load_effect: float = param(1.5, unit="log-odds per capacity above 1", ge=0,
+                                          le=10, doc="how chronic overload lowers completion")
+    cost_deterrence: float = param(2.0, unit="per unit cost / pay", ge=0, le=20,
+                                   doc="enrolment falls by exp(-this x out-of-pocket cost / "
+                                       "annual pay)")
+
+
 # --- recruitment pipelines (MODEL.md §3 summer step 4) -----------------------------------
 
 class Pipeline(Frozen):
@@ -432,3 +466,4 @@ class Parameters(Frozen):
     costs: CostParams = Field(default_factory=CostParams)
     population: PopulationParams = Field(default_factory=PopulationParams)
     pipelines: PipelineParams = Field(default_factory=PipelineParams)
+    credentials: CredentialParams = Field(default_factory=CredentialParams)

@@ -108,6 +108,11 @@ class EducatorTable(ArrayTable):
         "exit_year": (np.int16, (), -1),          # summer (internal year) they left, -1 active
         "novice_entry": (np.bool_, (), False),    # entered the district as a first-year teacher
         "substitute": (np.bool_, (), False),      # long-term substitute covering a vacancy
+        "credentials": (np.int16, (), 0),         # completed micro-credentials
+        "studying": (np.int8, (), -1),            # domain of the credential in progress, -1 none
+        "study_terms": (np.int16, (), 0),         # terms of a degree completed so far
+        "degree": (np.bool_, (), False),          # holds a master's (or equivalent)
+        "credential_cost": (np.float64, (), 0.0),  # district's credential spending this year
     }
 
 

@@ -165,7 +165,10 @@ class SchoolYear:
                             mood.adjustment_weeks)
 
     def end_term(self, year: int, term: int) -> None:
-        """Term end: credential completions and mid-year reviews (careers issue); none yet."""
+        """Term end: credential progress, completions and new enrolments."""
+        from .workforce.credentials import term_learning
+
+        term_learning(self.model, year, term)
 
     def summer(self, year: int) -> None:
         from .summer import run_summer

@@ -12,7 +12,7 @@ from .outcomes import BOOL_LABELS, YearRecord
 from .population import ACTIVE, ENROLLED, GRADUATED, LEFT, LEFT_DISTRICT, MOVED, RETIRED
 from .roles import CATEGORIES, ROLE_INDEX, is_teacher_category, teacher_category
 from .staffing.base import COMMUNITY_KINDS
-from .workforce.advancement import advance_into_leads
+from .workforce.advancement import advance_into_leads, paraeducators_into_teaching
 from .workforce.attrition import (
     EXPERIENCE_BANDS,
     experience_band,
@@ -39,14 +39,17 @@ def run_summer(model, year: int) -> None:
     record.add("displaced", "all", model.displaced - displaced_before)
     advanced = advance_into_leads(model)
     record_advancement(model, record, advanced)
+    record.add("para_to_teacher", "all", paraeducators_into_teaching(model, year).size)
     settle_transfers(model, year)
     record_cohorts(model, record, year)
     hired = fill_vacancies(model, year)
     record_hiring(model, record, hired)
     teacher = is_teacher_category(educators.category[rows])
     budget = annual_budget(model, served, int(np.sum((outcome != ACTIVE) & teacher)))
-    record.add("cost_total", "all", budget["cost_total"])
-    record.add("turnover_cost", "all", budget["turnover_cost"])
+    for line in ("cost_total", "salary_cost", "credential_cost", "recruitment_cost",
+                 "turnover_cost"):
+        record.add(line, "all", budget[line])
+    educators.credential_cost[:] = 0.0
     record.add("cost_per_student", "all", budget["cost_total"] / max(enrollment, 1))
     model.close_year(year, record.rows)
     stayers = rows[outcome == ACTIVE]
@@ -165,9 +168,15 @@ def record_workforce(model, record: YearRecord, rows: np.ndarray) -> None:
             if counts[code]:
                 record.add("headcount", f"{field}={label}", counts[code])
                 record.add("fte", f"{field}={label}", ftes[code])
-    of_color = (e.race[rows[teacher]] != RACES.index("white")).astype(np.float64)
-    if of_color.size:
-        record.add("educators_of_color_share", "all", of_color.mean())
+    of_color = (e.race[rows] != RACES.index("white")).astype(np.float64)
+    if teacher.any():
+        record.add("educators_of_color_share", "all", of_color[teacher].mean())
+    groups = {"category": (e.category[rows].astype(np.int64), CATEGORIES),
+              "pathway": (e.pathway[rows].astype(np.int64), PATHWAYS)}
+    record.mean_by("educators_of_color_share", of_color, groups, include_all=False)
+    record.mean_by("credentials_held", e.credentials[rows].astype(np.float64),
+                   {**groups, "race": (e.race[rows].astype(np.int64), RACES)})
+    record.add("degree_share", "all", e.degree[rows][teacher].mean() if teacher.any() else 0.0)
 
 
 def record_attrition(model, record: YearRecord, rows: np.ndarray, outcome: np.ndarray) -> None:

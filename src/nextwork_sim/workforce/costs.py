@@ -8,13 +8,16 @@ from ..roles import CATEGORY_INDEX, DEFAULT_CATALOGUE, ROLE_INDEX
 
 
 def salaries(role: np.ndarray, experience: np.ndarray, fte: np.ndarray,
-             year_share: np.ndarray, costs, catalogue=DEFAULT_CATALOGUE) -> np.ndarray:
+             year_share: np.ndarray, costs, catalogue=DEFAULT_CATALOGUE,
+             degree: np.ndarray | None = None, degree_step: float = 0.0) -> np.ndarray:
     """Pay of each educator for the year: the teacher schedule (base + steps), stipends,
     or the role's pay per FTE; ``year_share`` is the part of the year served."""
     pay_basis = catalogue.pay[role]
     steps = np.minimum(np.maximum(experience - 1, 0), costs.max_steps)
-    pay = np.where(pay_basis == "teacher_schedule",
-                   costs.teacher_base_salary + costs.salary_step * steps, 0.0)
+    on_schedule = pay_basis == "teacher_schedule"
+    pay = np.where(on_schedule, costs.teacher_base_salary + costs.salary_step * steps, 0.0)
+    if degree is not None:
+        pay += np.where(on_schedule & degree, degree_step, 0.0)
     pay += np.where(role == ROLE_INDEX["teacher_leader"], costs.teacher_leader_stipend, 0.0)
     multi_classroom_leader = role == ROLE_INDEX["multi_classroom_leader"]
     pay *= np.where(multi_classroom_leader, 1.0 + costs.leader_supplement_share, 1.0)
@@ -29,17 +32,23 @@ def salaries(role: np.ndarray, experience: np.ndarray, fte: np.ndarray,
 
 
 def annual_budget(model, rows: np.ndarray, teacher_departures: int) -> dict:
-    """Dollars for the year that ended: pay of those who served it, one organization leader
-    per school, and the turnover cost of teachers who moved or left over the summer."""
+    """Dollars for the year that ended, by line: pay of those who served it (salaries,
+    stipends, supplements, residency stipends), one organization leader per school, the
+    district's share of credential prices, recruitment, and the turnover cost of teachers who
+    moved or left over the summer. The lines add up to ``cost_total``."""
     table = model.state.educators
-    costs = model.scenario.parameters.costs
+    params = model.scenario.parameters
+    costs = params.costs
     pay = salaries(table.role[rows], table.experience[rows], table.fte[rows],
-                   model.year_share_served(rows), costs, model.roles)
-    turnover = costs.turnover_cost_per_leaver * teacher_departures
-    leaders = costs.principal_salary * len(model.schools)
-    recruitment = getattr(model, "recruitment_cost", 0.0)
-    total = float(pay.sum()) + leaders + turnover + recruitment
-    return {"cost_total": total, "turnover_cost": turnover,
-            "salary_cost": float(pay.sum()) + leaders,
-            "paraeducator_cost": float(pay[table.category[rows]
-                                           == CATEGORY_INDEX["paraeducator"]].sum())}
+                   model.year_share_served(rows), costs, model.roles, table.degree[rows],
+                   params.credentials.degree_salary_step)
+    lines = {
+        "salary_cost": float(pay.sum()) + costs.principal_salary * len(model.schools),
+        "credential_cost": float(table.credential_cost.sum()),
+        "recruitment_cost": float(getattr(model, "recruitment_cost", 0.0)),
+        "turnover_cost": costs.turnover_cost_per_leaver * teacher_departures,
+    }
+    lines["cost_total"] = sum(lines.values())
+    lines["paraeducator_cost"] = float(pay[table.category[rows]
+                                           == CATEGORY_INDEX["paraeducator"]].sum())
+    return lines

@@ -1,0 +1,84 @@
+"""Careers and money: credentials, budget lines, supplements."""
+
+import numpy as np
+import pytest
+
+from nextwork_sim import run
+from nextwork_sim.config import validate
+from nextwork_sim.model import SchoolSystemModel
+from nextwork_sim.roles import ROLE_INDEX
+from nextwork_sim.workforce.credentials import term_learning
+
+
+def _scenario(**staffing):
+    return validate({"name": "c", "years": 1, "burn_in_years": 0,
+                     "district": {"preset": "school"},
+                     "staffing": {"model": "next_workforce", **staffing}})
+
+
+def test_a_micro_credential_raises_the_skill_it_names_and_nothing_else():
+    model = SchoolSystemModel(_scenario(credentials="micro"), seed=2)
+    try:
+        hooks = model.school_year
+        hooks.start_year(0)
+        e = model.state.educators
+        e.studying[:] = 3  # everyone studies individualized_support
+        e.studying[e.status != 0] = -1
+        before = e.skill.copy()
+        term_learning(model, 0, 0)
+        done = np.flatnonzero(e.credentials > 0)
+        assert done.size > 0
+        gained = e.skill[done] - before[done]
+        assert np.allclose(gained[:, 3], np.minimum(before[done, 3] + 0.05, 1) - before[done, 3])
+        assert np.all(np.delete(gained, 3, axis=1) == 0)
+        untouched = np.setdiff1d(np.flatnonzero(e.status == 0), done)
+        new_students = e.studying[untouched] == -1  # may have enrolled again this term
+        assert np.all(e.skill[untouched][~new_students] == before[untouched][~new_students])
+    finally:
+        model.release()
+
+
+def test_price_deters_lower_paid_educators():
+    enrolled = {}
+    for pays in (0.0, 1.0):
+        model = SchoolSystemModel(_scenario(credentials="micro", district_pays_share=pays),
+                                  seed=2)
+        try:
+            model.school_year.start_year(0)
+            term_learning(model, 0, 0)
+            e = model.state.educators
+            para = e.role == ROLE_INDEX["paraeducator"]
+            enrolled[pays] = (e.studying[para] >= 0).mean()
+        finally:
+            model.release()
+    assert enrolled[1.0] > enrolled[0.0]
+
+
+def test_budget_lines_add_up_every_year():
+    table = run(_scenario(credentials="micro", district_pays_share=0.5), years=3, seed=4)
+    lines = table[table["group"] == "all"].pivot_table(index="year", columns="metric",
+                                                        values="value")
+    parts = lines[["salary_cost", "credential_cost", "recruitment_cost", "turnover_cost"]]
+    np.testing.assert_allclose(parts.sum(axis=1), lines["cost_total"], rtol=1e-12)
+    assert (lines["credential_cost"] > 0).all()
+
+
+def test_cost_responds_to_the_leader_supplement_as_the_arithmetic_says():
+    totals, leader_pay = {}, {}
+    for share in (0.2, 0.3):
+        scenario = validate({"name": "oc", "years": 1, "burn_in_years": 0,
+                             "staffing": {"model": "opportunity_culture"},
+                             "parameters": {"costs": {"leader_supplement_share": share}}})
+        model = SchoolSystemModel(scenario, seed=5)
+        try:
+            e = model.state.educators
+            leaders = np.flatnonzero(e.role == ROLE_INDEX["multi_classroom_leader"])
+            costs = scenario.parameters.costs
+            steps = np.minimum(e.experience[leaders] - 1, costs.max_steps)
+            leader_pay[share] = (costs.teacher_base_salary + costs.salary_step * steps).sum()
+            table = model.run(1)
+        finally:
+            model.release()
+        totals[share] = table.query("metric == 'salary_cost' and group == 'all'")["value"].iloc[0]
+    # supplements scale the leaders' schedule pay; nothing else depends on the share in year 1
+    assert totals[0.3] - totals[0.2] == pytest.approx(0.1 * leader_pay[0.2], rel=1e-9)
