@@ -82,3 +82,32 @@ def test_cost_responds_to_the_leader_supplement_as_the_arithmetic_says():
         totals[share] = table.query("metric == 'salary_cost' and group == 'all'")["value"].iloc[0]
     # supplements scale the leaders' schedule pay; nothing else depends on the share in year 1
     assert totals[0.3] - totals[0.2] == pytest.approx(0.1 * leader_pay[0.2], rel=1e-9)
+
+
+def test_budget_solver_finds_the_root_and_refuses_a_bad_bracket():
+    from nextwork_sim.workforce.budget import solve_budget_neutral
+
+    value, cost, trace = solve_budget_neutral(lambda x: 4000 + 800 * x, 4300, 0, 1,
+                                              tolerance=0.5)
+    assert value == pytest.approx(0.375, abs=1e-3) and abs(cost - 4300) <= 0.5
+    with pytest.raises(ValueError, match="not between them"):
+        solve_budget_neutral(lambda x: 4000 + 800 * x, 9000, 0, 1)
+
+
+def test_compare_flags_a_design_that_costs_more(tmp_path):
+    from typer.testing import CliRunner
+
+    from nextwork_sim.cli import app
+
+    from .conftest import CONFIGS
+
+    result = CliRunner().invoke(app, [
+        "compare", str(CONFIGS / "traditional.toml"), str(CONFIGS / "custom_example.toml"),
+        "--years", "1", "--out", str(tmp_path / "o"), "--quiet", "--set", "burn_in_years=0"])
+    assert result.exit_code == 0, result.output
+    from nextwork_sim import load_results
+    from nextwork_sim.workforce.budget import budget_flags
+
+    flags = budget_flags(load_results(tmp_path / "o"), "traditional")
+    assert [name for name, _ in flags] == ["studios"]  # two teachers per 50 students cost more
+    assert f"not budget-neutral: studios costs ${flags[0][1]:,.0f} more" in result.output

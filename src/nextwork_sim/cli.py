@@ -116,7 +116,50 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
     scenarios, table = _execute(list(configs), set_ or [], years, seed, replications, out,
                                 overwrite, quiet, baseline=baseline, shared=shared_start)
     _print_table(table, [s.name for s in scenarios])
+    from .workforce.budget import budget_flags
+
+    for name, extra in budget_flags(table, scenarios[0].name):
+        console.print(f"[yellow]not budget-neutral:[/] {name} costs ${extra:,.0f} more per "
+                      f"student than {scenarios[0].name}")
     console.print(f"results written to {out}")
+
+
+@app.command("budget-solve")
+def budget_solve(config: Path, baseline: Annotated[Path, typer.Option(
+                     help="the baseline scenario whose cost per student to match")],
+                 field: Annotated[str, typer.Option(
+                     help="numeric config field to vary, e.g. staffing.pod_classrooms")],
+                 low: Annotated[float, typer.Option(help="lowest value to try")],
+                 high: Annotated[float, typer.Option(help="highest value to try")],
+                 years: Years = 1, seed: Seed = 0, set_: SetOption = None,
+                 tolerance: Annotated[float, typer.Option(
+                     help="dollars per student")] = 5.0) -> None:
+    """Find the value of FIELD that makes CONFIG cost what BASELINE costs per student."""
+    from .experiments.runner import run_one
+    from .workforce.budget import mean_cost_per_student, solve_budget_neutral
+
+    try:
+        base = load_config(baseline, set_ or [])
+        load_config(config, [*(set_ or []), f"{field}={low}"])
+        load_config(config, [*(set_ or []), f"{field}={high}"])
+    except ConfigError as error:
+        _fail(str(error))
+    target = mean_cost_per_student(run_one(base, seed, years=years))
+
+    def cost_at(value: float) -> float:
+        text = str(int(value)) if float(value).is_integer() and "." not in f"{low}{high}" \
+            else repr(float(value))
+        scenario = load_config(config, [*(set_ or []), f"{field}={text}"])
+        return mean_cost_per_student(run_one(scenario, seed, years=years))
+
+    try:
+        value, cost, trace = solve_budget_neutral(cost_at, target, low, high, tolerance)
+    except (ValueError, ConfigError) as error:
+        _fail(str(error))
+    for tried, spent in trace:
+        console.print(f"  {field} = {tried:g}: ${spent:,.0f} per student")
+    console.print(f"budget-neutral at {field} = {value:g}: ${cost:,.0f} per student "
+                  f"(baseline {base.name}: ${target:,.0f})")
 
 
 @app.command()
