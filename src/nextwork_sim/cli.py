@@ -29,6 +29,12 @@ Years = Annotated[int | None, typer.Option(min=1, max=50, help="reported years "
 Seed = Annotated[int, typer.Option(min=0, help="random seed")]
 Replications = Annotated[int, typer.Option(min=1, max=10000, help="replications per scenario")]
 Out = Annotated[Path, typer.Option(help="results folder")]
+Workers = Annotated[int, typer.Option(min=1, max=256, help="worker processes")]
+Executor = Annotated[str, typer.Option(help="local (processes) or dask")]
+Scheduler = Annotated[str | None, typer.Option(help="dask scheduler address (default: a "
+                                               "local cluster)")]
+Uncertainty = Annotated[bool, typer.Option(help="draw assumption parameters within +-20%% "
+                                           "per replication")]
 Overwrite = Annotated[bool, typer.Option(help="replace a non-empty --out folder")]
 
 KEY_METRICS = ("leave_rate", "attrition_rate", "mean_chronic_load", "mean_skill",
@@ -48,7 +54,9 @@ def _progress(total: int, quiet: bool):
 
 
 def _execute(configs: list[Path], overrides, years, seed, replications, out, overwrite, quiet,
-             baseline: str | None = None, shared: bool = False):
+             baseline: str | None = None, shared: bool = False, workers: int = 1,
+             executor: str = "local", scheduler: str | None = None,
+             uncertainty: bool = False):
     from .experiments.runner import run_many
     from .experiments.storage import write_results
     from .experiments.summary import differences, summarize
@@ -67,14 +75,21 @@ def _execute(configs: list[Path], overrides, years, seed, replications, out, ove
 
             scenarios = [shared_start(scenarios[0], s) for s in scenarios]
         check_output(out, overwrite)
+        if executor not in ("local", "dask"):
+            raise ConfigError(f"--executor {executor!r}: allowed: local, dask")
     except (ConfigError, OutputError) as error:
         _fail(str(error))
+    vary = None
+    if uncertainty:
+        from .experiments.uncertainty import scenario_for_replication as vary
     per_run = (years or max(s.years for s in scenarios)) + max(s.burn_in_years for s in scenarios)
     total = per_run * len(scenarios) * replications
     with _progress(total, quiet) as progress:
         task = progress.add_task("simulating years", total=total)
         runs, manifest = run_many(scenarios, seed, replications, years,
-                                  progress=lambda year: progress.advance(task))
+                                  progress=lambda year: progress.advance(task),
+                                  executor=executor, workers=workers, scheduler=scheduler,
+                                  vary=vary)
     import pandas as pd
 
     table = pd.concat(runs.values(), ignore_index=True)
@@ -94,10 +109,12 @@ def _execute(configs: list[Path], overrides, years, seed, replications, out, ove
 @app.command()
 def run(config: Path, years: Years = None, seed: Seed = 0, replications: Replications = 1,
         set_: SetOption = None, out: Out = Path("results/run"), overwrite: Overwrite = False,
-        quiet: bool = False) -> None:
-    """Run one scenario and write its results folder."""
+        workers: Workers = 1, executor: Executor = "local", scheduler: Scheduler = None,
+        parameter_uncertainty: Uncertainty = False, quiet: bool = False) -> None:
+    """Run one scenario (replications over workers) and write its results folder."""
     scenarios, table = _execute([config], set_ or [], years, seed, replications, out,
-                                overwrite, quiet)
+                                overwrite, quiet, workers=workers, executor=executor,
+                                scheduler=scheduler, uncertainty=parameter_uncertainty)
     _print_table(table, [scenarios[0].name])
     console.print(f"results written to {out}")
 
@@ -111,10 +128,13 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
             shared_start: Annotated[bool, typer.Option(
                 help="burn every scenario in under the baseline's staffing, then switch "
                      "(the transition from today's workforce)")] = True,
-            quiet: bool = False) -> None:
+            workers: Workers = 1, executor: Executor = "local", scheduler: Scheduler = None,
+            parameter_uncertainty: Uncertainty = False, quiet: bool = False) -> None:
     """Run several scenarios with common random numbers; differences to the baseline."""
     scenarios, table = _execute(list(configs), set_ or [], years, seed, replications, out,
-                                overwrite, quiet, baseline=baseline, shared=shared_start)
+                                overwrite, quiet, baseline=baseline, shared=shared_start,
+                                workers=workers, executor=executor, scheduler=scheduler,
+                                uncertainty=parameter_uncertainty)
     _print_table(table, [s.name for s in scenarios])
     from .workforce.budget import budget_flags
 
@@ -122,6 +142,83 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
         console.print(f"[yellow]not budget-neutral:[/] {name} costs ${extra:,.0f} more per "
                       f"student than {scenarios[0].name}")
     console.print(f"results written to {out}")
+
+
+@app.command()
+def sweep(sweep_file: Path, out: Out = Path("results/sweep"), overwrite: Overwrite = False,
+          resume: Annotated[bool, typer.Option(help="skip runs already in --out")] = False,
+          workers: Workers = 1, executor: Executor = "local", scheduler: Scheduler = None,
+          quiet: bool = False) -> None:
+    """Run a parameter sweep (grid, Sobol or Morris) and its sensitivity analysis."""
+    import json as json_module
+    import shutil
+
+    import pandas as pd
+
+    from .experiments import sweep as sweeps
+    from .experiments.executors import run_tasks
+    from .experiments.runner import make_tasks
+    from .experiments.storage import (
+        finished_run_ids,
+        load_results,
+        write_part,
+        write_text_atomic,
+    )
+    from .experiments.summary import summarize
+
+    try:
+        spec, base = sweeps.load_sweep(sweep_file)
+        if executor not in ("local", "dask"):
+            raise ConfigError(f"--executor {executor!r}: allowed: local, dask")
+        if not resume:
+            check_output(out, overwrite)
+        points = sweeps.design_points(spec)
+        scenarios = [sweeps.point_scenario(base, spec, row, i) for i, row in enumerate(points)]
+    except (ConfigError, OutputError) as error:
+        _fail(str(error))
+    spec_hash = base.hash() + "-" + str(abs(hash(spec.model_dump_json())) % 10**8)
+    manifest_path = out / "manifest.json"
+    if resume and manifest_path.exists():
+        previous = json_module.loads(manifest_path.read_text())
+        if previous.get("sweep") != spec.model_dump(mode="json"):
+            _fail(f"--resume: {out} holds a different sweep; use another --out")
+    elif out.exists() and overwrite and not resume:
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = {"schema_version": 1, "sweep": spec.model_dump(mode="json"),
+                "sweep_hash": spec_hash, "points": len(points), "complete": False,
+                "resolved_base": base.model_dump(mode="json")}
+    write_text_atomic(manifest_path, json_module.dumps(manifest, indent=2))
+    pd.DataFrame(points, columns=sweeps.problem(spec)["names"]).rename_axis("point") \
+        .to_csv(out / "points.csv")
+    done = finished_run_ids(out)
+    tasks = []
+    for i, scenario in enumerate(scenarios):
+        tasks += make_tasks([scenario], spec.seed, spec.replications, spec.years, point=i,
+                            skip=done)
+    total = len(points) * spec.replications
+    with _progress(total, quiet) as progress:
+        bar = progress.add_task("sweep runs", total=total, completed=total - len(tasks))
+        for rid, table in run_tasks(tasks, executor, workers, scheduler):
+            write_part(out, rid, table)
+            progress.advance(bar)
+    table = load_results(out)
+    summarize(table).to_csv(out / "summary.csv", index=False, float_format="%.6g")
+    outcomes = sweeps.outcome_matrix(table, spec, len(points))
+    outcomes.rename_axis("point").to_csv(out / "outcomes.csv")
+    sensitivity = sweeps.analyse(spec, points, outcomes)
+    if not sensitivity.empty:
+        sensitivity.to_csv(out / "sensitivity.csv", index=False, float_format="%.6g")
+        view = Table(title=f"sensitivity ({spec.design})")
+        for column in ("metric", "parameter", "index", "value", "conf"):
+            view.add_column(column)
+        for row in sensitivity.itertuples():
+            view.add_row(row.metric, row.parameter, row.index, f"{row.value:.3f}",
+                         f"{row.conf:.3f}")
+        console.print(view)
+    manifest["complete"] = True
+    write_text_atomic(manifest_path, json_module.dumps(manifest, indent=2))
+    console.print(f"{total} runs; results written to {out}")
 
 
 @app.command("budget-solve")

@@ -92,3 +92,24 @@ def load_results(path: str | Path) -> pd.DataFrame:
 
 def load_manifest(path: str | Path) -> dict:
     return json.loads((Path(path) / "manifest.json").read_text())
+
+
+def write_part(path: str | Path, run: str, table: pd.DataFrame) -> None:
+    """One finished run into ``path/runs/`` (temp file + rename: a killed job leaves whole
+    parts only)."""
+    runs = Path(path) / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    tmp = runs / f".{run}.parquet.tmp-{os.getpid()}"
+    write_table(table, tmp)
+    os.replace(tmp, runs / f"{run}.parquet")
+
+
+def finished_run_ids(path: str | Path) -> set[str]:
+    runs = Path(path) / "runs"
+    return {p.stem for p in runs.glob("*.parquet")} if runs.is_dir() else set()
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
