@@ -73,8 +73,38 @@ def switch_schools(model, year: int) -> np.ndarray:
     return switching
 
 
+#: Staffing fields that change a school's structure (communities, positions, allocation);
+#: a switch that changes none of them keeps the school's people where they are.
+STRUCTURE_FIELDS = (
+    "model", "class_size", "secondary_periods", "disability_caseload",
+    "english_learner_caseload", "paraeducators_per_teacher", "pullout_share", "team_teachers",
+    "residents_per_team", "resident_fte", "community_educators_per_team",
+    "community_educator_fte", "pod_classrooms", "leader_share", "reach_associate_fte_per_pod",
+    "just_right_exponent", "sheltered_threshold_factor", "min_split_share", "thresholds",
+    "roles", "design",
+)
+
+
+def design_signature(design) -> str:
+    """A school design as text: equal signatures mean the same communities, positions and
+    memberships (collaboration minutes aside, which a switch updates in place)."""
+    communities = [{k: v for k, v in c.items() if k != "collaboration"}
+                   for c in design.communities]
+    memberships = [(m["position"], m["community"], m["duty"].tolist(), m["fixed"].tolist(),
+                    int(m["units"])) for m in design.memberships]
+    return repr((communities, design.positions, memberships))
+
+
 def _rebuild(model, school_index: int, which: int) -> None:
     state = model.state
+    new = model.staffing_models[which].settings
+    design = model.staffing_models[which].form_communities(model.schools[school_index])
+    if design_signature(design) == model.design_signatures[school_index]:
+        # same communities, positions and duties: only the rules change, people stay put
+        model.school_model[school_index] = which
+        here = (state.communities.school == school_index) & state.communities.open
+        state.communities.collaboration[here] = new.collaboration_minutes_per_week
+        return
     positions, communities, educators = state.positions, state.communities, state.educators
     old_positions = np.flatnonzero((positions.school == school_index) & positions.open)
     incumbents = positions.holder[old_positions]
@@ -84,7 +114,7 @@ def _rebuild(model, school_index: int, which: int) -> None:
     communities.open[(communities.school == school_index) & communities.open] = False
     model.school_model[school_index] = which
     school = model.schools[school_index]
-    new_positions = model.add_design(school, model.staffing_models[which].form_communities(school))
+    new_positions = model.add_design(school, design)
     # leaders first, then the rest; within a category, the most skilled first
     order = np.lexsort((-educators.skill[incumbents].mean(axis=1), educators.category[incumbents]))
     placed = np.zeros(incumbents.size, dtype=bool)

@@ -129,7 +129,11 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
                 help="burn every scenario in under the baseline's staffing, then switch "
                      "(the transition from today's workforce)")] = True,
             workers: Workers = 1, executor: Executor = "local", scheduler: Scheduler = None,
-            parameter_uncertainty: Uncertainty = False, quiet: bool = False) -> None:
+            parameter_uncertainty: Uncertainty = False,
+            explain: Annotated[bool, typer.Option(
+                help="decompose each difference into the design elements that differ "
+                     "(Shapley, writes explain.csv)")] = False,
+            quiet: bool = False) -> None:
     """Run several scenarios with common random numbers; differences to the baseline."""
     scenarios, table = _execute(list(configs), set_ or [], years, seed, replications, out,
                                 overwrite, quiet, baseline=baseline, shared=shared_start,
@@ -141,7 +145,33 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
     for name, extra in budget_flags(table, scenarios[0].name):
         console.print(f"[yellow]not budget-neutral:[/] {name} costs ${extra:,.0f} more per "
                       f"student than {scenarios[0].name}")
+    if explain:
+        _explain(scenarios, seed, replications, years, out, workers, executor, scheduler)
     console.print(f"results written to {out}")
+
+
+def _explain(scenarios, seed, replications, years, out, workers, executor, scheduler) -> None:
+    import pandas as pd
+
+    from .config import validate
+    from .experiments.decompose import decompose, sentences
+    from .experiments.storage import write_text_atomic
+
+    baseline = scenarios[0]
+    tables = []
+    for scenario in scenarios[1:]:
+        own = scenario
+        if scenario.adoption and scenario.adoption[0].share == 1.0:  # undo the shared start
+            data = scenario.model_dump(mode="json", exclude_none=True)
+            data["staffing"] = data["adoption"][0]["staffing"]
+            data["adoption"] = data["adoption"][1:]
+            own = validate(data, scenario.name)
+        tables.append(decompose(baseline, own, seed, replications, years,
+                                executor=executor, workers=workers, scheduler=scheduler))
+    table = pd.concat(tables, ignore_index=True)
+    write_text_atomic(out / "explain.csv", table.to_csv(index=False, float_format="%.6g"))
+    for line in sentences(table, baseline.name):
+        console.print(line, highlight=False)
 
 
 @app.command()

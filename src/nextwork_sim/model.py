@@ -51,6 +51,7 @@ class SchoolSystemModel(mesa.Model):
         self.staffing = self.staffing_models[0]
         self.school_model = model_index_in_year(self.school_plan, 0)
         self.displaced = 0
+        self.design_signatures: dict[int, str] = {}
         self._peer_groups: dict[tuple, int] = {}
         self.state = State(students=sum(s.enrollment for s in self.schools) * 2)
         self._student_agents: dict[int, Student] = {}
@@ -75,6 +76,9 @@ class SchoolSystemModel(mesa.Model):
 
     def add_design(self, school, design) -> np.ndarray:
         """Append a school's communities, positions and memberships; returns the positions."""
+        from .adoption import design_signature
+
+        self.design_signatures[school.index] = design_signature(design)
         state = self.state
         k0 = state.communities.n
         c = state.communities
