@@ -31,7 +31,7 @@ def test_rates_move_the_documented_way_with_each_driver(field, value, sign):
         e = model.state.educators
         school = model.schools[0]
         if sign == "pay_below_market_raises":
-            e.experience[rows] = 1  # first step of the schedule: far below market pay
+            e.experience[rows] = 2  # second step of the schedule: far below market pay
             move, _ = driver_shifts(model, rows)
             teacher = np.isin(e.category[rows], [1, 2, 3, 4])
             assert np.all(move[teacher] >= base_move[teacher])
