@@ -70,10 +70,11 @@ def step(values: dict, sim: pd.Series) -> dict:
                                 / sim[("move_rate", "school_poverty=low")])
     leave_gap = (0.082 / 0.062) / (sim[("leave_rate", "school_poverty=high")]
                                    / sim[("leave_rate", "school_poverty=low")])
-    out["poverty_move_effect"] += math.log(move_gap) / spread
-    out["poverty_leave_effect"] += math.log(leave_gap) / spread
+    # half steps for the noisiest rows (few schools per poverty band, small entry cohorts)
+    out["poverty_move_effect"] += 0.5 * math.log(move_gap) / spread
+    out["poverty_leave_effect"] += 0.5 * math.log(leave_gap) / spread
     cohort = sim[("cohort_cumulative_leave", "years_since_entry=1")]
-    out["first_year_effect"] += math.log(0.10 / max(cohort, 1e-6))
+    out["first_year_effect"] += 0.5 * math.log(0.10 / max(cohort, 1e-6))
     return {k: round(float(v), 4) for k, v in out.items()}
 
 

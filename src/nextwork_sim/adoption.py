@@ -15,6 +15,7 @@ import numpy as np
 from .kernels import keyed_random as kr
 from .population import MOVED
 from .staffing import staffing_class
+from .workforce.placement import occupy
 
 
 def school_plan(scenario, schools, run_key: int, burn_in: int) -> tuple[list, np.ndarray]:
@@ -124,11 +125,7 @@ def _rebuild(model, school_index: int, which: int) -> None:
         free = new_positions[(positions.holder[new_positions] < 0)
                              & (wanted == _category_for(educators.category[person]))]
         if free.size:
-            target = free[0]
-            positions.holder[target] = person
-            educators.position[person] = target
-            educators.community[person] = positions.community[target]
-            educators.fte[person] = positions.fte[target]
+            occupy(model, person, int(free[0]))
             placed[rank] = True
     _promote_to_leads(model, new_positions, incumbents[~placed])
     leftover = incumbents[~np.isin(incumbents, positions.holder[new_positions])]
@@ -148,7 +145,7 @@ def _category_for(category: int) -> int:
 def _promote_to_leads(model, new_positions: np.ndarray, candidates: np.ndarray) -> None:
     """Open lead positions go to the most skilled unplaced teachers (a design that adds
     teacher-leaders promotes from within before hiring)."""
-    from .roles import CATEGORY_INDEX, teacher_category
+    from .roles import CATEGORY_INDEX
 
     state = model.state
     positions, educators = state.positions, state.educators
@@ -159,13 +156,7 @@ def _promote_to_leads(model, new_positions: np.ndarray, candidates: np.ndarray) 
                                                                CATEGORY_INDEX["specialist"]])]
     pool = pool[np.argsort(-educators.skill[pool].mean(axis=1), kind="stable")]
     for target, person in zip(open_leads.tolist(), pool.tolist(), strict=False):
-        positions.holder[target] = person
-        educators.position[person] = target
-        educators.community[person] = positions.community[target]
-        educators.role[person] = positions.role[target]
-        educators.category[person] = teacher_category(educators.role[[person]],
-                                                      educators.experience[[person]],
-                                                      model.roles)[0]
+        occupy(model, person, target)
 
 
 def shared_start(baseline, scenario):

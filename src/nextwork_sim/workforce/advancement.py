@@ -18,7 +18,8 @@ import numpy as np
 
 from ..domains import LEADERSHIP
 from ..population import ACTIVE
-from ..roles import CATEGORY_INDEX, teacher_category
+from ..roles import CATEGORY_INDEX
+from .placement import occupy
 
 _LEAD = CATEGORY_INDEX["teacher_leader"]
 _ELIGIBLE = [CATEGORY_INDEX["professional"], CATEGORY_INDEX["specialist"]]
@@ -54,15 +55,7 @@ def advance_into_leads(model) -> np.ndarray:
             continue
         order = np.lexsort((educators.person_id[pool], -educators.skill[pool].mean(axis=1)))
         person = int(pool[order[0]])
-        positions.holder[educators.position[person]] = -1
-        positions.holder[position] = person
-        educators.position[person] = position
-        educators.community[person] = positions.community[position]
-        educators.fte[person] = positions.fte[position]
-        educators.role[person] = positions.role[position]
-        educators.category[person] = teacher_category(educators.role[[person]],
-                                                      educators.experience[[person]],
-                                                      model.roles)[0]
+        occupy(model, person, position)
         advanced.append(person)
     return np.array(advanced, dtype=np.int64)
 
@@ -96,17 +89,9 @@ def paraeducators_into_teaching(model, year: int) -> np.ndarray:
             continue
         person = int(pool[np.lexsort((educators.person_id[pool],
                                       -educators.skill[pool].mean(axis=1)))[0]])
-        positions.holder[educators.position[person]] = -1
-        positions.holder[position] = person
-        educators.position[person] = position
-        educators.community[person] = positions.community[position]
-        educators.fte[person] = positions.fte[position]
-        educators.role[person] = teacher_role
         educators.pathway[person] = PATHWAYS.index("para_to_teacher")
         if settings.advancement == "seat_time":
             educators.experience[person] = 1
-        educators.category[person] = teacher_category(educators.role[[person]],
-                                                      educators.experience[[person]],
-                                                      model.roles)[0]
+        occupy(model, person, position)
         moved.append(person)
     return np.array(moved, dtype=np.int64)

@@ -15,6 +15,7 @@ from ..kernels import keyed_random as kr
 from ..kernels.attrition import attrition_probabilities
 from ..population import ACTIVE, LEFT, MOVED, RETIRED
 from ..roles import CATEGORY_INDEX
+from .placement import occupy
 
 STAY = 0
 
@@ -158,13 +159,7 @@ def settle_transfers(model, year: int) -> int:
         if slot is None:
             leaving.append(person)
             continue
-        target = int(queue.pop(slot))
-        positions.holder[target] = person
-        table.position[person] = target
-        table.school[person] = positions.school[target]
-        table.community[person] = positions.community[target]
-        table.fte[person] = positions.fte[target]
-        table.role[person] = positions.role[target]
+        occupy(model, person, int(queue.pop(slot)))
         placed += 1
     leaving = np.array(leaving, dtype=np.int64)
     table.status[leaving] = MOVED
