@@ -68,6 +68,8 @@ METRICS: dict[str, Metric] = {
                                    STUDENTS),
     "interpersonal_growth": Metric("index per year", "mean gain of the interpersonal index",
                                    STUDENTS),
+    "representation_gap": Metric("share", "students_of_color_share minus the teachers' "
+                                 "educators_of_color_share", TEACHERS),
     "students_of_color_share": Metric("share", "students who are not white", STUDENTS),
     "enrollment": Metric("persons", "students enrolled during the year", STUDENTS),
     "cost_total": Metric("dollars", "salary_cost + credential_cost + recruitment_cost + "

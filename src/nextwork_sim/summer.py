@@ -100,7 +100,9 @@ def record_students(model, record: YearRecord) -> int:
     record_teacher_experience(model, record, rows, norm * rate)
     flag_groups = {k: v for k, v in groups.items() if k != "grade"}
     record.gaps(s.standing[rows], flag_groups)
-    record.add("students_of_color_share", "all", np.mean(s.race[rows] != RACES.index("white")))
+    students_of_color = float(np.mean(s.race[rows] != RACES.index("white")))
+    record.add("students_of_color_share", "all", students_of_color)
+    model.students_of_color = students_of_color
     record.add("enrollment", "all", rows.size)
     return int(rows.size)
 
@@ -171,6 +173,8 @@ def record_workforce(model, record: YearRecord, rows: np.ndarray) -> None:
     of_color = (e.race[rows] != RACES.index("white")).astype(np.float64)
     if teacher.any():
         record.add("educators_of_color_share", "all", of_color[teacher].mean())
+        record.add("representation_gap", "all",
+                   getattr(model, "students_of_color", np.nan) - of_color[teacher].mean())
     groups = {"category": (e.category[rows].astype(np.int64), CATEGORIES),
               "pathway": (e.pathway[rows].astype(np.int64), PATHWAYS)}
     record.mean_by("educators_of_color_share", of_color, groups, include_all=False)

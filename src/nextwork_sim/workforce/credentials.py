@@ -2,8 +2,9 @@
 a master's degree under seat-time rules.
 
 Enrolment: each term an educator not studying starts with probability
-``enroll_rate · exp(-cost_deterrence · out-of-pocket price / annual pay)``, so the price of a
-route deters lower-paid educators (paraeducators, residents) in proportion to their pay.
+``enroll_rate · exp(-cost_deterrence · (out-of-pocket price / annual pay + hours / 1400))``,
+so the price of a route deters lower-paid educators (paraeducators, residents) in proportion
+to their pay, and its study time deters everyone alike.
 Micro-credentials (``staffing.credentials = "micro"``) target the educator's weakest domain
 among those they carry; each term the enrolled complete with ``completion_rate`` lowered by
 chronic overload, gaining ``micro_skill_gain`` in that domain only; ``micro_per_masters`` of
@@ -38,8 +39,11 @@ def term_learning(model, year: int, term: int) -> None:
     pay = salaries(e.role[rows], e.experience[rows], e.fte[rows], np.ones(rows.size),
                    model.scenario.parameters.costs, model.roles)
     out_of_pocket = price * (1 - pays)
-    enroll_p = params.enroll_rate * np.exp(-params.cost_deterrence * out_of_pocket
-                                           / np.maximum(pay, 1.0))
+    # price deters in proportion to pay; study time (hours out of ~1,400 working hours a
+    # year) deters everyone alike
+    hours = np.where(micro, params.micro_hours, 0.0)
+    enroll_p = params.enroll_rate * np.exp(-params.cost_deterrence * (
+        out_of_pocket / np.maximum(pay, 1.0) + hours / 1400.0))
     ids = e.person_id[rows]
     sub = 10 * term
     u_enroll = kr.uniform(model.run_key, "credential", year, ids, sub)
