@@ -192,27 +192,27 @@ FITTED = ("intercept fitted with drivers included so the traditional model at na
 
 
 class AttritionParams(Frozen):
-    move_1_3: float = param(0.0908, unit="share", ge=0, le=0.5, source=FITTED,
+    move_1_3: float = param(0.0935, unit="share", ge=0, le=0.5, source=FITTED,
                             doc="base move rate, 1-3 years of experience")
-    leave_1_3: float = param(0.058, unit="share", ge=0, le=0.5, source=FITTED,
+    leave_1_3: float = param(0.0544, unit="share", ge=0, le=0.5, source=FITTED,
                              doc="base leave rate, 1-3 years")
-    move_4_9: float = param(0.0857, unit="share", ge=0, le=0.5, source=FITTED,
+    move_4_9: float = param(0.0887, unit="share", ge=0, le=0.5, source=FITTED,
                             doc="base move rate, 4-9 years")
-    leave_4_9: float = param(0.0672, unit="share", ge=0, le=0.5, source=FITTED,
+    leave_4_9: float = param(0.0671, unit="share", ge=0, le=0.5, source=FITTED,
                              doc="base leave rate, 4-9 years")
-    move_10_19: float = param(0.0632, unit="share", ge=0, le=0.5, source=FITTED,
+    move_10_19: float = param(0.0654, unit="share", ge=0, le=0.5, source=FITTED,
                               doc="base move rate, 10-19 years")
-    leave_10_19: float = param(0.0569, unit="share", ge=0, le=0.5,
+    leave_10_19: float = param(0.0568, unit="share", ge=0, le=0.5,
                                source=FITTED, doc="base leave rate, 10-19 years")
-    move_20_plus: float = param(0.0453, unit="share", ge=0, le=0.5,
+    move_20_plus: float = param(0.0469, unit="share", ge=0, le=0.5,
                                 source=FITTED, doc="base move rate, 20+ years")
-    leave_20_plus: float = param(0.1453, unit="share", ge=0, le=0.5, source=FITTED,
+    leave_20_plus: float = param(0.1535, unit="share", ge=0, le=0.5, source=FITTED,
                                  doc="base leave rate, 20+ years (mostly retirement)")
     retirement_share_20_plus: float = param(0.7, unit="share of leavers", ge=0, le=1,
                                             doc="part of 20+ leavers who retire")
     move_paraeducator: float = param(0.05, unit="share", ge=0, le=0.5,
                                      doc="base move rate of paraeducators")
-    leave_paraeducator: float = param(0.1378, unit="share", ge=0, le=0.5,
+    leave_paraeducator: float = param(0.1375, unit="share", ge=0, le=0.5,
                                       source="fitted so simulated paraeducator leave hits "
                                              "Washington State reports (pre-2020 ~8%)",
                                       doc="base leave rate of paraeducators")
@@ -231,13 +231,13 @@ class AttritionParams(Frozen):
                                           doc="satisfaction at which the base rates hold (about "
                                               "the traditional model's mean)")
     poverty_move_effect: float = param(
-        1.8796, unit="log-odds per unit low-income share", ge=-5, le=5,
+        1.3126, unit="log-odds per unit low-income share", ge=-5, le=5,
         source="fitted to NCES TFS 2012-13 move rates of high- vs low-poverty schools "
                "(experiments/fit_attrition.py)",
         doc="shift of move log-odds with the school's low-income share (relative to "
             "reference_poverty)")
     poverty_leave_effect: float = param(
-        0.8185, unit="log-odds per unit low-income share", ge=-5, le=5,
+        0.6744, unit="log-odds per unit low-income share", ge=-5, le=5,
         source="fitted to NCES TFS 2012-13 leave rates of high- vs low-poverty schools",
         doc="shift of leave log-odds with the school's low-income share")
     reference_poverty: float = param(0.52, unit="share", ge=0, le=1,
@@ -267,7 +267,7 @@ class AttritionParams(Frozen):
         -0.2, unit="log-odds", ge=-3, le=0,
         doc="shift for teachers whose school has a lead role they could advance into")
     first_year_effect: float = param(
-        -0.3896, unit="log-odds", ge=-3, le=3,
+        -0.1162, unit="log-odds", ge=-3, le=3,
         source="fitted to the first-year cohort's cumulative leave (experiments/fit_attrition.py)",
         doc="extra shift of move and leave in a teacher's first year")
     within_district_share: float = param(

@@ -1,22 +1,32 @@
-"""Executors with the ``concurrent.futures`` shape: local processes (default) or Dask.
+"""Executors with the ``concurrent.futures`` shape: in-process, local processes or Dask.
 
-``run_tasks(tasks, executor, workers, scheduler)`` yields ``(run_id, table)`` as runs finish;
-callers sort by run id, so results are identical whatever the executor or worker count (each
-run is a pure function of its task). Worker processes call ``model.release()`` after every
-run, so they do not grow run after run.
+Every executor has ``submit(fn, *args) -> future``, ``map(fn, items)`` (results in input
+order), ``map_unordered(fn, items)`` (results as they finish, at most ``window`` tasks in
+flight, so a sweep of thousands of runs holds a few results in memory at a time) and
+``shutdown()``; each is a context manager. ``run_tasks(tasks, ...)`` yields ``(run_id, table)``
+as runs finish; callers key results by run id, so results are identical whatever the
+executor or worker count (each run is a pure function of its task). Workers call
+``model.release()`` after every run (in ``runner.run_one``), so they do not grow.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as futures
+import gc
+import itertools
+import logging
 import multiprocessing
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 EXECUTORS = ("local", "dask")
 
 
 def run_task(task: dict):
-    """One run: (run_id, tidy table). Module-level so every executor can pickle it."""
+    """One run: ``(run_id, tidy table)``. A task is a plain dict, ``{"run_id", "scenario"
+    (``Scenario.model_dump(mode="json")``), "source", "seed", "replication", "years",
+    "point"}``; module-level so every executor can pickle it."""
     from ..config import validate
     from .runner import run_one
 
@@ -26,70 +36,184 @@ def run_task(task: dict):
     return task["run_id"], table
 
 
-class InProcess:
-    """workers = 1: run tasks here, in order (no pickling, easiest to debug)."""
+def worker_memory() -> dict:
+    """This process: pid, resident memory (bytes, after a garbage collection) and the number
+    of live models. Submitted to a worker, it shows whether the worker grows run after run."""
+    gc.collect()
+    from ..model import SchoolSystemModel
 
-    def map_unordered(self, fn, tasks: Iterable) -> Iterator:
-        for task in tasks:
-            yield fn(task)
+    live = sum(1 for o in gc.get_objects() if isinstance(o, SchoolSystemModel))
+    try:
+        import psutil
 
-    def shutdown(self) -> None:
+        rss = psutil.Process().memory_info().rss
+    except ImportError:  # pragma: no cover - psutil comes with distributed
+        import resource
+
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"pid": os.getpid(), "rss": int(rss), "live_models": live}
+
+
+class Executor:
+    """The shared shape; subclasses provide ``submit``, ``_wait_any`` and ``shutdown``."""
+
+    workers: int = 1
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any):
+        raise NotImplementedError
+
+    def _wait_any(self, pending: set) -> tuple[set, set]:
+        raise NotImplementedError
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        raise NotImplementedError
+
+    def map_unordered(self, fn: Callable, items: Iterable,
+                      window: int | None = None) -> Iterator:
+        """``fn(item)`` for every item, yielded as they finish; at most ``window`` (default
+        4 x workers) in flight, and items are drawn from ``items`` lazily."""
+        items = iter(items)
+        window = max(1, window or 4 * self.workers)
+        pending = {self.submit(fn, item) for item in itertools.islice(items, window)}
+        try:
+            while pending:
+                done, pending = self._wait_any(pending)
+                for future in done:
+                    for item in itertools.islice(items, 1):
+                        pending.add(self.submit(fn, item))
+                    yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def map(self, fn: Callable, *iterables: Iterable) -> Iterator:
+        """Like ``concurrent.futures.Executor.map``: results in input order."""
+        submitted = [self.submit(fn, *args) for args in zip(*iterables, strict=True)]
+        try:
+            for future in submitted:
+                yield future.result()
+        finally:
+            for future in submitted:
+                future.cancel()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown(cancel_futures=True)
+
+
+class InProcess(Executor):
+    """workers = 1: run tasks here, one after another (no pickling, easiest to debug)."""
+
+    def __init__(self, workers: int = 1):
+        self.workers = 1
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> futures.Future:
+        future: futures.Future = futures.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # noqa: BLE001 - handed to the caller via the future
+            future.set_exception(error)
+        return future
+
+    def map_unordered(self, fn: Callable, items: Iterable, window: int | None = None):
+        for item in items:  # lazily: each result is handed on before the next run starts
+            yield fn(item)
+
+    def map(self, fn: Callable, *iterables: Iterable) -> Iterator:
+        for args in zip(*iterables, strict=True):
+            yield fn(*args)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         pass
 
 
-class LocalProcesses:
+def _start_method() -> str:
+    # forkserver: workers start from a clean, single-threaded server (safe with Numba and
+    # the Dask/pyarrow threads a parent may hold); spawn where forkserver does not exist
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+class LocalProcesses(Executor):
+    """A ``ProcessPoolExecutor`` of ``workers`` processes on this machine."""
+
     def __init__(self, workers: int):
-        context = multiprocessing.get_context("forkserver")
-        self.pool = futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self.workers = int(workers)
+        context = multiprocessing.get_context(_start_method())
+        self.pool = futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
 
-    def map_unordered(self, fn, tasks: Iterable) -> Iterator:
-        pending = [self.pool.submit(fn, task) for task in tasks]
-        for future in futures.as_completed(pending):
-            yield future.result()
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> futures.Future:
+        return self.pool.submit(fn, *args, **kwargs)
 
-    def shutdown(self) -> None:
-        self.pool.shutdown(cancel_futures=True)
+    def _wait_any(self, pending: set) -> tuple[set, set]:
+        done, rest = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
+        return set(done), set(rest)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
-class DaskCluster:
-    """A ``dask.distributed`` client: to ``scheduler`` if given, else a LocalCluster."""
+class DaskCluster(Executor):
+    """A ``dask.distributed`` client: to ``scheduler`` if given (the workers must have
+    nextwork-sim installed), else a ``LocalCluster`` of ``workers`` single-threaded
+    processes that is closed on shutdown."""
 
-    def __init__(self, workers: int, scheduler: str | None = None):
+    def __init__(self, workers: int = 1, scheduler: str | None = None):
         from distributed import Client, LocalCluster
 
         self.cluster = None
         if scheduler:
-            self.client = Client(scheduler)
+            self.client = Client(scheduler, timeout="20s")
         else:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                        processes=True, dashboard_address=None)
+            self.cluster = LocalCluster(n_workers=int(workers), threads_per_worker=1,
+                                        processes=True, dashboard_address=None,
+                                        silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {}))
+                           or int(workers))
 
-    def map_unordered(self, fn, tasks: Iterable) -> Iterator:
-        from distributed import as_completed
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any):
+        return self.client.submit(fn, *args, pure=False, **kwargs)
 
-        pending = [self.client.submit(fn, task, pure=False) for task in tasks]
-        for future in as_completed(pending):
-            yield future.result()
+    def _wait_any(self, pending: set) -> tuple[set, set]:
+        from distributed import wait
 
-    def shutdown(self) -> None:
+        done, rest = wait(list(pending), return_when="FIRST_COMPLETED")
+        return set(done), set(rest)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
 
 
-def make_executor(kind: str = "local", workers: int = 1, scheduler: str | None = None):
+def check_executor(kind: str, workers: int = 1) -> None:
+    """Raise ``ValueError`` with a one-line message for a bad ``--executor``/``--workers``."""
     if kind not in EXECUTORS:
         raise ValueError(f"--executor {kind!r}: allowed: {', '.join(EXECUTORS)}")
+    if int(workers) < 1:
+        raise ValueError(f"--workers {workers}: allowed: 1 or more")
+
+
+def make_executor(kind: str = "local", workers: int = 1, scheduler: str | None = None,
+                  in_process: bool | None = None) -> Executor:
+    """``local`` with one worker runs in this process (unless ``in_process=False``), with
+    more in a process pool; ``dask`` connects to ``scheduler`` or starts a LocalCluster."""
+    check_executor(kind, workers)
     if kind == "dask":
         return DaskCluster(workers, scheduler)
-    return InProcess() if workers <= 1 else LocalProcesses(workers)
+    if in_process is None:
+        in_process = workers <= 1
+    return InProcess() if in_process else LocalProcesses(workers)
 
 
-def run_tasks(tasks: list[dict], kind: str = "local", workers: int = 1,
+def run_tasks(tasks: Iterable[dict], kind: str | Executor = "local", workers: int = 1,
               scheduler: str | None = None) -> Iterator:
-    executor = make_executor(kind, workers, scheduler)
-    try:
+    """Yield ``(run_id, table)`` for every task as it finishes. ``kind`` may be an open
+    :class:`Executor` (left open afterwards) or a name (opened and shut down here)."""
+    if isinstance(kind, Executor):
+        yield from kind.map_unordered(run_task, tasks)
+        return
+    with make_executor(kind, workers, scheduler) as executor:
         yield from executor.map_unordered(run_task, tasks)
-    finally:
-        executor.shutdown()

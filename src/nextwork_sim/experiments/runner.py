@@ -1,10 +1,11 @@
 """Runs scenarios and replications. A run is a pure function of (resolved config, seed,
-replication); replications differ only by their SeedSequence child."""
+replication); replications differ only by their SeedSequence child (``model.run_key``:
+``SeedSequence(seed).spawn(r + 1)[r]``)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 
@@ -28,53 +29,78 @@ def run_one(scenario: Scenario, seed: int, replication: int = 0, years: int | No
     return table
 
 
+def task(scenario: Scenario, seed: int, replication: int, years: int | None,
+         point: int = 0) -> dict:
+    """One run as a picklable task (see ``executors.run_task``)."""
+    return {"run_id": run_id(scenario.name, point, replication),
+            "scenario": scenario.model_dump(mode="json"), "source": scenario.name,
+            "seed": int(seed), "replication": int(replication), "years": years,
+            "point": int(point)}
+
+
+def iter_tasks(scenarios: list[Scenario], seed: int, replications: int, years: int | None,
+               point: int = 0, skip: set[str] | frozenset = frozenset(),
+               vary: Callable | None = None) -> Iterator[dict]:
+    """Every scenario x replication as a task, in a fixed order, built lazily; run ids in
+    ``skip`` (finished runs of a resumed job) are left out. ``vary(scenario, seed,
+    replication)`` may give each replication its own parameters (uncertainty.py)."""
+    for replication in range(replications):
+        for scenario in scenarios:
+            if run_id(scenario.name, point, replication) in skip:
+                continue
+            own = vary(scenario, seed, replication) if vary is not None else scenario
+            yield task(own, seed, replication, years, point)
+
+
 def make_tasks(scenarios: list[Scenario], seed: int, replications: int, years: int | None,
                point: int = 0, skip: set[str] | frozenset = frozenset(),
                vary: Callable | None = None) -> list[dict]:
-    """Every scenario x replication as a picklable task, in a fixed order. ``vary(scenario,
-    seed, replication)`` may give each replication its own parameters."""
-    tasks = []
-    for replication in range(replications):
-        for scenario in scenarios:
-            rid = run_id(scenario.name, point, replication)
-            if rid in skip:
-                continue
-            if vary is not None:
-                scenario = vary(scenario, seed, replication)
-            tasks.append({"run_id": rid, "scenario": scenario.model_dump(mode="json"),
-                          "source": scenario.name, "seed": seed,
-                          "replication": replication, "years": years, "point": point})
-    return tasks
+    """``iter_tasks`` as a list."""
+    return list(iter_tasks(scenarios, seed, replications, years, point, skip, vary))
 
 
 def run_many(scenarios: list[Scenario], seed: int, replications: int = 1,
              years: int | None = None, progress: Callable | None = None, *,
              executor: str = "local", workers: int = 1, scheduler: str | None = None,
-             on_result: Callable | None = None, vary: Callable | None = None
+             on_result: Callable[[str, pd.DataFrame], None] | None = None,
+             vary: Callable | None = None, skip: set[str] | frozenset = frozenset()
              ) -> tuple[dict[str, pd.DataFrame], dict]:
-    """Every scenario x replication; returns (runs by id, in id order; manifest). With
-    ``workers > 1`` or ``executor="dask"`` runs go to worker processes; ``progress`` is then
-    called once per finished run with the number of simulated years it covered."""
-    from .executors import run_tasks
+    """Every scenario x replication; returns (runs by id, in id order; manifest).
 
+    ``executor``: ``"local"`` (one worker runs in this process, more in a process pool) or
+    ``"dask"`` (``scheduler`` address, or a LocalCluster of ``workers``); an open
+    ``executors.Executor`` is used and left open. ``on_result(run_id, table)`` is called as
+    each run finishes (e.g. ``storage.PartWriter`` writes it at once). ``progress(None)`` is
+    called once per simulated year (burn-in included): as the year ends in this process, or
+    all of a run's years when a worker finishes it. ``vary(scenario, seed, replication) ->
+    Scenario`` draws per-replication parameters (``uncertainty.scenario_for_replication``).
+    ``skip``: run ids not to run (already finished). The tables are identical whatever the
+    executor and the number of workers.
+    """
+    from .executors import Executor, check_executor, run_tasks
+
+    if not isinstance(executor, Executor):
+        check_executor(executor, workers)
     start = time.perf_counter()
-    tasks = make_tasks(scenarios, seed, replications, years, vary=vary)
+    tasks = iter_tasks(scenarios, seed, replications, years, skip=skip, vary=vary)
     runs: dict[str, pd.DataFrame] = {}
+
+    def finished(rid: str, table: pd.DataFrame) -> None:
+        runs[rid] = table
+        if on_result is not None:
+            on_result(rid, table)
+
     if executor == "local" and workers <= 1:
         from ..config import validate
 
-        for task in tasks:
-            scenario = validate(task["scenario"], task["source"])
-            table = run_one(scenario, seed, task["replication"], years, progress=progress)
-            runs[task["run_id"]] = table
-            if on_result is not None:
-                on_result(task["run_id"], table)
+        for item in tasks:  # in this process: progress year by year
+            scenario = validate(item["scenario"], item["source"])
+            finished(item["run_id"], run_one(scenario, seed, item["replication"], years,
+                                             progress=progress))
     else:
         per_run = {s.name: (years or s.years) + s.burn_in_years for s in scenarios}
         for rid, table in run_tasks(tasks, executor, workers, scheduler):
-            runs[rid] = table
-            if on_result is not None:
-                on_result(rid, table)
+            finished(rid, table)
             if progress is not None:
                 for _ in range(per_run[table["scenario"].iloc[0]]):
                     progress(None)
@@ -87,7 +113,7 @@ def run_many(scenarios: list[Scenario], seed: int, replications: int = 1,
         "scenarios": [s.name for s in scenarios],
         "config_hashes": {s.name: s.hash() for s in scenarios},
         "runs": sorted(runs),
-        "executor": executor,
+        "executor": executor if isinstance(executor, str) else type(executor).__name__,
         "workers": workers,
         "parameter_uncertainty": vary is not None,
         "wall_time_seconds": round(time.perf_counter() - start, 3),

@@ -1,12 +1,15 @@
 """Results folders (MODEL.md §7): ``runs/<run_id>.parquet`` + ``manifest.json`` +
-``summary.csv`` + the resolved configs, written under a temporary name and renamed, so an
-interrupted run never leaves a half-written folder behind."""
+``summary.csv`` + the resolved configs. ``write_results`` writes a whole folder under a
+temporary name and renames it; long jobs (sweeps) write each run the moment it finishes
+(``PartWriter``: temp file + ``os.replace`` per part, manifest replaced atomically), so a
+killed job leaves whole parts only and ``finished_run_ids`` says what to skip on resume."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -94,22 +97,93 @@ def load_manifest(path: str | Path) -> dict:
     return json.loads((Path(path) / "manifest.json").read_text())
 
 
-def write_part(path: str | Path, run: str, table: pd.DataFrame) -> None:
-    """One finished run into ``path/runs/`` (temp file + rename: a killed job leaves whole
-    parts only)."""
+def write_part(path: str | Path, run: str, table: pd.DataFrame) -> Path:
+    """One finished run into ``path/runs/<run>.parquet`` (temp file + ``os.replace``: a
+    killed job leaves whole parts only, and readers never see a half-written one)."""
     runs = Path(path) / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     tmp = runs / f".{run}.parquet.tmp-{os.getpid()}"
     write_table(table, tmp)
-    os.replace(tmp, runs / f"{run}.parquet")
+    target = runs / f"{run}.parquet"
+    os.replace(tmp, target)
+    return target
 
 
 def finished_run_ids(path: str | Path) -> set[str]:
+    """Run ids with a whole part in ``path/runs/`` (what a resumed job skips)."""
     runs = Path(path) / "runs"
     return {p.stem for p in runs.glob("*.parquet")} if runs.is_dir() else set()
 
 
+def remove_stale_parts(path: str | Path) -> int:
+    """Delete temporary parts a killed job left behind; returns how many."""
+    runs = Path(path) / "runs"
+    stale = list(runs.glob(".*.parquet.tmp-*")) if runs.is_dir() else []
+    for part in stale:
+        part.unlink(missing_ok=True)
+    return len(stale)
+
+
 def write_text_atomic(path: Path, text: str) -> None:
+    path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(text)
     os.replace(tmp, path)
+
+
+def write_manifest(path: str | Path, manifest: dict) -> None:
+    """``path/manifest.json`` (with the schema version), replaced atomically."""
+    manifest = {"schema_version": SCHEMA_VERSION, **manifest}
+    write_text_atomic(Path(path) / "manifest.json",
+                      json.dumps(manifest, indent=2, sort_keys=True, default=str))
+
+
+class PartWriter:
+    """Writes each finished run the moment it arrives (``on_result`` of ``run_many``, or the
+    sweep loop) and keeps ``manifest.json`` current: ``runs_done`` / ``runs_total``,
+    ``complete`` and the wall time, each write atomic. Manifest writes are at most one per
+    ``min_interval`` seconds (the parts themselves are the record of what finished)."""
+
+    def __init__(self, path: str | Path, manifest: dict, *, min_interval: float = 1.0):
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.manifest = dict(manifest)
+        self.done = finished_run_ids(self.path)
+        self.min_interval = min_interval
+        self.started = time.perf_counter()
+        self.previous_seconds = float(self.manifest.get("wall_time_seconds", 0.0))
+        self._last_write = -float("inf")
+        self.flush()
+
+    def __call__(self, run: str, table: pd.DataFrame) -> None:
+        write_part(self.path, run, table)
+        self.done.add(run)
+        if time.perf_counter() - self._last_write >= self.min_interval:
+            self.flush()
+
+    def flush(self, **fields) -> None:
+        self.manifest.update(fields)
+        self.manifest["runs_done"] = len(self.done)
+        self.manifest["wall_time_seconds"] = round(
+            self.previous_seconds + time.perf_counter() - self.started, 3)
+        write_manifest(self.path, self.manifest)
+        self._last_write = time.perf_counter()
+
+    def close(self, complete: bool = True, **fields) -> None:
+        self.flush(complete=complete, **fields)
+
+
+def read_rows(path: str | Path, metrics: list[str] | None = None) -> pd.DataFrame:
+    """The runs of a results folder (optionally only some metrics) as one tidy table,
+    sorted by scenario, point, replication and year; hidden temporary parts are ignored."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    runs = Path(path) / "runs"
+    if not runs.is_dir() or not any(runs.glob("*.parquet")):
+        raise OutputError(f"{path}: no results (expected runs/*.parquet)")
+    dataset = ds.dataset(sorted(str(p) for p in runs.glob("*.parquet")), format="parquet")
+    where = pc.field("metric").isin(metrics) if metrics is not None else None
+    table = dataset.to_table(filter=where).to_pandas()
+    keys = ["scenario", "point", "replication", "year", "metric", "group"]
+    return table.sort_values(keys, kind="stable").reset_index(drop=True)[COLUMNS]
