@@ -9,6 +9,11 @@ D = 8
 ATOL64 = dict(rtol=0, atol=1e-12)
 RTOL32 = dict(rtol=1e-6, atol=1e-7)
 
+#: (seed, communities K, educators E, memberships M): single-community and single-educator
+#: worlds included.
+SHAPES = [(0, 1, 1, 1), (1, 1, 4, 3), (2, 5, 1, 4), (3, 5, 9, 14), (4, 12, 20, 40),
+          (5, 3, 30, 12)]
+
 
 @dataclass
 class World:

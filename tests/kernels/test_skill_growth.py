@@ -10,21 +10,43 @@ from nextwork_sim.kernels.skill_growth import (
     skill_growth_reference,
 )
 
-from .helpers import RTOL32, D, world
+from .helpers import RTOL32, SHAPES, D, world
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_skill_growth_matches_reference_stays_in_range_and_never_falls(seed):
-    w = world(seed)
+@pytest.mark.parametrize(("seed", "k", "e", "m"), SHAPES)
+def test_skill_growth_matches_reference(seed, k, e, m):
+    w = world(seed, k, e, m)
     rng = np.random.default_rng(seed)
-    share = rng.random((w.skill.shape[0], D)) * 2
-    efficacy = rng.random(w.skill.shape[0])
+    share = rng.random((e, D)) * 2
+    efficacy = rng.random(e)
     skill = w.skill.copy()
     expected = skill_growth_reference(share, skill, efficacy, w.feedback, 0.05, 0.5)
     skill_growth(share, skill, efficacy, w.feedback, 0.05, 0.5)
     np.testing.assert_allclose(skill, expected, **RTOL32)
-    assert np.all((skill >= 0) & (skill <= 1))
-    assert np.all(skill >= w.skill)
+
+
+@settings(max_examples=50, deadline=None)
+@given(n=st.integers(1, 10), seed=st.integers(0, 10_000), rate=st.floats(0, 2),
+       boost=st.floats(0, 3))
+def test_skill_growth_stays_in_range_and_never_falls(n, seed, rate, boost):
+    rng = np.random.default_rng(seed)
+    skill = rng.random((n, D)).astype(np.float32)
+    skill[0, :2] = (0.0, 1.0)
+    share = rng.random((n, D)) * 3
+    efficacy, feedback = rng.random(n), rng.random(n).astype(np.float32)
+    before = skill.copy()
+    skill_growth(share, skill, efficacy, feedback, rate, boost)
+    assert np.all((skill >= 0) & (skill <= 1)) and np.all(skill >= before)
+
+
+def test_overload_slows_learning():
+    w = world(4)
+    share = np.full((w.skill.shape[0], D), 0.2)
+    rested, overloaded = w.skill.copy(), w.skill.copy()
+    skill_growth(share, rested, np.full(w.skill.shape[0], 0.9), w.feedback, 0.05, 0.5)
+    skill_growth(share, overloaded, np.full(w.skill.shape[0], 0.1), w.feedback, 0.05, 0.5)
+    grew = rested > w.skill
+    assert grew.any() and np.all(overloaded[grew] < rested[grew])
 
 
 @settings(max_examples=40, deadline=None)
@@ -51,3 +73,13 @@ def test_the_strongest_colleague_does_not_learn_from_the_group():
     minutes = np.array([100, 100], dtype=np.float32)
     peer_learning(skill, group, 1, minutes, 1e-3, none, np.zeros(2, np.float32))
     assert np.allclose(skill[1], 0.8) and np.allclose(skill[0], 0.2 + 0.1 * 0.6)
+
+
+def test_a_mentee_learns_from_the_mentor_skill_before_the_week():
+    # 0 mentors 1, and 2 mentors 0: 1's gain must use 0's skill from before 0 learned
+    skill = np.array([[0.5] * D, [0.1] * D, [0.9] * D], dtype=np.float32)
+    mentor = np.array([2, 0, -1], dtype=np.int32)
+    no_group = np.full(3, -1, dtype=np.int32)
+    mentor_minutes = np.full(3, 100, dtype=np.float32)
+    peer_learning(skill, no_group, 0, np.zeros(3, np.float32), 1e-3, mentor, mentor_minutes)
+    np.testing.assert_allclose(skill[:, 0], [0.5 + 0.1 * 0.4, 0.1 + 0.1 * 0.4, 0.9], **RTOL32)

@@ -11,15 +11,19 @@ def attrition_probabilities(base_move, base_leave, mean_chronic, satisfaction, l
                             satisfaction_effect, reference_load, reference_satisfaction,
                             move_shift, leave_shift, out_move, out_leave):
     """a_o = log(p_o/p_stay) + x + shift_o, x = b_L(C − C_ref) + b_S(S_ref − S), for o in
-    (move, leave); p_o = e^a_o / (1 + Σ e^a). ``*_shift`` carry the other drivers' log-odds.
-    Written as p_o·e^(x+shift_o) / (p_stay + Σ p·e^(x+shift)): exact zeros stay zero."""
+    (move, leave); p_o = e^a_o / (1 + Σ e^a). ``*_shift`` carry the other drivers' log-odds."""
     for i in range(base_move.shape[0]):
-        stay = 1.0 - base_move[i] - base_leave[i]
         x = (load_effect * (mean_chronic[i] - reference_load)
              + satisfaction_effect * (reference_satisfaction - satisfaction[i]))
-        move = base_move[i] * np.exp(x + move_shift[i])
-        leave = base_leave[i] * np.exp(x + leave_shift[i])
-        denominator = stay + move + leave
+        # Softmax over log weights, shifted by their maximum so no exp overflows; a zero base
+        # rate is a log weight of -inf, whose exp is an exact 0 (no 0·inf = NaN).
+        log_stay = np.log(1.0 - base_move[i] - base_leave[i])
+        log_move = np.log(base_move[i]) + x + move_shift[i] if base_move[i] > 0 else -np.inf
+        log_leave = np.log(base_leave[i]) + x + leave_shift[i] if base_leave[i] > 0 else -np.inf
+        top = max(log_stay, max(log_move, log_leave))
+        move = np.exp(log_move - top)
+        leave = np.exp(log_leave - top)
+        denominator = np.exp(log_stay - top) + move + leave
         out_move[i] = move / denominator
         out_leave[i] = leave / denominator
 
@@ -27,11 +31,12 @@ def attrition_probabilities(base_move, base_leave, mean_chronic, satisfaction, l
 def attrition_probabilities_reference(base_move, base_leave, mean_chronic, satisfaction,
                                       load_effect, satisfaction_effect, reference_load,
                                       reference_satisfaction, move_shift, leave_shift):
-    stay = 1.0 - base_move - base_leave
     x = (load_effect * (mean_chronic - reference_load)
          + satisfaction_effect * (reference_satisfaction - satisfaction.astype(np.float64)))
     with np.errstate(divide="ignore"):
-        a_move = np.log(base_move) - np.log(stay) + x + move_shift
-        a_leave = np.log(base_leave) - np.log(stay) + x + leave_shift
-    denominator = 1.0 + np.exp(a_move) + np.exp(a_leave)
-    return np.exp(a_move) / denominator, np.exp(a_leave) / denominator
+        logs = np.stack([np.log(1.0 - base_move - base_leave),
+                         np.log(base_move) + x + move_shift,
+                         np.log(base_leave) + x + leave_shift])
+    weights = np.exp(logs - logs.max(axis=0))
+    probabilities = weights / weights.sum(axis=0)
+    return probabilities[1], probabilities[2]

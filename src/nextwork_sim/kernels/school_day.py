@@ -24,7 +24,8 @@ def school_day(need_sum, minutes_per_need, coordination, fluctuation, leadership
                feedback, practice_rate, feedback_boost, rows, demand_out, share_out, load_out,
                efficacy_out, quality_out, quality_sum, chronic_sum):
     """Updates skill, chronic, the out arrays and the accumulators in place. Educator work is
-    done for ``rows`` (the active educators) only, so departed rows cost nothing."""
+    done for ``rows`` (the active educators) only, so departed rows cost nothing; every filled
+    membership must name an educator in ``rows``."""
     task_demand(need_sum, minutes_per_need, coordination, fluctuation, leadership_domain,
                 demand_out)
     n_domains = split.shape[1]

@@ -24,6 +24,15 @@ def skill_growth_reference(share, skill, efficacy, feedback, practice_rate, feed
 
 
 @njit(cache=True)
+def _count_mentored(mentor):
+    count = 0
+    for i in range(mentor.shape[0]):
+        if mentor[i] >= 0:
+            count += 1
+    return count
+
+
+@njit(cache=True)
 def peer_learning(skill, group, n_groups, minutes, rate, mentor, mentor_minutes):
     """Δs = ρ·minutes·(best in group − s)⁺ + ρ·mentor_minutes·(mentor's s − s)⁺, from the
     skills before the week's update."""
@@ -35,7 +44,15 @@ def peer_learning(skill, group, n_groups, minutes, rate, mentor, mentor_minutes)
             for d in range(n_domains):
                 if skill[i, d] > best[g, d]:
                     best[g, d] = skill[i, d]
-    delta = np.zeros((n, n_domains))
+    # Updating in place would let a mentor's new skill leak into a mentee's gain, so the
+    # mentors' rows are copied first (few rows, unlike a full delta array).
+    mentor_skill = np.empty((_count_mentored(mentor), n_domains), dtype=skill.dtype)
+    slot = 0
+    for i in range(n):
+        if mentor[i] >= 0:
+            mentor_skill[slot] = skill[mentor[i]]
+            slot += 1
+    slot = 0
     for i in range(n):
         g = group[i]
         j = mentor[i]
@@ -44,11 +61,10 @@ def peer_learning(skill, group, n_groups, minutes, rate, mentor, mentor_minutes)
             if g >= 0:
                 gain += rate * minutes[i] * max(best[g, d] - skill[i, d], 0.0)
             if j >= 0:
-                gain += rate * mentor_minutes[i] * max(skill[j, d] - skill[i, d], 0.0)
-            delta[i, d] = gain
-    for i in range(n):
-        for d in range(n_domains):
-            skill[i, d] = min(skill[i, d] + delta[i, d], 1.0)
+                gain += rate * mentor_minutes[i] * max(mentor_skill[slot, d] - skill[i, d], 0.0)
+            skill[i, d] = min(skill[i, d] + gain, 1.0)
+        if j >= 0:
+            slot += 1
 
 
 def peer_learning_reference(skill, group, n_groups, minutes, rate, mentor, mentor_minutes):
