@@ -181,83 +181,6 @@ def _explain(scenarios, seed, replications, years, out, workers, executor, sched
         console.print(line, highlight=False)
 
 
-@app.command()
-def sweep(sweep_file: Path, out: Out = Path("results/sweep"), overwrite: Overwrite = False,
-          resume: Annotated[bool, typer.Option(help="skip runs already in --out")] = False,
-          workers: Workers = 1, executor: Executor = "local", scheduler: Scheduler = None,
-          quiet: bool = False) -> None:
-    """Run a parameter sweep (grid, Sobol or Morris) and its sensitivity analysis."""
-    import json as json_module
-    import shutil
-
-    import pandas as pd
-
-    from .experiments import sweep as sweeps
-    from .experiments.executors import run_tasks
-    from .experiments.runner import make_tasks
-    from .experiments.storage import (
-        finished_run_ids,
-        load_results,
-        write_part,
-        write_text_atomic,
-    )
-    from .experiments.summary import summarize
-
-    try:
-        spec, base = sweeps.load_sweep(sweep_file)
-        if executor not in ("local", "dask"):
-            raise ConfigError(f"--executor {executor!r}: allowed: local, dask")
-        if not resume:
-            check_output(out, overwrite)
-        points = sweeps.design_points(spec)
-        scenarios = [sweeps.point_scenario(base, spec, row, i) for i, row in enumerate(points)]
-    except (ConfigError, OutputError) as error:
-        _fail(str(error))
-    spec_hash = base.hash() + "-" + str(abs(hash(spec.model_dump_json())) % 10**8)
-    manifest_path = out / "manifest.json"
-    if resume and manifest_path.exists():
-        previous = json_module.loads(manifest_path.read_text())
-        if previous.get("sweep") != spec.model_dump(mode="json"):
-            _fail(f"--resume: {out} holds a different sweep; use another --out")
-    elif out.exists() and overwrite and not resume:
-        shutil.rmtree(out)
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = {"schema_version": 1, "sweep": spec.model_dump(mode="json"),
-                "sweep_hash": spec_hash, "points": len(points), "complete": False,
-                "resolved_base": base.model_dump(mode="json")}
-    write_text_atomic(manifest_path, json_module.dumps(manifest, indent=2))
-    pd.DataFrame(points, columns=sweeps.problem(spec)["names"]).rename_axis("point") \
-        .to_csv(out / "points.csv")
-    done = finished_run_ids(out)
-    tasks = []
-    for i, scenario in enumerate(scenarios):
-        tasks += make_tasks([scenario], spec.seed, spec.replications, spec.years, point=i,
-                            skip=done)
-    total = len(points) * spec.replications
-    with _progress(total, quiet) as progress:
-        bar = progress.add_task("sweep runs", total=total, completed=total - len(tasks))
-        for rid, table in run_tasks(tasks, executor, workers, scheduler):
-            write_part(out, rid, table)
-            progress.advance(bar)
-    table = load_results(out)
-    summarize(table).to_csv(out / "summary.csv", index=False, float_format="%.6g")
-    outcomes = sweeps.outcome_matrix(table, spec, len(points))
-    outcomes.rename_axis("point").to_csv(out / "outcomes.csv")
-    sensitivity = sweeps.analyse(spec, points, outcomes)
-    if not sensitivity.empty:
-        sensitivity.to_csv(out / "sensitivity.csv", index=False, float_format="%.6g")
-        view = Table(title=f"sensitivity ({spec.design})")
-        for column in ("metric", "parameter", "index", "value", "conf"):
-            view.add_column(column)
-        for row in sensitivity.itertuples():
-            view.add_row(row.metric, row.parameter, row.index, f"{row.value:.3f}",
-                         f"{row.conf:.3f}")
-        console.print(view)
-    manifest["complete"] = True
-    write_text_atomic(manifest_path, json_module.dumps(manifest, indent=2))
-    console.print(f"{total} runs; results written to {out}")
-
-
 @app.command("budget-solve")
 def budget_solve(config: Path, baseline: Annotated[Path, typer.Option(
                      help="the baseline scenario whose cost per student to match")],
@@ -369,6 +292,11 @@ def _print_table(table, names: list[str]) -> None:
             cells.append(f"{values[-1] - values[0]:+,.{digits}f}")
         view.add_row(metric, *cells)
     console.print(view)
+
+
+from .experiments.commands import register  # noqa: E402  (adds the sweep command)
+
+register(app)
 
 
 def main() -> None:

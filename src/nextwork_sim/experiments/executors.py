@@ -57,6 +57,7 @@ def worker_memory() -> dict:
 class Executor:
     """The shared shape; subclasses provide ``submit``, ``_wait_any`` and ``shutdown``."""
 
+    name: str = "local"
     workers: int = 1
 
     def submit(self, fn: Callable, /, *args: Any, **kwargs: Any):
@@ -87,14 +88,19 @@ class Executor:
                 future.cancel()
 
     def map(self, fn: Callable, *iterables: Iterable) -> Iterator:
-        """Like ``concurrent.futures.Executor.map``: results in input order."""
-        submitted = [self.submit(fn, *args) for args in zip(*iterables, strict=True)]
-        try:
-            for future in submitted:
-                yield future.result()
-        finally:
-            for future in submitted:
-                future.cancel()
+        """Like ``concurrent.futures.Executor.map``: everything is submitted now, results
+        come in input order."""
+        submitted = [self.submit(fn, *args) for args in zip(*iterables)]  # noqa: B905
+
+        def results():
+            try:
+                for future in submitted:
+                    yield future.result()
+            finally:
+                for future in submitted:
+                    future.cancel()
+
+        return results()
 
     def __enter__(self):
         return self
@@ -122,7 +128,7 @@ class InProcess(Executor):
             yield fn(item)
 
     def map(self, fn: Callable, *iterables: Iterable) -> Iterator:
-        for args in zip(*iterables, strict=True):
+        for args in zip(*iterables):  # noqa: B905 - the concurrent.futures semantics
             yield fn(*args)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -162,9 +168,10 @@ class DaskCluster(Executor):
     def __init__(self, workers: int = 1, scheduler: str | None = None):
         from distributed import Client, LocalCluster
 
+        self.name = "dask"
         self.cluster = None
         if scheduler:
-            self.client = Client(scheduler, timeout="20s")
+            self.client = Client(scheduler, timeout="10s")
         else:
             self.cluster = LocalCluster(n_workers=int(workers), threads_per_worker=1,
                                         processes=True, dashboard_address=None,

@@ -58,16 +58,16 @@ def screen(table: pd.DataFrame, dummy: str | None) -> pd.DataFrame:
     """Add ``exceeds_dummy``: the index's lower bound is above the dummy's upper bound (for
     S1, ST and mu*; NaN where there is no dummy or no interval)."""
     table = table.copy()
-    table["exceeds_dummy"] = np.nan
-    if dummy is None or table.empty:
-        return table
-    for (index,), part in table.groupby(["index"], sort=False):
-        ref = part[part["parameter"] == dummy]
-        if ref.empty or part["conf"].isna().all():
-            continue
-        bound = float(ref["ci_high"].iloc[0])
-        table.loc[part.index, "exceeds_dummy"] = part["ci_low"] > bound
-    table["exceeds_dummy"] = table["exceeds_dummy"].astype(object)
+    flags = pd.Series([None] * len(table), index=table.index, dtype=object)
+    if dummy is not None:
+        for _, part in table.groupby("index", sort=False):
+            ref = part[part["parameter"] == dummy]
+            if ref.empty or part["conf"].isna().all():
+                continue
+            bound = float(ref["ci_high"].iloc[0])
+            for i, low in part["ci_low"].items():
+                flags[i] = bool(low > bound)
+    table["exceeds_dummy"] = flags
     return table
 
 

@@ -19,16 +19,19 @@ def _interval(values: pd.Series) -> pd.Series:
                       "p2_5": np.percentile(x, 2.5), "p97_5": np.percentile(x, 97.5)})
 
 
-def summarize(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per scenario, metric, group and year."""
-    grouped = table.groupby(KEYS, sort=True)["value"]
+def summarize(table: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
+    """One row per scenario, metric, group and year (or per ``keys``, e.g. with ``point``
+    for a sweep): n, mean, 95 % CI of the mean, 2.5-97.5 percentiles over replications."""
+    keys = KEYS if keys is None else keys
+    grouped = table.groupby(keys, sort=True)["value"]
     out = grouped.apply(_interval).unstack().reset_index()
     out["n"] = out["n"].astype(int)
     return out
 
 
-def differences(table: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    """Scenario minus baseline, paired by replication, per metric, group and year."""
+def paired_differences(table: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Scenario minus baseline in every replication (``scenario, metric, group, year,
+    replication, value, baseline``), matched on metric, group, year and replication."""
     keys = ["metric", "group", "year", "replication"]
     base = table[table["scenario"] == baseline].set_index(keys)["value"]
     rows = []
@@ -38,8 +41,17 @@ def differences(table: pd.DataFrame, baseline: str) -> pd.DataFrame:
         joined["value"] = joined["value"] - joined["baseline"]
         rows.append(joined.reset_index().assign(scenario=scenario))
     if not rows:
+        return pd.DataFrame(columns=["scenario", *keys, "value", "baseline"])
+    return pd.concat(rows, ignore_index=True)[["scenario", *keys, "value", "baseline"]]
+
+
+def differences(table: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Scenario minus baseline, paired by replication, summarised per metric, group and
+    year (the intervals are over the paired differences)."""
+    paired = paired_differences(table, baseline)
+    if paired.empty:
         return pd.DataFrame(columns=KEYS + ["n", "mean", "ci_low", "ci_high", "p2_5", "p97_5"])
-    return summarize(pd.concat(rows, ignore_index=True))
+    return summarize(paired)
 
 
 def over_years(table: pd.DataFrame) -> pd.DataFrame:

@@ -1,38 +1,51 @@
-"""Parameter uncertainty: each replication draws the *assumption* parameters (those without
-a direct source, docs/parameters.md) uniformly within ±``band`` of their default, clipped to
-the documented range, so intervals carry both noise and what we do not know. Sourced and
-fitted parameters keep their values. Draws are keyed by (seed, replication)."""
+"""Parameter uncertainty (``--parameter-uncertainty``): each replication draws the uncertain
+parameters uniformly, so intervals over replications carry what we do not know as well as
+noise.
+
+Which parameters: by default every float field under ``parameters.`` that the schema marks
+as an **assumption** (no direct source; docs/parameters.md); sourced and fitted values stay.
+``fields=[...]`` names another subset (any numeric fields under ``parameters.``; integer
+fields are rounded). The range: uniform within +-``band`` (20 %) of the scenario's value,
+clipped to the field's documented range [ge, le] (the documented ranges are wide limits of
+validity, not beliefs). A value of 0 has no band and is not varied.
+
+Draws are keyed: the value of a field in replication r is a function of (seed, r, field path)
+only, from ``SeedSequence(seed, spawn_key=(r, STREAM, crc32(path)))`` (a sibling family of
+the replication's run key ``SeedSequence(seed).spawn(r + 1)[r]``, whose spawn key is (r,)), so
+it does not change when other fields are added to or left out of the subset, and every
+scenario of a comparison gets the same draw in the same replication.
+"""
 
 from __future__ import annotations
 
-import numpy as np
+import zlib
+from collections.abc import Iterable
+from typing import NamedTuple
 
-from ..config import Scenario, apply_overrides, validate
-from ..docs_tables import _leaves, _range  # noqa: F401  (shared schema walk)
+import numpy as np
+import pandas as pd
+
+from ..config import ConfigError, Scenario, apply_overrides, validate
+from ..docs_tables import _leaves
 
 BAND = 0.2
+STREAM = 7_919  # the parameter-uncertainty stream's key
 
 
-def uncertain_fields(scenario: Scenario) -> list[tuple[str, float, float, float]]:
-    """(field path, default, low, high) of every float assumption under ``parameters.``."""
-    out = []
-    for path, field in _leaves(type(scenario), ""):
-        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        if not path.startswith("parameters.") or not extra.get("assumption"):
-            continue
-        if field.annotation is not float:
-            continue
-        value = _get(scenario, path)
-        lo = hi = None
-        for meta in field.metadata:
-            lo = getattr(meta, "ge", lo)
-            hi = getattr(meta, "le", hi)
-        low, high = sorted((value * (1 - BAND), value * (1 + BAND)))
-        low = max(low, lo) if lo is not None else low
-        high = min(high, hi) if hi is not None else high
-        if high > low:
-            out.append((path, value, low, high))
-    return out
+class UncertainField(NamedTuple):
+    path: str
+    default: float
+    low: float
+    high: float
+    integer: bool = False
+
+
+def _bounds(field) -> tuple[float | None, float | None]:
+    lo = hi = None
+    for meta in field.metadata:
+        lo = getattr(meta, "ge", lo)
+        hi = getattr(meta, "le", hi)
+    return lo, hi
 
 
 def _get(scenario: Scenario, path: str) -> float:
@@ -42,11 +55,82 @@ def _get(scenario: Scenario, path: str) -> float:
     return float(node)
 
 
-def scenario_for_replication(scenario: Scenario, seed: int, replication: int) -> Scenario:
-    fields = uncertain_fields(scenario)
-    sequence = np.random.SeedSequence([int(seed), int(replication), 7_919])
-    draws = np.random.default_rng(sequence).random(len(fields))
-    overrides = [f"{path}={float(low + u * (high - low))!r}"
-                 for (path, _, low, high), u in zip(fields, draws, strict=True)]
+def uncertain_fields(scenario: Scenario, fields: Iterable[str] | None = None,
+                     band: float = BAND) -> list[UncertainField]:
+    """The fields drawn per replication with their ranges, in schema order. ``fields=None``:
+    every float assumption under ``parameters.``; else exactly the named fields (a name that
+    is not a numeric field under ``parameters.`` raises ``ConfigError``)."""
+    wanted = None if fields is None else list(dict.fromkeys(fields))
+    out = []
+    known = set()
+    for path, field in _leaves(type(scenario), ""):
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        numeric = field.annotation in (int, float) and path.startswith("parameters.")
+        if numeric:
+            known.add(path)
+        if wanted is None:
+            if not (numeric and field.annotation is float and extra.get("assumption")):
+                continue
+        elif path not in wanted or not numeric:
+            continue
+        value = _get(scenario, path)
+        lo, hi = _bounds(field)
+        low, high = sorted((value * (1 - band), value * (1 + band)))
+        low = max(low, lo) if lo is not None else low
+        high = min(high, hi) if hi is not None else high
+        if high > low:
+            out.append(UncertainField(path, value, low, high, field.annotation is int))
+    if wanted is not None:
+        unknown = [f for f in wanted if f not in known]
+        if unknown:
+            raise ConfigError(f"parameter uncertainty: {unknown[0]!r} is not a numeric field "
+                              "under parameters. (see docs/parameters.md)")
+    return out
+
+
+def uniform_draw(seed: int, replication: int, path: str) -> float:
+    """U(0, 1) for one field in one replication, keyed by (seed, replication, path)."""
+    key = (int(replication), STREAM, zlib.crc32(path.encode()))
+    sequence = np.random.SeedSequence(int(seed), spawn_key=key)
+    return float(np.random.default_rng(sequence).random())
+
+
+def _drawn(scenario, seed, replication, fields, band) -> list[tuple[UncertainField, float]]:
+    out = []
+    for f in uncertain_fields(scenario, fields, band):
+        value = f.low + uniform_draw(seed, replication, f.path) * (f.high - f.low)
+        out.append((f, float(round(value)) if f.integer else value))
+    return out
+
+
+def draw_values(scenario: Scenario, seed: int, replication: int,
+                fields: Iterable[str] | None = None, band: float = BAND) -> dict[str, float]:
+    """{field path: drawn value} for one replication."""
+    return {f.path: value for f, value in _drawn(scenario, seed, replication, fields, band)}
+
+
+def scenario_for_replication(scenario: Scenario, seed: int, replication: int,
+                             fields: Iterable[str] | None = None,
+                             band: float = BAND) -> Scenario:
+    """The scenario with this replication's draws (same name). Usable as ``run_many(...,
+    vary=scenario_for_replication)``."""
+    overrides = [f"{f.path}={int(value) if f.integer else repr(value)}"
+                 for f, value in _drawn(scenario, seed, replication, fields, band)]
     data = apply_overrides(scenario.model_dump(mode="json", exclude_none=True), overrides)
-    return validate(data, f"{scenario.name} (parameter uncertainty)")
+    return validate(data, f"{scenario.name} (parameter uncertainty, replication "
+                          f"{replication})")
+
+
+def draws(scenario: Scenario, seed: int, replications: int,
+          fields: Iterable[str] | None = None, band: float = BAND) -> pd.DataFrame:
+    """Every replication's draws as a tidy table (replication, field, value, default, low,
+    high): what a results folder should record next to its runs."""
+    specs = uncertain_fields(scenario, fields, band)
+    rows = []
+    for replication in range(replications):
+        values = draw_values(scenario, seed, replication, fields, band)
+        rows += [{"scenario": scenario.name, "replication": replication, "field": f.path,
+                  "value": values[f.path], "default": f.default, "low": f.low,
+                  "high": f.high} for f in specs]
+    return pd.DataFrame(rows, columns=["scenario", "replication", "field", "value",
+                                       "default", "low", "high"])
