@@ -9,14 +9,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from .config import ConfigError, load_config, to_toml
@@ -54,12 +46,6 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _progress(total: int, quiet: bool):
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
-    return Progress(*columns, console=err, transient=True, disable=quiet)
-
-
 def _execute(configs: list[Path], overrides, years, seed, replications, out, overwrite, quiet,
              baseline: str | None = None, shared: bool = False, workers: int = 1,
              executor: str = "local", scheduler: str | None = None,
@@ -91,7 +77,9 @@ def _execute(configs: list[Path], overrides, years, seed, replications, out, ove
         from .experiments.uncertainty import scenario_for_replication as vary
     per_run = (years or max(s.years for s in scenarios)) + max(s.burn_in_years for s in scenarios)
     total = per_run * len(scenarios) * replications
-    with _progress(total, quiet) as progress:
+    from .experiments.commands import progress_bar
+
+    with progress_bar(quiet) as progress:
         task = progress.add_task("simulating years", total=total)
         runs, manifest = run_many(scenarios, seed, replications, years,
                                   progress=lambda year: progress.advance(task),
