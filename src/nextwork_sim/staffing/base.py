@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..domains import DOMAINS, INDIVIDUALIZED, LANGUAGE, LEADERSHIP, N_DOMAINS, SOCIAL_EMOTIONAL
+from ..domains import DOMAINS, INDIVIDUALIZED, LANGUAGE, N_DOMAINS, SOCIAL_EMOTIONAL
 from ..kernels.grouped import max_by, sum_by
-from ..roles import CATEGORY_INDEX, DEFAULT_CATALOGUE
+from ..roles import DEFAULT_CATALOGUE
 
 ALL_UNITS = np.iinfo(np.uint64).max
 COMMUNITY_KINDS = ("classroom", "homeroom", "team")
@@ -234,7 +234,5 @@ def covered_domains(split: np.ndarray, members: Members) -> np.ndarray:
     return sum_by(members.community, qualified, members.n_communities) > 0
 
 
-LEADERSHIP_DOMAIN = LEADERSHIP
-TEACHER_LEADER = CATEGORY_INDEX["teacher_leader"]
 __all__ = ["School", "SchoolDesign", "Members", "StaffingModel", "split_by_weight",
            "most_skilled_fallback", "covered_domains", "teacher_duty", "DOMAINS", "ALL_UNITS"]

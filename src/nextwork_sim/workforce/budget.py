@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
-
 
 def mean_cost_per_student(table) -> float:
     rows = table[(table["metric"] == "cost_per_student") & (table["group"] == "all")]
@@ -52,4 +50,4 @@ def solve_budget_neutral(cost_at: Callable[[float], float], target: float, low: 
     return best[0], best[1], trace
 
 
-__all__ = ["budget_flags", "solve_budget_neutral", "mean_cost_per_student", "np"]
+__all__ = ["budget_flags", "solve_budget_neutral", "mean_cost_per_student"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..roles import CATEGORY_INDEX, DEFAULT_CATALOGUE, ROLE_INDEX
+from ..roles import DEFAULT_CATALOGUE, ROLE_INDEX
 
 
 def salaries(role: np.ndarray, experience: np.ndarray, fte: np.ndarray,
@@ -49,6 +49,4 @@ def annual_budget(model, rows: np.ndarray, teacher_departures: int) -> dict:
         "turnover_cost": costs.turnover_cost_per_leaver * teacher_departures,
     }
     lines["cost_total"] = sum(lines.values())
-    lines["paraeducator_cost"] = float(pay[table.category[rows]
-                                           == CATEGORY_INDEX["paraeducator"]].sum())
     return lines
