@@ -32,6 +32,8 @@ Workers = Annotated[int, typer.Option(min=1, max=256, help="worker processes")]
 Executor = Annotated[str, typer.Option(help="local (processes) or dask")]
 Scheduler = Annotated[str | None, typer.Option(help="dask scheduler address (default: a "
                                                "local cluster)")]
+FromState = Annotated[Path | None, typer.Option(
+    help="start every replication from states saved by `nextwork-sim burn-in`")]
 Uncertainty = Annotated[bool, typer.Option(help="draw assumption parameters within +-20%% "
                                            "per replication")]
 Overwrite = Annotated[bool, typer.Option(help="replace a non-empty --out folder")]
@@ -49,7 +51,7 @@ def _fail(message: str) -> None:
 def _execute(configs: list[Path], overrides, years, seed, replications, out, overwrite, quiet,
              baseline: str | None = None, shared: bool = False, workers: int = 1,
              executor: str = "local", scheduler: str | None = None,
-             uncertainty: bool = False):
+             uncertainty: bool = False, from_state: Path | None = None):
     from .experiments.runner import run_many
     from .experiments.storage import write_results
     from .experiments.summary import differences, summarize
@@ -67,6 +69,8 @@ def _execute(configs: list[Path], overrides, years, seed, replications, out, ove
             from .adoption import shared_start
 
             scenarios = [shared_start(scenarios[0], s) for s in scenarios]
+        if from_state is not None:
+            scenarios = _from_state(from_state, scenarios, seed, replications)
         check_output(out, overwrite)
         if executor not in ("local", "dask"):
             raise ConfigError(f"--executor {executor!r}: allowed: local, dask")
@@ -84,7 +88,8 @@ def _execute(configs: list[Path], overrides, years, seed, replications, out, ove
         runs, manifest = run_many(scenarios, seed, replications, years,
                                   progress=lambda year: progress.advance(task),
                                   executor=executor, workers=workers, scheduler=scheduler,
-                                  vary=vary)
+                                  vary=vary,
+                                  state_dir=str(from_state) if from_state else None)
     import pandas as pd
 
     table = pd.concat(runs.values(), ignore_index=True)
@@ -105,11 +110,13 @@ def _execute(configs: list[Path], overrides, years, seed, replications, out, ove
 def run(config: Path, years: Years = None, seed: Seed = 0, replications: Replications = 1,
         set_: SetOption = None, out: Out = Path("results/run"), overwrite: Overwrite = False,
         workers: Workers = 1, executor: Executor = "local", scheduler: Scheduler = None,
-        parameter_uncertainty: Uncertainty = False, quiet: bool = False) -> None:
+        parameter_uncertainty: Uncertainty = False, from_state: FromState = None,
+        quiet: bool = False) -> None:
     """Run one scenario (replications over workers) and write its results folder."""
     scenarios, table = _execute([config], set_ or [], years, seed, replications, out,
                                 overwrite, quiet, workers=workers, executor=executor,
-                                scheduler=scheduler, uncertainty=parameter_uncertainty)
+                                scheduler=scheduler, uncertainty=parameter_uncertainty,
+                                from_state=from_state)
     _print_table(table, [scenarios[0].name])
     console.print(f"results written to {out}")
 
@@ -124,7 +131,7 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
                 help="burn every scenario in under the baseline's staffing, then switch "
                      "(the transition from today's workforce)")] = True,
             workers: Workers = 1, executor: Executor = "local", scheduler: Scheduler = None,
-            parameter_uncertainty: Uncertainty = False,
+            parameter_uncertainty: Uncertainty = False, from_state: FromState = None,
             explain: Annotated[bool, typer.Option(
                 help="decompose each difference into the design elements that differ "
                      "(Shapley, writes explain.csv)")] = False,
@@ -133,7 +140,7 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
     scenarios, table = _execute(list(configs), set_ or [], years, seed, replications, out,
                                 overwrite, quiet, baseline=baseline, shared=shared_start,
                                 workers=workers, executor=executor, scheduler=scheduler,
-                                uncertainty=parameter_uncertainty)
+                                uncertainty=parameter_uncertainty, from_state=from_state)
     _print_table(table, [s.name for s in scenarios])
     from .workforce.budget import budget_flags
 
@@ -167,6 +174,51 @@ def _explain(scenarios, seed, replications, years, out, workers, executor, sched
     write_text_atomic(out / "explain.csv", table.to_csv(index=False, float_format="%.6g"))
     for line in sentences(table, baseline.name):
         console.print(line, highlight=False)
+
+
+@app.command("burn-in")
+def burn_in(config: Path, seed: Seed = 0, replications: Replications = 1,
+            set_: SetOption = None, out: Out = Path("results/burn-in"),
+            overwrite: Overwrite = False, quiet: bool = False) -> None:
+    """Burn a district in under CONFIG's staffing and save one state per replication, for
+    `run`/`compare --from-state`."""
+    import json as json_module
+    import os
+    import shutil
+
+    from .experiments.commands import progress_bar
+    from .model import SchoolSystemModel
+
+    try:
+        scenario = load_config(config, set_ or [])
+        check_output(out, overwrite)
+        if scenario.adoption:
+            raise ConfigError(f"{config}: burn-in states need a single staffing model "
+                              "(remove [[adoption]])")
+    except (ConfigError, OutputError) as error:
+        _fail(str(error))
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    from .experiments.runner import state_path
+
+    with progress_bar(quiet) as progress:
+        bar = progress.add_task("burning in", total=replications)
+        for replication in range(replications):
+            model = SchoolSystemModel(scenario, seed=seed, replication=replication)
+            model.calendar.run(scenario.burn_in_years)
+            model.save_state(state_path(tmp, replication))
+            model.release()
+            progress.advance(bar)
+    manifest = {"schema_version": 1, "name": scenario.name, "seed": seed,
+                "replications": replications, "burn_in_years": scenario.burn_in_years,
+                "staffing": scenario.staffing.model_dump(mode="json", exclude_none=True),
+                "config_hash": scenario.hash()}
+    (tmp / "manifest.json").write_text(json_module.dumps(manifest, indent=2))
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+    console.print(f"{replications} burned-in state(s) written to {out}")
 
 
 @app.command("budget-solve")
@@ -261,6 +313,40 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
         tmp = json.with_name(json.name + ".tmp")
         tmp.write_text(json_module.dumps(report, indent=2))
         tmp.replace(json)
+
+
+def _from_state(folder: Path, scenarios, seed: int, replications: int):
+    """Check a burn-in folder fits this run; scenarios whose staffing differs from the saved
+    one start from it and switch at reported year 1 (as with a shared start)."""
+    import json as json_module
+
+    from .adoption import shared_start
+    from .config import validate
+
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise ConfigError(f"--from-state {folder}: not a burn-in folder (no manifest.json; "
+                          "make one with `nextwork-sim burn-in`)")
+    saved = json_module.loads(manifest_path.read_text())
+    if saved["seed"] != seed:
+        raise ConfigError(f"--from-state {folder}: states were saved for --seed "
+                          f"{saved['seed']}, this run uses {seed}")
+    if replications > saved["replications"]:
+        raise ConfigError(f"--from-state {folder}: holds {saved['replications']} "
+                          f"replications, {replications} asked")
+    out = []
+    for scenario in scenarios:
+        data = scenario.model_dump(mode="json", exclude_none=True)
+        base = validate({**data, "staffing": saved["staffing"], "adoption": [],
+                         "name": saved["name"]}, f"{folder} (saved staffing)")
+        if scenario.district != base.district or scenario.burn_in_years != saved[
+                "burn_in_years"]:
+            raise ConfigError(f"--from-state {folder}: {scenario.name} has another district "
+                              "or burn-in than the saved states")
+        if scenario.staffing.model_dump() != base.staffing.model_dump():
+            scenario = shared_start(base, scenario)
+        out.append(scenario)
+    return out
 
 
 def _print_table(table, names: list[str]) -> None:

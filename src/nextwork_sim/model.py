@@ -136,6 +136,78 @@ class SchoolSystemModel(mesa.Model):
         is_unit = state.educators.role[rows] == ROLE_INDEX["community_educator"]
         return np.where(is_unit, served, 1.0)
 
+    # --- saved states -------------------------------------------------------------------
+    TABLES = ("students", "educators", "positions", "communities", "memberships")
+
+    def save_state(self, path) -> None:
+        """Write the whole state (every table, the year and the per-school bookkeeping) to an
+        ``.npz`` file via a temporary name, so a run can start from it (``--from-state``)."""
+        import json
+        import os
+
+        arrays = {f"{name}.{column}": getattr(self.state, name).column(column)[
+            : getattr(self.state, name).n] for name in self.TABLES
+            for column in getattr(self.state, name).COLUMNS}
+        meta = {"year": self.year, "seed": self.seed, "replication": self.replication,
+                "district": self.scenario.district.model_dump(mode="json"),
+                "burn_in_years": self.scenario.burn_in_years,
+                "staffing": self.scenario.staffing.model_dump(mode="json"),
+                "school_model": self.school_model.tolist(),
+                "design_signatures": {str(k): v for k, v in self.design_signatures.items()},
+                "peer_groups": [[list(k), v] for k, v in self._peer_groups.items()],
+                "next_person_id": self.state.next_person_id, "displaced": self.displaced}
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        tmp = f"{path}.tmp-{os.getpid()}.npz"
+        np.savez_compressed(tmp, **arrays)
+        os.replace(tmp, path)
+
+    def load_state(self, path) -> None:
+        """Replace this model's state by a saved one (same district, seed and replication);
+        schools whose staffing differs from the saved one switch now, as in a summer."""
+        import json
+
+        from .adoption import switch_schools
+        from .config import ConfigError
+
+        with np.load(path) as saved:
+            meta = json.loads(bytes(saved["meta"]).decode())
+            problems = [name for name, mine, theirs in (
+                ("seed", self.seed, meta["seed"]),
+                ("replication", self.replication, meta["replication"]),
+                ("district", self.scenario.district.model_dump(mode="json"), meta["district"]),
+                ("burn_in_years", self.scenario.burn_in_years, meta["burn_in_years"]),
+                ("base staffing", self.scenario.staffing.model_dump(mode="json"),
+                 meta["staffing"]))
+                if mine != theirs]
+            if problems:
+                raise ConfigError(f"{path}: saved state does not match this run "
+                                  f"({', '.join(problems)} differ)")
+            self.remove_all_agents()
+            self._student_agents.clear()
+            self._educator_agents.clear()
+            for name in self.TABLES:
+                table = getattr(self.state, name)
+                columns = {c: saved[f"{name}.{c}"] for c in table.COLUMNS}
+                fresh = type(table)(max(2 * len(next(iter(columns.values()))), 64))
+                rows = fresh.add(len(next(iter(columns.values()))))
+                for column, values in columns.items():
+                    fresh.column(column)[rows] = values
+                setattr(self.state, name, fresh)
+        self.state.next_person_id = meta["next_person_id"]
+        self.year = meta["year"]
+        self.displaced = meta["displaced"]
+        self.design_signatures = {int(k): v for k, v in meta["design_signatures"].items()}
+        self._peer_groups = {tuple(k): v for k, v in meta["peer_groups"]}
+        if any(meta["school_model"]):
+            raise ConfigError(f"{path}: saved while some schools ran an adopted model; save "
+                              "burn-in states of a single staffing model")
+        self.school_model = np.zeros(len(self.schools), dtype=np.int64)
+        self.add_student_agents(np.flatnonzero(self.state.students.status == 0))
+        self.add_educator_agents(np.flatnonzero(self.state.educators.status == ACTIVE))
+        if self.year > 0:  # the last summer's switches, for this run's adoption plan
+            switch_schools(self, self.year - 1)
+            fill_vacancies(self, self.year - 1)
+
     # --- running ------------------------------------------------------------------------
     def close_year(self, year: int, rows: list) -> None:
         """Called by the summer when the year's record is complete (MODEL.md §3 step 6)."""

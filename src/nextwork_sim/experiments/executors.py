@@ -32,7 +32,7 @@ def run_task(task: dict):
 
     scenario = validate(task["scenario"], task.get("source", "task"))
     table = run_one(scenario, task["seed"], task["replication"], task.get("years"),
-                    point=task.get("point", 0))
+                    point=task.get("point", 0), state=task.get("state"))
     return task["run_id"], table
 
 

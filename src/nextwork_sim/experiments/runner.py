@@ -16,10 +16,14 @@ from .storage import run_id
 
 
 def run_one(scenario: Scenario, seed: int, replication: int = 0, years: int | None = None,
-            point: int = 0, progress: Callable | None = None) -> pd.DataFrame:
-    """One replication of one scenario, as a tidy table with the contract's columns."""
+            point: int = 0, progress: Callable | None = None,
+            state: str | None = None) -> pd.DataFrame:
+    """One replication of one scenario, as a tidy table with the contract's columns;
+    ``state``: start from a saved burned-in state (``nextwork-sim burn-in``)."""
     model = SchoolSystemModel(scenario, seed=seed, replication=replication)
     try:
+        if state is not None:
+            model.load_state(state)
         table = model.run(years, progress=progress)
     finally:
         model.release()
@@ -36,6 +40,13 @@ def task(scenario: Scenario, seed: int, replication: int, years: int | None,
             "scenario": scenario.model_dump(mode="json"), "source": scenario.name,
             "seed": int(seed), "replication": int(replication), "years": years,
             "point": int(point)}
+
+
+def state_path(state_dir, replication: int) -> str:
+    """Where ``nextwork-sim burn-in`` saves the state of a replication."""
+    from pathlib import Path
+
+    return str(Path(state_dir) / f"state_r{replication:04d}.npz")
 
 
 def iter_tasks(scenarios: list[Scenario], seed: int, replications: int, years: int | None,
@@ -63,8 +74,8 @@ def run_many(scenarios: list[Scenario], seed: int, replications: int = 1,
              years: int | None = None, progress: Callable | None = None, *,
              executor: str = "local", workers: int = 1, scheduler: str | None = None,
              on_result: Callable[[str, pd.DataFrame], None] | None = None,
-             vary: Callable | None = None, skip: set[str] | frozenset = frozenset()
-             ) -> tuple[dict[str, pd.DataFrame], dict]:
+             vary: Callable | None = None, skip: set[str] | frozenset = frozenset(),
+             state_dir: str | None = None) -> tuple[dict[str, pd.DataFrame], dict]:
     """Every scenario x replication; returns (runs by id, in id order; manifest).
 
     ``executor``: ``"local"`` (one worker runs in this process, more in a process pool) or
@@ -83,6 +94,9 @@ def run_many(scenarios: list[Scenario], seed: int, replications: int = 1,
         check_executor(executor, workers)
     start = time.perf_counter()
     tasks = iter_tasks(scenarios, seed, replications, years, skip=skip, vary=vary)
+    if state_dir is not None:
+        tasks = ({**item, "state": state_path(state_dir, item["replication"])}
+                 for item in tasks)
     runs: dict[str, pd.DataFrame] = {}
 
     def finished(rid: str, table: pd.DataFrame) -> None:
@@ -96,7 +110,7 @@ def run_many(scenarios: list[Scenario], seed: int, replications: int = 1,
         for item in tasks:  # in this process: progress year by year
             scenario = validate(item["scenario"], item["source"])
             finished(item["run_id"], run_one(scenario, seed, item["replication"], years,
-                                             progress=progress))
+                                             progress=progress, state=item.get("state")))
     else:
         per_run = {s.name: (years or s.years) + s.burn_in_years for s in scenarios}
         for rid, table in run_tasks(tasks, executor, workers, scheduler):
