@@ -80,3 +80,48 @@ def test_competency_needs_the_credentials():
         assert advance_into_leads(model).size == 1
     finally:
         model.release()
+
+
+def test_residents_who_finished_a_year_take_vacant_teaching_posts_first():
+    from nextwork_sim.roles import ROLE_INDEX
+    from nextwork_sim.workforce.advancement import paraeducators_into_teaching
+
+    model, _ = _vacate_a_lead("competency")
+    try:
+        e, p = model.state.educators, model.state.positions
+        teacher = int(np.flatnonzero(e.role == ROLE_INDEX["teacher"])[0])
+        school_post = int(e.position[teacher])
+        e.status[teacher] = 1
+        p.holder[school_post] = -1
+        residents = np.flatnonzero(e.role == ROLE_INDEX["resident"])
+        e.experience[residents] = 1
+        assert paraeducators_into_teaching(model, 0).size == 0  # nobody has served a year
+        assert p.holder[school_post] < 0
+        e.experience[residents] = 2
+        moved = paraeducators_into_teaching(model, 0)
+        assert p.holder[school_post] in residents.tolist() and p.holder[school_post] in moved
+        # a teacher now, in her second year under competency rules (residency credited)
+        assert e.role[p.holder[school_post]] == ROLE_INDEX["teacher"]
+        assert e.category[p.holder[school_post]] == CATEGORY_INDEX["novice"]
+    finally:
+        model.release()
+
+
+def test_seat_time_teachers_leave_the_classroom_for_promotion_only_when_qualified():
+    from nextwork_sim.config import validate
+    from nextwork_sim.model import SchoolSystemModel
+    from nextwork_sim.workforce.advancement import out_of_classroom
+
+    scenario = validate({"name": "t", "years": 1, "burn_in_years": 0,
+                         "district": {"preset": "school"},
+                         "parameters": {"careers": {"out_of_classroom_rate": 0.5}}})
+    model = SchoolSystemModel(scenario, seed=3)
+    try:
+        e = model.state.educators
+        assert out_of_classroom(model, 0).size == 0  # nobody holds a degree yet
+        e.degree[:] = True
+        gone = out_of_classroom(model, 0)
+        assert gone.size > 0 and np.all(e.experience[gone] >= 7)
+        assert np.all(model.state.positions.holder[model.state.positions.open] != gone[0])
+    finally:
+        model.release()

@@ -41,9 +41,15 @@ METRICS: dict[str, Metric] = {
                         TEACHERS),
     "hires": Metric("persons", "hired over the summer", TEACHERS),
     "advanced": Metric("persons", "teachers who moved into a vacant lead role of their school "
-                       "over the summer (advancement from within), also by race=", TEACHERS),
-    "para_to_teacher": Metric("persons", "paraeducators who moved into a teaching position "
-                              "of their school over the summer", "all educators"),
+                       "over the summer (advancement from within), also by race= and by "
+                       "pay= (their new pay below or at/above the market teacher salary)",
+                       TEACHERS),
+    "para_to_teacher": Metric("persons", "grow-your-own moves over the summer: residents into "
+                              "teaching, paraeducators into a residency or teaching, at their "
+                              "own school", "all educators"),
+    "left_classroom_for_promotion": Metric("persons", "teachers who left the classroom for a "
+                                           "coach or administrator post (seat-time rules)",
+                                           TEACHERS),
     "displaced": Metric("persons", "educators left without a position when their school "
                         "switched staffing model over the summer (transferred out)",
                         "all educators"),

@@ -411,6 +411,13 @@ class CredentialParams(Frozen):
                                        "annual pay)")
 
 
+class CareerParams(Frozen):
+    out_of_classroom_rate: float = param(
+        0.03, unit="share per year of qualified teachers", ge=0, le=0.5,
+        doc="under seat-time rules, qualified teachers (years and degree) who leave the "
+            "classroom each year for a coach or administrator post")
+
+
 # --- recruitment pipelines (MODEL.md §3 summer step 4) -----------------------------------
 
 class Pipeline(Frozen):
@@ -467,3 +474,4 @@ class Parameters(Frozen):
     population: PopulationParams = Field(default_factory=PopulationParams)
     pipelines: PipelineParams = Field(default_factory=PipelineParams)
     credentials: CredentialParams = Field(default_factory=CredentialParams)
+    careers: CareerParams = Field(default_factory=CareerParams)

@@ -12,7 +12,11 @@ from .outcomes import BOOL_LABELS, YearRecord
 from .population import ACTIVE, ENROLLED, GRADUATED, LEFT, LEFT_DISTRICT, MOVED, RETIRED
 from .roles import CATEGORIES, ROLE_INDEX, is_teacher_category, teacher_category
 from .staffing.base import COMMUNITY_KINDS
-from .workforce.advancement import advance_into_leads, paraeducators_into_teaching
+from .workforce.advancement import (
+    advance_into_leads,
+    out_of_classroom,
+    paraeducators_into_teaching,
+)
 from .workforce.attrition import (
     EXPERIENCE_BANDS,
     experience_band,
@@ -39,7 +43,10 @@ def run_summer(model, year: int) -> None:
     record.add("displaced", "all", model.displaced - displaced_before)
     advanced = advance_into_leads(model)
     record_advancement(model, record, advanced)
-    record.add("para_to_teacher", "all", paraeducators_into_teaching(model, year).size)
+    promoted_out = out_of_classroom(model, year)
+    record.add("left_classroom_for_promotion", "all", promoted_out.size)
+    grown = paraeducators_into_teaching(model, year)
+    record.add("para_to_teacher", "all", grown.size)
     settle_transfers(model, year)
     record_cohorts(model, record, year)
     hired = fill_vacancies(model, year)
@@ -208,7 +215,15 @@ def record_cohorts(model, record: YearRecord, year: int) -> None:
 
 
 def record_advancement(model, record: YearRecord, advanced: np.ndarray) -> None:
+    from .workforce.costs import salaries
+
     record.add("advanced", "all", advanced.size)
+    e, costs = model.state.educators, model.scenario.parameters.costs
+    pay = salaries(e.role[advanced], e.experience[advanced], e.fte[advanced],
+                   np.ones(advanced.size), costs, model.roles)
+    below = int(np.sum(pay < costs.market_teacher_salary))
+    record.add("advanced", "pay=below_market", below)
+    record.add("advanced", "pay=market_or_above", advanced.size - below)
     race = model.state.educators.race[advanced].astype(np.int64)
     counts = np.bincount(race, minlength=len(RACES))
     for code, label in enumerate(RACES):

@@ -60,38 +60,95 @@ def advance_into_leads(model) -> np.ndarray:
     return np.array(advanced, dtype=np.int64)
 
 
-def paraeducators_into_teaching(model, year: int) -> np.ndarray:
-    """Para-to-teacher pathway: a vacant teaching position is offered first to a qualified
-    paraeducator of the same school (competency: credentials and skill, prior years credited;
-    seat time: a degree, starting again at year one of the schedule)."""
+def _best(educators, pool: np.ndarray) -> int:
+    """The most skilled of a pool; stable ids break ties."""
+    return int(pool[np.lexsort((educators.person_id[pool],
+                                -educators.skill[pool].mean(axis=1)))[0]])
+
+
+def _internal_fill(model, vacant_role: int, from_category: int, qualifies_for, pathway: str,
+                   seat_time_restart: bool) -> np.ndarray:
+    """Offer each open vacancy of ``vacant_role`` to the best qualified educator of category
+    ``from_category`` at the same school."""
     from ..workforce.pipelines import PATHWAYS
 
-    state = model.state
-    positions, educators = state.positions, state.educators
-    teacher_role = model.roles.index["teacher"]
-    para = CATEGORY_INDEX["paraeducator"]
+    positions, educators = model.state.positions, model.state.educators
     vacant = np.flatnonzero((positions.holder < 0) & positions.open
-                            & (positions.role == teacher_role))
+                            & (positions.role == vacant_role))
     moved: list[int] = []
     for position in vacant.tolist():
         school = positions.school[position]
         settings = model.staffing_models[model.school_model[school]].settings
         pool = np.flatnonzero((educators.status == ACTIVE) & (educators.school == school)
-                              & (educators.category == para) & (educators.position >= 0)
-                              & ~educators.substitute)
-        if settings.advancement == "seat_time":
-            pool = pool[educators.degree[pool]]
-        else:
-            pool = pool[(educators.credentials[pool] >= settings.advancement_credentials)
-                        & (educators.skill[pool].mean(axis=1) >= settings.advancement_skill
-                           - 0.1)]
+                              & (educators.category == from_category)
+                              & (educators.position >= 0) & ~educators.substitute)
+        pool = pool[qualifies_for(settings, pool)]
         if pool.size == 0:
             continue
-        person = int(pool[np.lexsort((educators.person_id[pool],
-                                      -educators.skill[pool].mean(axis=1)))[0]])
-        educators.pathway[person] = PATHWAYS.index("para_to_teacher")
-        if settings.advancement == "seat_time":
+        person = _best(educators, pool)
+        educators.pathway[person] = PATHWAYS.index(pathway)
+        if seat_time_restart and settings.advancement == "seat_time":
             educators.experience[person] = 1
         occupy(model, person, position)
         moved.append(person)
     return np.array(moved, dtype=np.int64)
+
+
+def paraeducators_into_teaching(model, year: int) -> np.ndarray:
+    """Grow-your-own pathways, before hiring: residents who finished a year take vacant
+    teaching positions of their school; then qualified paraeducators (competency: credentials
+    and skill, prior years credited; seat time: a degree, starting again at year one) take a
+    vacant residency of their school where the design has one, else a teaching position.
+    Returns the paraeducators and residents who moved."""
+    educators = model.state.educators
+    roles = model.roles
+    teacher, resident = roles.index["teacher"], roles.index["resident"]
+
+    def para_ready(settings, pool):
+        if settings.advancement == "seat_time":
+            return educators.degree[pool]
+        return ((educators.credentials[pool] >= settings.advancement_credentials)
+                & (educators.skill[pool].mean(axis=1) >= settings.advancement_skill - 0.1))
+
+    def resident_ready(settings, pool):
+        return educators.experience[pool] >= 2  # a full year of residency
+
+    moved = [
+        _internal_fill(model, teacher, CATEGORY_INDEX["resident"], resident_ready,
+                       "residency", seat_time_restart=True),
+        _internal_fill(model, resident, CATEGORY_INDEX["paraeducator"], para_ready,
+                       "para_to_teacher", seat_time_restart=False),
+        _internal_fill(model, teacher, CATEGORY_INDEX["paraeducator"], para_ready,
+                       "para_to_teacher", seat_time_restart=True),
+    ]
+    return np.concatenate(moved)
+
+
+def out_of_classroom(model, year: int) -> np.ndarray:
+    """Seat-time rules offer no higher role that keeps a teacher with students: each summer a
+    qualified teacher (years and degree) leaves the classroom for a coach or administrator
+    post with probability ``out_of_classroom_rate`` (keyed draw). Their position opens."""
+    from ..kernels import keyed_random as kr
+    from ..population import MOVED
+
+    educators = model.state.educators
+    rate = model.scenario.parameters.careers.out_of_classroom_rate
+    rows = np.flatnonzero((educators.status == ACTIVE) & ~educators.substitute
+                          & (educators.position >= 0)
+                          & np.isin(educators.category, _ELIGIBLE))
+    if rows.size == 0 or rate <= 0:
+        return rows[:0]
+    settings = [m.settings for m in model.staffing_models]
+    seat_time = np.array([s.advancement == "seat_time" for s in settings])[
+        model.school_model[educators.school[rows]]]
+    years = np.array([s.advancement_years for s in settings])[
+        model.school_model[educators.school[rows]]]
+    ready = seat_time & (educators.experience[rows] >= years) & educators.degree[rows]
+    u = kr.uniform(model.run_key, "advancement", year, educators.person_id[rows], 7)
+    leaving = rows[ready & (u < rate)]
+    model.state.positions.holder[educators.position[leaving]] = -1
+    educators.position[leaving] = -1
+    educators.status[leaving] = MOVED
+    educators.exit_year[leaving] = year
+    model.remove_educator_agents(leaving)
+    return leaving
