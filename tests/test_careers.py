@@ -111,3 +111,11 @@ def test_compare_flags_a_design_that_costs_more(tmp_path):
     flags = budget_flags(load_results(tmp_path / "o"), "traditional")
     assert [name for name, _ in flags] == ["studios"]  # two teachers per 50 students cost more
     assert f"not budget-neutral: studios costs ${flags[0][1]:,.0f} more" in result.output
+
+
+def test_budget_solver_on_a_whole_number_field_returns_the_closest_whole_value():
+    from nextwork_sim.workforce.budget import solve_budget_neutral
+
+    value, cost, trace = solve_budget_neutral(lambda x: 6000 - 250 * x, 5180, 2, 6,
+                                              tolerance=0.5, integer=True)
+    assert value == 3.0 and all(float(v).is_integer() for v, _ in trace)

@@ -243,14 +243,17 @@ def budget_solve(config: Path, baseline: Annotated[Path, typer.Option(
         _fail(str(error))
     target = mean_cost_per_student(run_one(base, seed, years=years))
 
+    integer = float(low).is_integer() and float(high).is_integer() and _is_int_field(base,
+                                                                                    field)
+
     def cost_at(value: float) -> float:
-        text = str(int(value)) if float(value).is_integer() and "." not in f"{low}{high}" \
-            else repr(float(value))
+        text = str(int(value)) if integer else repr(float(value))
         scenario = load_config(config, [*(set_ or []), f"{field}={text}"])
         return mean_cost_per_student(run_one(scenario, seed, years=years))
 
     try:
-        value, cost, trace = solve_budget_neutral(cost_at, target, low, high, tolerance)
+        value, cost, trace = solve_budget_neutral(cost_at, target, low, high, tolerance,
+                                                  integer=integer)
     except (ValueError, ConfigError) as error:
         _fail(str(error))
     for tried, spent in trace:
@@ -313,6 +316,13 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
         tmp = json.with_name(json.name + ".tmp")
         tmp.write_text(json_module.dumps(report, indent=2))
         tmp.replace(json)
+
+
+def _is_int_field(scenario, path: str) -> bool:
+    node = scenario
+    for part in path.split("."):
+        node = getattr(node, part, None)
+    return isinstance(node, int) and not isinstance(node, bool)
 
 
 def _from_state(folder: Path, scenarios, seed: int, replications: int):

@@ -26,10 +26,12 @@ def budget_flags(table, baseline: str) -> list[tuple[str, float]]:
 
 
 def solve_budget_neutral(cost_at: Callable[[float], float], target: float, low: float,
-                         high: float, tolerance: float = 1.0, max_steps: int = 30
+                         high: float, tolerance: float = 1.0, max_steps: int = 30,
+                         integer: bool = False
                          ) -> tuple[float, float, list[tuple[float, float]]]:
     """Bisect ``cost_at(value) = target`` on [low, high]; returns (value, cost, trace).
-    Raises ValueError if the bracket does not contain the target."""
+    With ``integer`` (a team size, a count) only whole values are tried and the closest one
+    is returned. Raises ValueError if the bracket does not contain the target."""
     trace = []
     cost_low, cost_high = cost_at(low), cost_at(high)
     trace += [(low, cost_low), (high, cost_high)]
@@ -37,7 +39,9 @@ def solve_budget_neutral(cost_at: Callable[[float], float], target: float, low: 
         raise ValueError(f"cost per student is {cost_low:,.0f} at {low} and {cost_high:,.0f} "
                          f"at {high}; the baseline's {target:,.0f} is not between them")
     for _ in range(max_steps):
-        middle = 0.5 * (low + high)
+        if integer and high - low <= 1:
+            break
+        middle = float((low + high) // 2) if integer else 0.5 * (low + high)
         cost = cost_at(middle)
         trace.append((middle, cost))
         if abs(cost - target) <= tolerance:
