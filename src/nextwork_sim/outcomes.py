@@ -62,8 +62,10 @@ METRICS: dict[str, Metric] = {
     "satisfaction": Metric("0-1", "mean satisfaction at the end of the year", TEACHERS),
     "educators_of_color_share": Metric("share", "teachers who are not white (also by "
                                        "category= and pathway= over all educators)", TEACHERS),
-    "achievement_growth": Metric("SD per year", "mean absolute gain g(grade) x r over the year",
-                                 STUDENTS),
+    "achievement_growth": Metric("SD per year", "mean absolute gain g(grade) x r over the year; "
+                                 "by teacher_experience=N (students of a self-contained "
+                                 "classroom whose teacher is in her N-th year) grade-adjusted: "
+                                 "g x (r - 1) + the mean g of all students", STUDENTS),
     "months_of_learning": Metric("months", "mean of 9 x r (a typical year = 9 months)",
                                  STUDENTS),
     "achievement_gap": Metric("SD", "mean standing z of the other students minus the group's "

@@ -157,13 +157,14 @@ class LearningParams(Frozen):
                            "assumption": False},
     )
     quality_effect: float = param(
-        0.28, unit="relative rate per unit match", ge=0, le=5,
-        source="calibrated so students of 5th-year minus 1st-year teachers gain ~0.08-0.10 SD "
+        0.65, unit="relative rate per unit match", ge=0, le=5,
+        source="calibrated so students of 5th-year minus 1st-year teachers gain ~0.08 SD more "
+               "beyond their grade's norm "
                "(experience_return target: Rockoff 2004; Kraft & Papay 2014); "
                "experiments/calibrate_learning.py",
         doc="theta_q: how the match of needs and adult quality moves the daily rate")
     reference_match: float = param(
-        0.72, unit="match", ge=0, le=1,
+        0.628, unit="match", ge=0, le=1,
         doc="m_ref: the match of a typical classroom (rate 1); set so the mean standing of a "
             "traditional district at national composition does not drift (the norm), which "
             "gives ~8.8 months of learning a year")

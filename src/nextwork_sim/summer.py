@@ -104,7 +104,7 @@ def record_students(model, record: YearRecord) -> int:
     record.mean_by("intrapersonal_growth", intra, groups)
     record.mean_by("interpersonal_growth", inter, groups)
     record.mean_by("uncovered_need_share", s.uncovered[rows].astype(np.float64), groups)
-    record_teacher_experience(model, record, rows, norm * rate)
+    record_teacher_experience(model, record, rows, norm * (rate - 1.0) + norm.mean())
     flag_groups = {k: v for k, v in groups.items() if k != "grade"}
     record.gaps(s.standing[rows], flag_groups)
     students_of_color = float(np.mean(s.race[rows] != RACES.index("white")))
@@ -117,7 +117,9 @@ def record_students(model, record: YearRecord) -> int:
 def record_teacher_experience(model, record: YearRecord, rows: np.ndarray,
                               growth: np.ndarray) -> None:
     """achievement_growth by ``teacher_experience=N``: students of self-contained classrooms
-    whose teacher is in her N-th year (MODEL.md §7)."""
+    whose teacher is in her N-th year (MODEL.md §7). ``growth`` is grade-adjusted, g·(r − 1)
+    plus the mean g of all students: like a value-added estimate, teachers of different grades
+    compare on growth beyond their grade's norm, not on the grade's norm itself."""
     state = model.state
     communities, positions = state.communities, state.positions
     classroom = COMMUNITY_KINDS.index("classroom")
