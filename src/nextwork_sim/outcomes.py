@@ -85,6 +85,8 @@ METRICS: dict[str, Metric] = {
     "salary_cost": Metric("dollars", "pay of everyone who served the year (salaries, "
                           "stipends, supplements, residency stipends) and organization leaders",
                           "district"),
+    "stipend_cost": Metric("dollars", "the part of salary_cost that is role stipends, leader "
+                           "supplements and specialist premiums", "district"),
     "credential_cost": Metric("dollars", "the district's share of credential prices",
                               "district"),
     "recruitment_cost": Metric("dollars", "recruitment cost of the summer's hires by pathway",
@@ -95,6 +97,13 @@ METRICS: dict[str, Metric] = {
                            "equivalent", TEACHERS),
     "cost_per_student": Metric("dollars", "cost_total / enrollment", "district"),
     "turnover_cost": Metric("dollars", "turnover cost per teacher who moved or left", "district"),
+    "learning_channel": Metric("per student, units of r x g (part=norm, match, "
+                               "personalization) or mean log (part=log_skill, log_allocation, "
+                               "log_efficacy)", "the sums compare --explain splits achievement "
+                               "growth with (nextwork_sim/channels.py)", STUDENTS),
+    "attrition_channel": Metric("share (part=share, implied_*) or log-odds", "teachers at risk "
+                                "by experience band: band shares and each channel's mean term "
+                                "in the move and leave equations (channels.py)", TEACHERS),
 }
 
 

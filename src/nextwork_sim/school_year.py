@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .channels import LearningLedger
 from .domains import LEADERSHIP, N_DOMAINS, PROJECT, SOCIAL_EMOTIONAL
 from .kernels import keyed_random as kr
 from .kernels.daily_learning import unit_learning
@@ -34,6 +35,7 @@ class SchoolYear:
         self.difficulty = as_array(p.load.difficulty)
         self.thresholds = as_array(model.scenario.staffing.thresholds)
         self.chronic_weight = 1.0 / p.load.chronic_days
+        self.learning_ledger = LearningLedger()
 
     # --- year ---------------------------------------------------------------------------
     def start_year(self, year: int) -> None:
@@ -45,6 +47,11 @@ class SchoolYear:
         self.need_sum = sum_by(students.community[enrolled], students.need[enrolled], k_count)
         self.n_students = np.bincount(students.community[enrolled], minlength=k_count)
         self.enrolled = enrolled
+        learning = model.scenario.parameters.learning
+        self.learning_ledger.start_year(
+            np.asarray(learning.growth_by_grade)[students.grade[enrolled]],
+            students.community[enrolled], students.need[enrolled], k_count,
+            learning.reference_match)
         for column in ("rate_sum", "intra_sum", "inter_sum"):
             getattr(students, column)[:] = 0.0
         students.uncovered[:] = False
@@ -151,6 +158,9 @@ class SchoolYear:
                       learning.reference_match, learning.personalization_effect,
                       learning.daily_noise_sd, SOCIAL_EMOTIONAL, PROJECT,
                       students.rate_sum, students.intra_sum, students.inter_sum)
+        self.learning_ledger.add_unit(days, self.quality_sum, self.personalization, self.split,
+                                      self.unit_mem_educator, self.mem_community,
+                                      model.state.educators.fte, model.state.educators.skill)
 
     # --- week and term ------------------------------------------------------------------
     def end_week(self, year: int, week: int) -> None:

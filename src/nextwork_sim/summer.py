@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .adoption import switch_schools
+from .channels import record_attrition_channels
 from .config import RACES
 from .district import add_students
 from .outcomes import BOOL_LABELS, YearRecord
@@ -38,6 +39,7 @@ def run_summer(model, year: int) -> None:
     record_workforce(model, record, before)
     rows, outcome = summer_attrition(model, year)
     record_attrition(model, record, rows, outcome)
+    record_attrition_channel(model, record, rows)
     displaced_before = model.displaced
     switch_schools(model, year)  # step 3: structural change, then advancement and hiring
     record.add("displaced", "all", model.displaced - displaced_before)
@@ -53,8 +55,8 @@ def run_summer(model, year: int) -> None:
     record_hiring(model, record, hired)
     teacher = is_teacher_category(educators.category[rows])
     budget = annual_budget(model, served, int(np.sum((outcome != ACTIVE) & teacher)))
-    for line in ("cost_total", "salary_cost", "credential_cost", "recruitment_cost",
-                 "turnover_cost"):
+    for line in ("cost_total", "salary_cost", "stipend_cost", "credential_cost",
+                 "recruitment_cost", "turnover_cost"):
         record.add(line, "all", budget[line])
     educators.credential_cost[:] = 0.0
     record.add("cost_per_student", "all", budget["cost_total"] / max(enrollment, 1))
@@ -105,6 +107,7 @@ def record_students(model, record: YearRecord) -> int:
     record.mean_by("interpersonal_growth", inter, groups)
     record.mean_by("uncovered_need_share", s.uncovered[rows].astype(np.float64), groups)
     record_teacher_experience(model, record, rows, norm * (rate - 1.0) + norm.mean())
+    model.school_year.learning_ledger.record(record)
     flag_groups = {k: v for k, v in groups.items() if k != "grade"}
     record.gaps(s.standing[rows], flag_groups)
     students_of_color = float(np.mean(s.race[rows] != RACES.index("white")))
@@ -190,6 +193,15 @@ def record_workforce(model, record: YearRecord, rows: np.ndarray) -> None:
     record.mean_by("credentials_held", e.credentials[rows].astype(np.float64),
                    {**groups, "race": (e.race[rows].astype(np.int64), RACES)})
     record.add("degree_share", "all", e.degree[rows][teacher].mean() if teacher.any() else 0.0)
+
+
+def record_attrition_channel(model, record: YearRecord, rows: np.ndarray) -> None:
+    """The attrition channels of the teachers at risk (channels.py)."""
+    terms, p_move, p_leave = model.attrition_terms
+    teacher = is_teacher_category(model.state.educators.category[rows])
+    band = experience_band(model.state.educators.experience[rows[teacher]]).astype(np.int64)
+    record_attrition_channels(record, {k: (m[teacher], v[teacher]) for k, (m, v) in terms.items()},
+                              band, EXPERIENCE_BANDS, p_move[teacher], p_leave[teacher])
 
 
 def record_attrition(model, record: YearRecord, rows: np.ndarray, outcome: np.ndarray) -> None:

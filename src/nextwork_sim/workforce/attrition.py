@@ -41,13 +41,15 @@ def base_rates(category: np.ndarray, experience: np.ndarray, attrition) -> tuple
     return move, leave
 
 
-def driver_shifts(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Log-odds shifts of move and leave from the drivers other than load and satisfaction:
-    school poverty, pay relative to the market, leader quality, mentoring in the first two
-    years, collaboration time, and an advancement path in reach (MODEL.md §3 step 2). No
+def driver_terms(model, rows: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Log-odds terms (move, leave) of the drivers other than load and satisfaction, by
+    channel: school poverty, pay relative to the market, leader quality, support (mentoring in
+    the first two years, collaboration time), an advancement path in reach, and entry (the
+    first-year shift and the pathway's early-career retention) (MODEL.md §3 step 2). No
     staffing model enters except through these."""
     from ..roles import CATEGORY_INDEX, is_teacher_category
     from .costs import salaries
+    from .pipelines import PATHWAYS
 
     table = model.state.educators
     a = model.scenario.parameters.attrition
@@ -73,13 +75,40 @@ def driver_shifts(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     has_lead_role[positions.school[positions.open
                                    & (model.roles.category[positions.role] == lead)]] = True
     path = teacher & (category != lead) & has_lead_role[schools]
-    common = (a.pay_effect * relative_pay + a.leader_quality_effect * leader
-              + a.mentoring_effect * mentored + a.collaboration_effect * collaboration
-              + a.advancement_path_effect * path
-              + a.first_year_effect * (table.experience[rows] == 1) * teacher)
-    move = common + a.poverty_move_effect * (poverty - a.reference_poverty)
-    leave = common + a.poverty_leave_effect * (poverty - a.reference_poverty)
-    return move, leave
+    pipelines = model.scenario.parameters.pipelines
+    early_retention = np.array([getattr(pipelines, p).early_retention if hasattr(pipelines, p)
+                                else 0.0 for p in PATHWAYS])[table.pathway[rows]]
+    entry = (a.first_year_effect * (table.experience[rows] == 1) * teacher
+             + (table.experience[rows] <= 3) * early_retention)
+    both = {
+        "pay": a.pay_effect * relative_pay,
+        "leader": a.leader_quality_effect * leader,
+        "support": a.mentoring_effect * mentored + a.collaboration_effect * collaboration,
+        "advancement": a.advancement_path_effect * path,
+        "entry": entry,
+    }
+    terms = {name: (value, value) for name, value in both.items()}
+    terms["poverty"] = (a.poverty_move_effect * (poverty - a.reference_poverty),
+                        a.poverty_leave_effect * (poverty - a.reference_poverty))
+    return terms
+
+
+def driver_shifts(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The summed move and leave log-odds shifts of ``driver_terms``."""
+    return driver_shifts_of(driver_terms(model, rows))
+
+
+def driver_shifts_of(terms: dict) -> tuple[np.ndarray, np.ndarray]:
+    return (sum(move for move, _ in terms.values()),
+            sum(leave for _, leave in terms.values()))
+
+
+def load_terms(mean_chronic: np.ndarray, satisfaction: np.ndarray, attrition) -> dict:
+    """The load and satisfaction terms x of the attrition kernel, the same in both equations."""
+    load = attrition.load_effect * (mean_chronic - attrition.reference_load)
+    mood = attrition.satisfaction_effect * (attrition.reference_satisfaction
+                                            - satisfaction.astype(np.float64))
+    return {"load": (load, load), "satisfaction": (mood, mood)}
 
 
 def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray]:
@@ -93,15 +122,8 @@ def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray]:
     move, leave = base_rates(table.category[rows], table.experience[rows], attrition)
     days = max(model.days_this_year, 1)
     mean_chronic = table.chronic_sum[rows] / days
-    move_shift, leave_shift = driver_shifts(model, rows)
-    early = table.experience[rows] <= 3
-    pipelines = model.scenario.parameters.pipelines
-    from .pipelines import PATHWAYS
-
-    pathway_shift = np.array([getattr(pipelines, p).early_retention if hasattr(pipelines, p)
-                              else 0.0 for p in PATHWAYS])[table.pathway[rows]]
-    move_shift = move_shift + early * pathway_shift
-    leave_shift = leave_shift + early * pathway_shift
+    terms = driver_terms(model, rows)
+    move_shift, leave_shift = driver_shifts_of(terms)
     p_move = np.empty(rows.size)
     p_leave = np.empty(rows.size)
     attrition_probabilities(move, leave, mean_chronic, table.satisfaction[rows],
@@ -127,6 +149,11 @@ def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray]:
     table.status[leaving] = outcome[(outcome != ACTIVE) & ~transfer]
     table.exit_year[leaving] = year
     model.remove_educator_agents(leaving)
+    terms.update(load_terms(mean_chronic, table.satisfaction[rows], attrition))
+    with np.errstate(divide="ignore"):
+        stay = np.log(1.0 - move - leave)
+        terms["base"] = (np.log(move) - stay, np.log(leave) - stay)
+    model.attrition_terms = (terms, p_move, p_leave)
     return rows, outcome
 
 

@@ -9,25 +9,29 @@ from ..roles import DEFAULT_CATALOGUE, ROLE_INDEX
 
 def salaries(role: np.ndarray, experience: np.ndarray, fte: np.ndarray,
              year_share: np.ndarray, costs, catalogue=DEFAULT_CATALOGUE,
-             degree: np.ndarray | None = None, degree_step: float = 0.0) -> np.ndarray:
+             degree: np.ndarray | None = None, degree_step: float = 0.0,
+             stipends: bool = True) -> np.ndarray:
     """Pay of each educator for the year: the teacher schedule (base + steps), stipends,
-    or the role's pay per FTE; ``year_share`` is the part of the year served."""
+    or the role's pay per FTE; ``year_share`` is the part of the year served. Without
+    ``stipends``: no role stipends, leader supplements or specialist premiums."""
     pay_basis = catalogue.pay[role]
     steps = np.minimum(np.maximum(experience - 1, 0), costs.max_steps)
     on_schedule = pay_basis == "teacher_schedule"
     pay = np.where(on_schedule, costs.teacher_base_salary + costs.salary_step * steps, 0.0)
     if degree is not None:
         pay += np.where(on_schedule & degree, degree_step, 0.0)
-    pay += np.where(role == ROLE_INDEX["teacher_leader"], costs.teacher_leader_stipend, 0.0)
-    multi_classroom_leader = role == ROLE_INDEX["multi_classroom_leader"]
-    pay *= np.where(multi_classroom_leader, 1.0 + costs.leader_supplement_share, 1.0)
-    specialist = np.isin(role, [ROLE_INDEX["special_education_specialist"],
-                                ROLE_INDEX["english_learner_specialist"]])
-    pay += np.where(specialist, costs.specialist_premium, 0.0)
+    if stipends:
+        pay += np.where(role == ROLE_INDEX["teacher_leader"], costs.teacher_leader_stipend, 0.0)
+        multi_classroom_leader = role == ROLE_INDEX["multi_classroom_leader"]
+        pay *= np.where(multi_classroom_leader, 1.0 + costs.leader_supplement_share, 1.0)
+        specialist = np.isin(role, [ROLE_INDEX["special_education_specialist"],
+                                    ROLE_INDEX["english_learner_specialist"]])
+        pay += np.where(specialist, costs.specialist_premium, 0.0)
     pay += np.where(pay_basis == "paraeducator", costs.paraeducator_salary * fte, 0.0)
     pay += np.where(pay_basis == "resident", costs.resident_stipend, 0.0)
     pay += np.where(pay_basis == "community_educator", costs.community_educator_salary * fte, 0.0)
-    pay += catalogue.stipend[role]
+    if stipends:
+        pay += catalogue.stipend[role]
     return pay * year_share
 
 
@@ -39,9 +43,11 @@ def annual_budget(model, rows: np.ndarray, teacher_departures: int) -> dict:
     table = model.state.educators
     params = model.scenario.parameters
     costs = params.costs
-    pay = salaries(table.role[rows], table.experience[rows], table.fte[rows],
-                   model.year_share_served(rows), costs, model.roles, table.degree[rows],
-                   params.credentials.degree_salary_step)
+    arguments = (table.role[rows], table.experience[rows], table.fte[rows],
+                 model.year_share_served(rows), costs, model.roles, table.degree[rows],
+                 params.credentials.degree_salary_step)
+    pay = salaries(*arguments)
+    base_pay = salaries(*arguments, stipends=False)
     lines = {
         "salary_cost": float(pay.sum()) + costs.principal_salary * len(model.schools),
         "credential_cost": float(table.credential_cost.sum()),
@@ -49,4 +55,5 @@ def annual_budget(model, rows: np.ndarray, teacher_departures: int) -> dict:
         "turnover_cost": costs.turnover_cost_per_leaver * teacher_departures,
     }
     lines["cost_total"] = sum(lines.values())
+    lines["stipend_cost"] = float(pay.sum() - base_pay.sum())
     return lines

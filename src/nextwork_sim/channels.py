@@ -1,0 +1,109 @@
+"""Channel accounting: what `compare --explain` needs to split a difference between two runs
+into the model's internal mechanisms (issue "Why scenarios differ").
+
+Learning. A student's year is r = (D + θ_q(Σ match − D·m_ref) + θ_r·D·p + noise)/180, and a
+unit's quality in domain d of community k factors exactly into
+
+    Q[k,d] = days · T[k,d] · A[k,d] · E[k,d]
+
+with T the mean skill of the adults serving k (what the team has: *skill*), A the skill of
+those who carry d relative to T, coverage included (*allocation*: who carries which need),
+and E = Q / (days · Σ split·skill) the efficacy with which it is carried (*cognitive load /
+efficacy*; it also absorbs the small skill growth within the unit). Each unit adds, g-weighted
+over students and their need mix, the sums the decomposition needs: the norm Σg·D, the match
+Σg·Σmatch, the personalization Σg·D·p (*adult time*: team FTE per student and regrouping), and
+the quality-weighted mean log of each factor. Continuity acts only on the intrapersonal and
+interpersonal indices, so its share of achievement growth is zero by construction.
+
+Retention. The summer's multinomial logit is a sum of driver terms (workforce/attrition.py);
+their means per experience band of the teachers at risk, the band shares and the model's
+mean probabilities are recorded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kernels.grouped import sum_by
+
+LEARNING_FACTORS = ("skill", "allocation", "efficacy")
+LEARNING_SUMS = ("norm", "match", "personalization")
+ATTRITION_CHANNELS = ("load", "satisfaction", "pay", "support", "advancement", "leader",
+                      "poverty", "entry")
+
+
+class LearningLedger:
+    """Per-year sums for the learning channels; ``start_year`` then ``add_unit`` per unit."""
+
+    def start_year(self, growth_norm: np.ndarray, community: np.ndarray, need: np.ndarray,
+                   n_communities: int, reference_match: float) -> None:
+        need = need.astype(np.float64)
+        total = need.sum(axis=1)
+        share = np.divide(need, total[:, None], out=np.zeros_like(need),
+                          where=total[:, None] > 0)
+        self.need_weight = sum_by(community, growth_norm[:, None] * share, n_communities)
+        self.norm_weight = np.bincount(community, weights=growth_norm, minlength=n_communities)
+        self.fixed_match = reference_match * float(growth_norm[total <= 0].sum())
+        self.students = community.size
+        self.sums = dict.fromkeys(LEARNING_SUMS, 0.0)
+        self.log_sums = dict.fromkeys(LEARNING_FACTORS, 0.0)
+        self.log_weight = 0.0
+
+    def add_unit(self, days: int, quality_sum: np.ndarray, personalization: np.ndarray,
+                 split: np.ndarray, member_educator: np.ndarray, member_community: np.ndarray,
+                 fte: np.ndarray, skill: np.ndarray) -> None:
+        k_count = quality_sum.shape[0]
+        self.sums["norm"] += days * float(self.norm_weight.sum())
+        matched = float((self.need_weight * quality_sum).sum())
+        self.sums["match"] += matched + days * self.fixed_match
+        self.sums["personalization"] += days * float(self.norm_weight @ personalization)
+        serving = member_educator >= 0
+        person = member_educator[serving]
+        where = member_community[serving]
+        member_skill = skill[person].astype(np.float64)
+        carried = sum_by(where, split[serving] * member_skill, k_count)
+        weight = fte[person].astype(np.float64)
+        team = sum_by(where, weight[:, None] * member_skill, k_count)
+        team_fte = np.bincount(where, weights=weight, minlength=k_count)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            team /= team_fte[:, None]
+            factors = {"skill": team, "allocation": carried / team,
+                       "efficacy": quality_sum / (days * carried)}
+        omega = self.need_weight * quality_sum
+        usable = (omega > 0) & (carried > 0) & (team > 0)
+        self.log_weight += float(omega[usable].sum())
+        for name, factor in factors.items():
+            self.log_sums[name] += float((omega[usable] * np.log(factor[usable])).sum())
+
+    def record(self, record) -> None:
+        """``learning_channel`` rows: the three sums per student (÷ 180, the units of r) and
+        the mean log of each quality factor."""
+        scale = 180.0 * max(self.students, 1)
+        for name in LEARNING_SUMS:
+            record.add("learning_channel", f"part={name}", self.sums[name] / scale)
+        for name in LEARNING_FACTORS:
+            value = self.log_sums[name] / self.log_weight if self.log_weight > 0 else 0.0
+            record.add("learning_channel", f"part=log_{name}", value)
+
+
+def record_attrition_channels(record, terms: dict[str, tuple[np.ndarray, np.ndarray]],
+                              band: np.ndarray, bands: tuple[str, ...],
+                              p_move: np.ndarray, p_leave: np.ndarray) -> None:
+    """``attrition_channel`` rows for the teachers at risk: the band shares, each channel's
+    mean log-odds term in the move and leave equations per band, the base log-odds per band,
+    and the model's mean probabilities (``part=implied_move``/``implied_leave``)."""
+    if band.size == 0:
+        return
+    count = np.bincount(band, minlength=len(bands)).astype(np.float64)
+    for b, label in enumerate(bands):
+        if count[b] == 0:
+            continue
+        record.add("attrition_channel", f"part=share,experience={label}", count[b] / band.size)
+        inside = band == b
+        for name, (move, leave) in terms.items():
+            record.add("attrition_channel", f"part={name}_move,experience={label}",
+                       float(move[inside].mean()))
+            record.add("attrition_channel", f"part={name}_leave,experience={label}",
+                       float(leave[inside].mean()))
+    record.add("attrition_channel", "part=implied_move", float(p_move.mean()))
+    record.add("attrition_channel", "part=implied_leave", float(p_leave.mean()))
