@@ -128,3 +128,19 @@ def test_compare_with_itself_gives_zero_differences_and_baseline_flag(tmp_path):
     bad = runner.invoke(app, ["compare", str(CONFIGS / "traditional.toml"), str(twin),
                               "--baseline", "nope", "--out", str(tmp_path / "x"), *SMALL])
     assert bad.exit_code == 2 and "--baseline 'nope'" in bad.output
+
+
+def test_compare_explain_writes_the_table_sentences_and_figures(tmp_path):
+    out = tmp_path / "why"
+    result = runner.invoke(app, ["compare", str(CONFIGS / "traditional.toml"),
+                                 str(CONFIGS / "next_workforce.toml"), "--years", "1",
+                                 "--replications", "2", "--explain", "--out", str(out), *SMALL])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "explain.csv")
+    assert {"design", "channel"} == set(table["kind"])
+    channels = table[table["kind"] == "channel"]
+    assert {"achievement_growth", "leave_rate", "cost_per_student"} <= set(channels["metric"])
+    words = " ".join(result.output.split())  # the console wraps long sentences
+    assert "by channel" in words and "by design element" in words
+    for figure in ("comparison.png", "explain.png"):
+        assert (out / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

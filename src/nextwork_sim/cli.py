@@ -134,7 +134,8 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
             parameter_uncertainty: Uncertainty = False, from_state: FromState = None,
             explain: Annotated[bool, typer.Option(
                 help="decompose each difference into the design elements that differ "
-                     "(Shapley, writes explain.csv)")] = False,
+                     "and into internal channels (Shapley; writes explain.csv, explain.png)")]
+            = False,
             quiet: bool = False) -> None:
     """Run several scenarios with common random numbers; differences to the baseline."""
     scenarios, table = _execute(list(configs), set_ or [], years, seed, replications, out,
@@ -147,6 +148,10 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
     for name, extra in budget_flags(table, scenarios[0].name):
         console.print(f"[yellow]not budget-neutral:[/] {name} costs ${extra:,.0f} more per "
                       f"student than {scenarios[0].name}")
+    from .experiments.summary import summarize
+    from .report import comparison_figure
+
+    comparison_figure(summarize(table), out / "comparison.png")
     if explain:
         _explain(scenarios, seed, replications, years, out, workers, executor, scheduler)
     console.print(f"results written to {out}")
@@ -172,6 +177,9 @@ def _explain(scenarios, seed, replications, years, out, workers, executor, sched
                                 executor=executor, workers=workers, scheduler=scheduler))
     table = pd.concat(tables, ignore_index=True)
     write_text_atomic(out / "explain.csv", table.to_csv(index=False, float_format="%.6g"))
+    from .report import explain_figure
+
+    explain_figure(table, out / "explain.png")
     for line in sentences(table, baseline.name):
         console.print(line, highlight=False)
 

@@ -12,9 +12,11 @@ total difference exactly, replication by replication; the intervals are over rep
 ``interaction`` is reported too: the total minus the sum of one-at-a-time effects from the
 baseline (how much the elements' effects depend on each other).
 
-What this is not: a decomposition into internal channels (load, efficacy, skill, match) of a
-single run. It answers "which part of the design produces the difference", with each part
-acting through whatever mechanisms it touches.
+This answers "which part of the design produces the difference", each part acting through
+whatever mechanisms it touches (``kind="design"`` rows). The same baseline and scenario runs
+are also split by internal channel (load and efficacy, skill, allocation match, adult time;
+load, satisfaction, pay, support, advancement; salaries, stipends, turnover, credentials) in
+``explain_channels.py`` (``kind="channel"`` rows).
 """
 
 from __future__ import annotations
@@ -102,8 +104,9 @@ def shapley(values: dict[tuple[str, ...], float], elements: list[str]) -> dict[s
 def decompose(baseline: Scenario, scenario: Scenario, seed: int, replications: int,
               years: int | None, metrics=DEFAULT_METRICS, executor: str = "local",
               workers: int = 1, scheduler: str | None = None) -> pd.DataFrame:
-    """Tidy table: scenario, metric, mechanism, contribution, ci_low, ci_high (mechanism
-    ``total`` and ``interaction`` included)."""
+    """Tidy table: scenario, metric, kind, mechanism, contribution, ci_low, ci_high. ``kind``
+    is ``design`` (Shapley over design elements; ``total`` and ``interaction`` rows) or
+    ``channel`` (explain_channels.py; ``total``, ``chance`` and residual rows)."""
     from .executors import run_tasks
     from .runner import make_tasks
 
@@ -114,8 +117,8 @@ def decompose(baseline: Scenario, scenario: Scenario, seed: int, replications: i
     for point, (_, hybrid_scenario) in enumerate(hybrids.items()):
         tasks += make_tasks([hybrid_scenario], seed, replications, years, point=point)
     tables = dict(run_tasks(tasks, executor, workers, scheduler))
-    table = pd.concat(tables.values(), ignore_index=True)
-    table = table[(table["group"] == "all") & table["metric"].isin(metrics)]
+    everything = pd.concat(tables.values(), ignore_index=True)
+    table = everything[(everything["group"] == "all") & everything["metric"].isin(metrics)]
     per_run = table.groupby(["point", "replication", "metric"])["value"].mean()
     keys = list(hybrids)
     rows = []
@@ -128,31 +131,67 @@ def decompose(baseline: Scenario, scenario: Scenario, seed: int, replications: i
             singles = sum(values[(e,)] - values[()] for e in elements)
             per_replication.append({**contributions, "total": total,
                                     "interaction": total - singles})
-        frame = pd.DataFrame(per_replication)
-        for mechanism in frame.columns:
-            x = frame[mechanism].to_numpy(dtype=float)
-            mean = float(np.mean(x))
-            half = (stats.t.ppf(0.975, len(x) - 1) * np.std(x, ddof=1) / np.sqrt(len(x))
-                    if len(x) > 1 else float("nan"))
-            rows.append({"scenario": scenario.name, "metric": metric, "mechanism": mechanism,
-                         "contribution": mean, "ci_low": mean - half, "ci_high": mean + half})
+        rows += _summarize(pd.DataFrame(per_replication), scenario.name, metric, "design")
+    if elements:
+        rows += _channel_rows(everything, len(keys) - 1, replications, baseline, scenario.name,
+                              metrics)
     return pd.DataFrame(rows)
+
+
+def _summarize(frame: pd.DataFrame, scenario: str, metric: str, kind: str) -> list[dict]:
+    """Mean and 95 % t-interval over replications of each column."""
+    rows = []
+    for mechanism in frame.columns:
+        x = frame[mechanism].to_numpy(dtype=float)
+        mean = float(np.mean(x))
+        half = (stats.t.ppf(0.975, len(x) - 1) * np.std(x, ddof=1) / np.sqrt(len(x))
+                if len(x) > 1 else float("nan"))
+        rows.append({"scenario": scenario, "metric": metric, "kind": kind,
+                     "mechanism": mechanism, "contribution": mean, "ci_low": mean - half,
+                     "ci_high": mean + half})
+    return rows
+
+
+def _channel_rows(table: pd.DataFrame, scenario_point: int, replications: int,
+                  baseline: Scenario, scenario: str, metrics) -> list[dict]:
+    from .explain_channels import CHANNEL_METRICS, channel_contributions
+
+    metrics = [m for m in CHANNEL_METRICS if m in metrics]
+    per_metric: dict[str, list[dict]] = {}
+    for r in range(replications):
+        runs = [table[(table["point"] == p) & (table["replication"] == r)]
+                for p in (0, scenario_point)]
+        contributions = channel_contributions(*runs, baseline.parameters.learning, metrics)
+        for metric, parts in contributions.items():
+            per_metric.setdefault(metric, []).append(parts)
+    rows = []
+    for metric, parts in per_metric.items():
+        rows += _summarize(pd.DataFrame(parts), scenario, metric, "channel")
+    return rows
 
 
 def sentences(table: pd.DataFrame, baseline: str) -> list[str]:
     """One plain sentence per scenario and metric."""
     out = []
-    for (scenario, metric), part in table.groupby(["scenario", "metric"], sort=False):
+    if "kind" not in table:
+        table = table.assign(kind="design")
+    for (scenario, metric, kind), part in table.groupby(["scenario", "metric", "kind"],
+                                                        sort=False):
         total = part.loc[part["mechanism"] == "total", "contribution"].iloc[0]
         shares = part[~part["mechanism"].isin(["total", "interaction"])].copy()
+        what = "design element" if kind == "design" else "channel"
         if abs(total) < 1e-12 or shares.empty:
             out.append(f"{metric}: {scenario} and {baseline} do not differ.")
             continue
         shares["share"] = shares["contribution"] / total
-        shares = shares.sort_values("share", ascending=False)
+        shares = shares[shares["share"].abs() >= 0.005].sort_values("share", ascending=False)
+        if shares.empty:
+            out.append(f"{metric}: {scenario} differs from {baseline} by {total:+.4g}; no "
+                       f"single {what} accounts for it.")
+            continue
         lead = shares.iloc[0]
         rest = ", ".join(f"{row.mechanism} {row.share:.0%}" for row in shares.iloc[1:].itertuples())
-        out.append(f"{metric}: {scenario} differs from {baseline} by {total:+.4g}; "
+        out.append(f"{metric}: {scenario} differs from {baseline} by {total:+.4g}; by {what}, "
                    f"{lead.share:.0%} of it comes from {lead.mechanism}"
                    + (f" (then {rest})." if rest else "."))
     return out
