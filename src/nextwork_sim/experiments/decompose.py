@@ -184,6 +184,14 @@ def sentences(table: pd.DataFrame, baseline: str) -> list[str]:
             out.append(f"{metric}: {scenario} and {baseline} do not differ.")
             continue
         shares["share"] = shares["contribution"] / total
+        if shares["share"].abs().max() > 1.5:  # a small net of large opposite parts
+            parts = shares.reindex(shares["contribution"].abs().sort_values(
+                ascending=False).index)
+            listed = ", ".join(f"{row.mechanism} {row.contribution:+.4g}"
+                               for row in parts.head(5).itertuples())
+            out.append(f"{metric}: {scenario} differs from {baseline} by {total:+.4g}, the "
+                       f"net of larger {what} parts that offset each other: {listed}.")
+            continue
         shares = shares[shares["share"].abs() >= 0.005].sort_values("share", ascending=False)
         if shares.empty:
             out.append(f"{metric}: {scenario} differs from {baseline} by {total:+.4g}; no "
