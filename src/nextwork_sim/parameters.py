@@ -167,7 +167,7 @@ class LearningParams(Frozen):
         0.628, unit="match", ge=0, le=1,
         doc="m_ref: the match of a typical classroom (rate 1); set so the mean standing of a "
             "traditional district at national composition does not drift (the norm), which "
-            "gives ~8.8 months of learning a year")
+            "gives ~8.6 months of learning a year in traditional staffing")
     personalization_effect: float = param(
         0.05, unit="relative rate per unit personalization", ge=0, le=1,
         doc="theta_r: effect of adult time per student above one adult per 25")
