@@ -1,4 +1,5 @@
-"""The per-agent Mesa baseline and the kernels compute the same school day."""
+"""Benchmarks: the per-agent Mesa baseline computes the kernels' school day; the workers
+benchmark gives its table."""
 
 import numpy as np
 
@@ -39,3 +40,19 @@ def test_per_agent_mesa_day_agrees_with_the_kernels():
         baseline.release()
     finally:
         model.release()
+
+
+def test_bench_workers_rows_at_a_tiny_scale():
+    import importlib.util
+
+    from .conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_workers",
+                                                  ROOT / "experiments" / "bench_workers.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rows = bench.measure("school", replications=2, years=1, overrides=["burn_in_years=0"])
+    assert [tuple(row) for row in rows] == [bench.FIELDS] * 2
+    assert [row["workers"] for row in rows] == [1, 2] and rows[0]["speed_up"] == 1.0
+    assert all(row["seconds"] > 0 and row["runs_per_minute"] > 0 for row in rows)
+    assert bench.format_table(rows).count("\n") == 3

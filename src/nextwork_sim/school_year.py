@@ -11,11 +11,14 @@ import numpy as np
 from .channels import LearningLedger
 from .domains import LEADERSHIP, N_DOMAINS, PROJECT, SOCIAL_EMOTIONAL
 from .kernels import keyed_random as kr
-from .kernels.daily_learning import unit_learning
-from .kernels.grouped import flag_uncovered, sum_by
-from .kernels.satisfaction import satisfaction_update
-from .kernels.school_day import school_day
-from .kernels.skill_growth import peer_learning
+from .kernels.backend import (
+    flag_uncovered,
+    peer_learning,
+    satisfaction_update,
+    school_day,
+    unit_learning,
+)
+from .kernels.grouped import sum_by
 from .parameters import as_array
 from .population import ACTIVE, ENROLLED
 from .staffing.base import Members, covered_domains

@@ -1,10 +1,12 @@
 """Numba kernels, one mechanism a module, each with a pure-NumPy ``*_reference`` twin.
 
 Kernels take arrays and scalars only, write into arrays they are given, and never draw
-random numbers: draws come from keyed streams (keyed_random.py) computed outside them.
+random numbers: draws come from keyed streams (keyed_random.py) computed outside them. The
+model calls them through backend.py, where ``use_reference()`` swaps in the twins.
 """
 
 from .attrition import attrition_probabilities, attrition_probabilities_reference
+from .backend import reference_enabled, use_reference
 from .cognitive_load import (
     chronic_and_efficacy,
     chronic_and_efficacy_reference,
@@ -42,6 +44,7 @@ __all__ = [
     "load_share_reference",
     "peer_learning",
     "peer_learning_reference",
+    "reference_enabled",
     "satisfaction_update",
     "satisfaction_update_reference",
     "school_day",
@@ -52,4 +55,5 @@ __all__ = [
     "task_demand_reference",
     "unit_learning",
     "unit_learning_reference",
+    "use_reference",
 ]

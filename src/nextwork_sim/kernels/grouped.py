@@ -42,17 +42,22 @@ def group_max_reference(groups, values, n_groups, fill):
 
 
 def sum_by(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
-    """Convenience: allocate and fill a group sum (float64)."""
+    """Convenience: allocate and fill a group sum (float64), on the selected backend."""
+    from . import backend  # imported here: backend imports this module
+
     out = np.empty((n_groups, values.shape[1]))
-    group_sum(np.ascontiguousarray(groups, dtype=np.int64),
-              np.ascontiguousarray(values, dtype=np.float64), n_groups, out)
+    backend.group_sum(np.ascontiguousarray(groups, dtype=np.int64),
+                      np.ascontiguousarray(values, dtype=np.float64), n_groups, out)
     return out
 
 
 def max_by(groups: np.ndarray, values: np.ndarray, n_groups: int, fill: float) -> np.ndarray:
+    """Convenience: allocate and fill a group maximum, on the selected backend."""
+    from . import backend
+
     out = np.empty((n_groups, values.shape[1]))
-    group_max(np.ascontiguousarray(groups, dtype=np.int64),
-              np.ascontiguousarray(values, dtype=np.float64), n_groups, fill, out)
+    backend.group_max(np.ascontiguousarray(groups, dtype=np.int64),
+                      np.ascontiguousarray(values, dtype=np.float64), n_groups, fill, out)
     return out
 
 

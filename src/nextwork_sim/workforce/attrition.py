@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..kernels import keyed_random as kr
-from ..kernels.attrition import attrition_probabilities
+from ..kernels.backend import attrition_probabilities
 from ..population import ACTIVE, LEFT, MOVED, RETIRED
 from ..roles import CATEGORY_INDEX
 from .placement import occupy
