@@ -60,32 +60,46 @@ def advance_into_leads(model) -> np.ndarray:
     return np.array(advanced, dtype=np.int64)
 
 
-def _best(educators, pool: np.ndarray) -> int:
-    """The most skilled of a pool; stable ids break ties."""
-    return int(pool[np.lexsort((educators.person_id[pool],
-                                -educators.skill[pool].mean(axis=1)))[0]])
-
-
 def _internal_fill(model, vacant_role: int, from_category: int, qualifies_for, pathway: str,
                    seat_time_restart: bool) -> np.ndarray:
-    """Offer each open vacancy of ``vacant_role`` to the best qualified educator of category
-    ``from_category`` at the same school."""
+    """Offer each open vacancy of ``vacant_role`` (in position order) to the best qualified
+    educator of category ``from_category`` at the same school (most skilled first, stable
+    ids breaking ties); a person moves at most once."""
     from ..workforce.pipelines import PATHWAYS
 
     positions, educators = model.state.positions, model.state.educators
     vacant = np.flatnonzero((positions.holder < 0) & positions.open
                             & (positions.role == vacant_role))
+    candidates = np.flatnonzero((educators.status == ACTIVE)
+                                & (educators.category == from_category)
+                                & (educators.position >= 0) & ~educators.substitute)
+    if vacant.size == 0 or candidates.size == 0:
+        return np.empty(0, dtype=np.int64)
+    model_of = model.school_model[educators.school[candidates]]
+    qualified = np.zeros(candidates.size, dtype=bool)
+    for index, staffing in enumerate(model.staffing_models):
+        mine = model_of == index
+        if mine.any():
+            qualified[mine] = qualifies_for(staffing.settings, candidates[mine])
+    candidates = candidates[qualified]
+    # Per school, best first: the queue each school's vacancies draw from in turn.
+    order = np.lexsort((educators.person_id[candidates],
+                        -educators.skill[candidates].mean(axis=1),
+                        educators.school[candidates]))
+    candidates = candidates[order]
+    schools = educators.school[candidates]
+    queue_start = dict(zip(*np.unique(schools, return_index=True), strict=True))
+    queue_end = dict(zip(np.unique(schools), np.searchsorted(schools, np.unique(schools),
+                                                             side="right"), strict=True))
     moved: list[int] = []
     for position in vacant.tolist():
-        school = positions.school[position]
-        settings = model.staffing_models[model.school_model[school]].settings
-        pool = np.flatnonzero((educators.status == ACTIVE) & (educators.school == school)
-                              & (educators.category == from_category)
-                              & (educators.position >= 0) & ~educators.substitute)
-        pool = pool[qualifies_for(settings, pool)]
-        if pool.size == 0:
+        school = int(positions.school[position])
+        start = queue_start.get(school)
+        if start is None or start >= queue_end[school]:
             continue
-        person = _best(educators, pool)
+        person = int(candidates[start])
+        queue_start[school] = start + 1
+        settings = model.staffing_models[model.school_model[school]].settings
         educators.pathway[person] = PATHWAYS.index(pathway)
         if seat_time_restart and settings.advancement == "seat_time":
             educators.experience[person] = 1
