@@ -50,19 +50,17 @@ def learning_channels(base: dict, scen: dict, learning) -> dict[str, float]:
     theta, m_ref, theta_p = (learning.quality_effect, learning.reference_match,
                              learning.personalization_effect)
     delta = {f: scen[f"part=log_{f}"] - base[f"part=log_{f}"] for f in LEARNING_FACTORS}
-    if base["part=match"] > 0 and scen["part=match"] > 0:
+    both_carried = base["part=match"] > 0 and scen["part=match"] > 0
+    if both_carried:
         other = math.log(scen["part=match"] / base["part=match"]) - sum(delta.values())
-    else:  # nothing carried at all in one run: only the residual can account for it
-        delta = dict.fromkeys(delta, 0.0)
-        other = 0.0
 
     def value(switched: set[str]) -> float:
         norm = scen["part=norm"] if "other" in switched else base["part=norm"]
-        if base["part=match"] > 0 and scen["part=match"] > 0:
+        if both_carried:
             log_ratio = sum(delta[f] for f in LEARNING_FACTORS if f in switched)
             log_ratio += other if "other" in switched else 0.0
             match = base["part=match"] * math.exp(log_ratio)
-        else:
+        else:  # nothing carried at all in one run: only the residual can account for it
             match = scen["part=match"] if "other" in switched else base["part=match"]
         adult = "adult_time" in switched
         personalization = scen["part=personalization"] if adult else base["part=personalization"]

@@ -87,10 +87,10 @@ def _internal_fill(model, vacant_role: int, from_category: int, qualifies_for, p
                         -educators.skill[candidates].mean(axis=1),
                         educators.school[candidates]))
     candidates = candidates[order]
-    schools = educators.school[candidates]
-    queue_start = dict(zip(*np.unique(schools, return_index=True), strict=True))
-    queue_end = dict(zip(np.unique(schools), np.searchsorted(schools, np.unique(schools),
-                                                             side="right"), strict=True))
+    school_ids, first, count = np.unique(educators.school[candidates], return_index=True,
+                                         return_counts=True)
+    queue_start = dict(zip(school_ids.tolist(), first.tolist(), strict=True))
+    queue_end = dict(zip(school_ids.tolist(), (first + count).tolist(), strict=True))
     moved: list[int] = []
     for position in vacant.tolist():
         school = int(positions.school[position])
