@@ -20,7 +20,7 @@ def test_per_agent_mesa_day_agrees_with_the_kernels():
         hooks.start_unit(0, 0)
         baseline = PerAgentDay(model)
         baseline.step()
-        hooks.school_day(0, 0)
+        hooks.school_days(0, 0, 1)
         e = model.state.educators
         rows = hooks.active_rows
         for name, kernel in (("load", e.load), ("chronic", e.chronic_load),
@@ -32,9 +32,12 @@ def test_per_agent_mesa_day_agrees_with_the_kernels():
         s = model.state.students
         rate, intra, inter = (np.zeros(s.n) for _ in range(3))
         learning = scenario.parameters.learning
-        unit_learning(s.community, s.need, hooks.quality_sum, 1, hooks.personalization,
-                      np.zeros(s.n), learning.quality_effect, learning.reference_match,
-                      learning.personalization_effect, 0.0, 5, 6, rate, intra, inter)
+        unit_learning(s.community, s.need, s.person_id, np.uint64(1), np.uint64(2),
+                      hooks.sum_unit_quality(), 1, hooks.personalization,
+                      np.ones(hooks.quality_sum.shape, dtype=bool), 1.0,
+                      learning.quality_effect, learning.reference_match,
+                      learning.personalization_effect, 0.0, 5, 6, rate, intra, inter,
+                      np.zeros(s.n, dtype=bool))
         mesa_rate = np.array([baseline.student_of[j].rate_sum for j in baseline.student_rows])
         np.testing.assert_allclose(rate[baseline.student_rows], mesa_rate, rtol=1e-6)
         baseline.release()

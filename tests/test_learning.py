@@ -25,9 +25,10 @@ def test_a_student_whose_needed_domain_nobody_carries_grows_less():
     uncovered[0, 3] = 0.0  # individualized_support: nobody carries it
     rates = []
     for quality in (covered, uncovered):
-        out = [np.zeros(1) for _ in range(3)]
-        unit_learning(np.zeros(1, np.int32), need, quality, days, np.zeros(1), np.zeros(1),
-                      0.4, 0.55, 0.05, 0.5, 5, 6, *out)
+        out = [np.zeros(1) for _ in range(3)] + [np.zeros(1, dtype=bool)]
+        unit_learning(np.zeros(1, np.int32), need, np.zeros(1, np.int64), np.uint64(1),
+                      np.uint64(2), quality, days, np.zeros(1), np.ones((1, 8), dtype=bool),
+                      1.0, 0.4, 0.55, 0.05, 0.0, 5, 6, *out)
         rates.append(out[0][0])
     assert rates[1] < rates[0]
 

@@ -106,8 +106,8 @@ def test_the_reference_path_calls_no_numba_kernel(monkeypatch):
     def numba_called(*args):
         raise AssertionError("a Numba kernel ran on the reference path")
 
-    for name in ("_school_day", "_unit_learning", "_peer_learning", "_satisfaction",
-                 "_flag_uncovered", "_attrition", "_group_sum", "_group_max"):
+    for name in ("_school_days", "_unit_weights", "_instruction_quality", "_unit_learning",
+                 "_peer_learning", "_satisfaction", "_attrition", "_group_sum", "_group_max"):
         monkeypatch.setattr(backend, name, numba_called)
     table, _ = _run("next_workforce.toml", "school", 1, reference=True)
     assert not backend.reference_enabled()

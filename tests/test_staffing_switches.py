@@ -66,7 +66,7 @@ def test_unit_length_members_carry_work_only_in_their_units():
         load_by_unit = []
         for unit in range(model.shape.n_units):
             hooks.start_unit(0, unit)
-            hooks.school_day(0, unit * 20)
+            hooks.school_days(0, unit * 20, 1)
             load_by_unit.append(model.state.educators.load[rows].copy())
         loads = np.array(load_by_unit)
         assert np.all((loads > 0).sum(axis=0) == model.shape.terms)  # one unit a term each

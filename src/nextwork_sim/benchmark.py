@@ -17,7 +17,7 @@ import numpy as np
 
 from .config import apply_overrides, load_config, validate
 
-DAY_HOOKS = ("start_unit", "school_day", "end_unit", "end_week", "end_term")
+DAY_HOOKS = ("start_unit", "school_days", "end_unit", "end_week", "end_term")
 
 
 class _Timed:
@@ -75,7 +75,7 @@ def run_benchmark(scale: str, years: int, config: Path | None = None,
     start = time.perf_counter()
     hooks.start_year(0)
     hooks.start_unit(0, 0)
-    hooks.school_day(0, 0)  # first call: JIT compile (or load from cache) and warm-up
+    hooks.school_days(0, 0, 1)  # first call: JIT compile (or load from cache) and warm-up
     compile_seconds = time.perf_counter() - start
     students = len(hooks.enrolled)
     educators = len(hooks.active_rows)

@@ -3,8 +3,9 @@
 Time is counted in school days. Each school year the ``year`` process starts a ``day`` clock
 and the ``unit``, ``week`` and ``term`` processes; they hand off through events: the clock
 waits until the unit process has opened a unit (unit-length members joined, work allocated),
-runs the day's kernels, and at a week's, unit's or term's last day fires that event and waits
-for its process to finish. When the clock has run the last day the ``summer`` process runs.
+runs the days up to the next boundary (a week's, unit's or term's last day) in one call of
+the day kernels, then fires that boundary's event and waits for its process to finish.
+When the clock has run the last day the ``summer`` process runs.
 The work done at each event lives in :mod:`nextwork_sim.school_year` (days, weeks, units) and
 :mod:`nextwork_sim.summer`.
 """
@@ -48,6 +49,21 @@ class YearShape:
     def is_unit_end(self, day: int) -> bool:
         return (day + 1) % self.unit_days == 0 or day == self.days - 1
 
+    def is_boundary(self, day: int) -> bool:
+        return (self.is_week_end(day) or self.is_unit_end(day)
+                or day in self.term_ends())
+
+    def spans(self) -> list[tuple[int, int]]:
+        """(first, last) school day of each run of days that ends at a boundary (a week's,
+        unit's or term's last day) and has none before it: the days the clock runs in one
+        call, since nothing outside the school day happens between them."""
+        spans, first = [], 0
+        for day in range(self.days):
+            if self.is_boundary(day):
+                spans.append((first, day))
+                first = day + 1
+        return spans
+
     def unit_terms(self) -> tuple[int, ...]:
         """The term each unit starts in."""
         ends = self.term_ends()
@@ -70,8 +86,8 @@ class SchoolCalendar:
     """Runs ``years`` school years and summers of a model through SimPy processes.
 
     ``hooks`` is any object with ``start_year(year)``, ``start_unit(year, unit)``,
-    ``school_day(year, day)``, ``end_unit(year, unit, days)``, ``end_week(year, week)``,
-    ``end_term(year, term)`` and ``summer(year)``.
+    ``school_days(year, first_day, n_days)``, ``end_unit(year, unit, days)``,
+    ``end_week(year, week)``, ``end_term(year, term)`` and ``summer(year)``.
     """
 
     def __init__(self, hooks, shape: YearShape):
@@ -105,11 +121,11 @@ class SchoolCalendar:
         shape = self.shape
         term_ends = shape.term_ends()
         week = 0
-        for day in range(shape.days):
-            unit = shape.unit_of(day)
+        for first, day in shape.spans():
+            unit = shape.unit_of(first)
             yield opened[unit]
-            self.hooks.school_day(year, day)
-            yield self.env.timeout(1)
+            self.hooks.school_days(year, first, day + 1 - first)
+            yield self.env.timeout(day + 1 - first)
             boundaries = []
             if shape.is_week_end(day):
                 boundaries.append(weeks[week])

@@ -12,11 +12,12 @@ from .channels import LearningLedger
 from .domains import LEADERSHIP, N_DOMAINS, PROJECT, SOCIAL_EMOTIONAL
 from .kernels import keyed_random as kr
 from .kernels.backend import (
-    flag_uncovered,
+    instruction_quality,
     peer_learning,
     satisfaction_update,
-    school_day,
+    school_days,
     unit_learning,
+    unit_weights,
 )
 from .kernels.grouped import sum_by
 from .parameters import as_array
@@ -81,8 +82,13 @@ class SchoolYear:
         self.community_ids = np.arange(k_count, dtype=np.int64)
         self.community_open = state.communities.open.copy()
         self.share = np.zeros((e_count, N_DOMAINS))
-        self.demand = np.zeros((k_count, N_DOMAINS))
-        self.quality = np.zeros((k_count, N_DOMAINS))
+        self.skill_efficacy_sum = np.zeros((e_count, N_DOMAINS))
+        self.fluctuation = np.ones(k_count)
+        self.ones = np.ones(e_count)
+        self.year_quality = np.zeros((k_count, N_DOMAINS))
+        self.year_personalization = np.zeros(k_count)
+        self.year_covered = np.ones((k_count, N_DOMAINS), dtype=bool)
+        self.year_days = 0
 
     # --- unit ---------------------------------------------------------------------------
     def start_unit(self, year: int, unit: int) -> None:
@@ -98,22 +104,7 @@ class SchoolYear:
             skill=educators.skill[holder], category=educators.category[holder],
             role=state.positions.role[members.position],
             n_communities=state.communities.n, thresholds=self.thresholds)
-        split = np.zeros((members.n, N_DOMAINS))
-        mem_model = model.school_model[state.communities.school[self.mem_community]]
-        for index, staffing in enumerate(model.staffing_models):
-            rows = np.flatnonzero(mem_model == index)
-            if rows.size == 0:
-                continue
-            subset = Members(
-                community=view.community[rows], active=view.active[rows], duty=view.duty[rows],
-                fixed=view.fixed[rows], fte=view.fte[rows], skill=view.skill[rows],
-                category=view.category[rows], role=view.role[rows],
-                n_communities=view.n_communities,
-                thresholds=as_array(staffing.settings.thresholds))
-            part = np.zeros((rows.size, N_DOMAINS))
-            staffing.allocate(subset, part)
-            split[rows] = part
-        split[~view.active] = 0.0
+        split = allocate(model, view)
         self.split = split.astype(np.float32)
         self.unit_mem_educator = np.where(view.active, self.mem_educator, -1).astype(np.int32)
         n_members = np.bincount(self.mem_community[view.active], minlength=state.communities.n)
@@ -124,46 +115,66 @@ class SchoolYear:
         community_regroups = regroups[model.school_model[state.communities.school]]
         self.personalization += (model.scenario.parameters.learning.regrouping_effect
                                  * community_regroups)
-        covered = covered_domains(split, view)
-        students = state.students
-        flag_uncovered(students.community, students.need, covered, NEEDED, students.uncovered)
+        self.year_covered &= covered_domains(split, view)
+        self.layout = unit_weights(self.split, self.unit_mem_educator, self.mem_community,
+                                   self.need_sum, self.minutes_per_need, self.coordination,
+                                   LEADERSHIP, self.available, self.active_rows)
+        self.skill_efficacy_sum[:] = 0.0
         self.quality_sum = np.zeros((state.communities.n, N_DOMAINS))
 
-    def school_day(self, year: int, day: int) -> None:
+    def school_days(self, year: int, first_day: int, n_days: int) -> None:
+        """Days ``first_day`` to ``first_day + n_days - 1`` of the year, none of them after a
+        week's, unit's or term's end but the last."""
         model = self.model
         load = model.scenario.parameters.load
         skill_params = model.scenario.parameters.skill
         educators = model.state.educators
-        noise = kr.normal_where(model.run_key, "demand", year, self.community_ids,
-                                self.community_open, day)
-        fluctuation = np.exp(load.demand_fluctuation_sd * noise
-                             - load.demand_fluctuation_sd ** 2 / 2)
-        skill = educators.skill
-        school_day(self.need_sum, self.minutes_per_need, self.coordination, fluctuation,
-                   LEADERSHIP, self.split, self.unit_mem_educator, self.mem_community,
-                   self.available, self.difficulty, skill, load.skill_floor, load.switch_cost,
-                   educators.chronic_load, self.chronic_weight, load.efficacy_slope,
-                   load.efficacy_threshold, educators.feedback, skill_params.practice_rate,
-                   skill_params.feedback_boost, self.active_rows, self.demand, self.share,
-                   educators.load,
-                   educators.efficacy, self.quality, self.quality_sum, educators.chronic_sum)
-        model.days_this_year += 1
+        keys = np.array([kr.normal_keys(model.run_key, "demand", year, day)
+                         for day in range(first_day, first_day + n_days)], dtype=np.uint64)
+        school_days(keys[:, 0], keys[:, 1], self.community_open, load.demand_fluctuation_sd,
+                    self.need_sum, self.minutes_per_need, self.coordination, LEADERSHIP,
+                    self.split, self.unit_mem_educator, self.mem_community, self.available,
+                    self.layout, self.difficulty, educators.skill, load.skill_floor,
+                    load.switch_cost, educators.chronic_load, self.chronic_weight,
+                    load.efficacy_slope, load.efficacy_threshold, educators.feedback,
+                    skill_params.practice_rate, skill_params.feedback_boost, self.active_rows,
+                    self.fluctuation, self.share, educators.load, educators.efficacy,
+                    self.skill_efficacy_sum, educators.chronic_sum)
+        model.days_this_year += n_days
 
     def end_unit(self, year: int, unit: int, days: int) -> None:
-        """Apply the unit's learning: rows not enrolled have community -1 and are skipped."""
+        """Add the unit's quality, personalization and coverage to the year's; at the year's
+        last unit apply the year's learning (rows not enrolled have community -1 and are
+        skipped)."""
         model = self.model
         students = model.state.students
         learning = model.scenario.parameters.learning
-        noise = kr.normal_where(model.run_key, "learning", year, students.person_id,
-                                students.community >= 0, unit)
-        unit_learning(students.community, students.need, self.quality_sum, days,
-                      self.personalization, noise, learning.quality_effect,
-                      learning.reference_match, learning.personalization_effect,
-                      learning.daily_noise_sd, SOCIAL_EMOTIONAL, PROJECT,
-                      students.rate_sum, students.intra_sum, students.inter_sum)
+        self.sum_unit_quality()
         self.learning_ledger.add_unit(days, self.quality_sum, self.personalization, self.split,
                                       self.unit_mem_educator, self.mem_community,
                                       model.state.educators.fte, model.state.educators.skill)
+        self.year_quality += self.quality_sum
+        self.year_personalization += days * self.personalization
+        self.year_days += days
+        if unit < model.shape.n_units - 1:
+            return
+        # A student's community and needs are fixed within the year and learning is linear
+        # in the daily rate, so the year's units are applied at once (MODEL.md §3 step 7).
+        unit_learning(students.community, students.need, students.person_id,
+                      *kr.normal_keys(model.run_key, "learning", year), self.year_quality,
+                      self.year_days, self.year_personalization, self.year_covered, NEEDED,
+                      learning.quality_effect, learning.reference_match,
+                      learning.personalization_effect, learning.daily_noise_sd,
+                      SOCIAL_EMOTIONAL, PROJECT, students.rate_sum, students.intra_sum,
+                      students.inter_sum, students.uncovered)
+
+    def sum_unit_quality(self) -> np.ndarray:
+        """The unit's quality so far, Σ_days q[k,d], into ``quality_sum``: quality is linear
+        in skill x efficacy and the split is fixed within the unit, so it comes from the
+        members' summed skill x efficacy."""
+        instruction_quality(self.split, self.unit_mem_educator, self.mem_community,
+                            self.skill_efficacy_sum, self.ones, self.quality_sum)
+        return self.quality_sum
 
     # --- week and term ------------------------------------------------------------------
     def end_week(self, year: int, week: int) -> None:
@@ -187,6 +198,33 @@ class SchoolYear:
         from .summer import run_summer
 
         run_summer(self.model, year)
+
+
+def allocate(model, view: Members) -> np.ndarray:
+    """The unit's split (float32, members x domains): each staffing model allocates the
+    memberships of its schools; members not serving this unit carry nothing."""
+    state = model.state
+    if len(model.staffing_models) == 1:
+        groups = [(model.staffing_models[0], slice(None))]
+    else:
+        mem_model = model.school_model[state.communities.school[view.community]]
+        groups = [(staffing, np.flatnonzero(mem_model == index))
+                  for index, staffing in enumerate(model.staffing_models)]
+    split = np.zeros((view.community.size, N_DOMAINS))
+    for staffing, rows in groups:
+        subset = Members(
+            community=view.community[rows], active=view.active[rows], duty=view.duty[rows],
+            fixed=view.fixed[rows], fte=view.fte[rows], skill=view.skill[rows],
+            category=view.category[rows], role=view.role[rows],
+            n_communities=view.n_communities,
+            thresholds=as_array(staffing.settings.thresholds))
+        if subset.community.size == 0:
+            continue
+        part = np.zeros((subset.community.size, N_DOMAINS))
+        staffing.allocate(subset, part)
+        split[rows] = part
+    split[~view.active] = 0.0
+    return split
 
 
 def assign_rosters(model, year: int) -> None:

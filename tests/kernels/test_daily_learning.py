@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from nextwork_sim.kernels import keyed_random as kr
 from nextwork_sim.kernels.daily_learning import (
     instruction_quality,
     instruction_quality_reference,
@@ -22,6 +23,9 @@ def test_instruction_quality_matches_reference(seed, k, e, m):
     np.testing.assert_allclose(out, expected, **ATOL64)
 
 
+KEYS = kr.normal_keys(17, "learning", 0)
+
+
 def _students(seed, s=40, k=5):
     rng = np.random.default_rng(seed)
     community = rng.integers(-1, k, s).astype(np.int32)
@@ -30,46 +34,83 @@ def _students(seed, s=40, k=5):
     if s > 2:
         need[0] = 0.0  # a student with no need at all
         need[1, :4] = 0.0
-    return community, need, rng.random((k, D)) * 20, rng.uniform(-1, 1, k), rng.normal(size=s)
+    return community, need, rng.random((k, D)) * 20, rng.uniform(-20, 20, k)
+
+
+def _args(community, need, quality_sum, days, personalization_days, covered=None,
+          noise_sd=0.5):
+    if covered is None:
+        covered = np.ones(quality_sum.shape, dtype=bool)
+    person_id = np.arange(community.size, dtype=np.int64) * 7 + 3
+    return (community, need, person_id, *KEYS, quality_sum, days, personalization_days,
+            covered, 1.0, 0.8, 0.3, 0.05, noise_sd, 5, 6)
+
+
+def _learn(*args, **kwargs):
+    s = args[0].size
+    out = [np.zeros(s) for _ in range(3)] + [np.zeros(s, dtype=bool)]
+    unit_learning(*_args(*args, **kwargs), *out)
+    return out
 
 
 @pytest.mark.parametrize(("seed", "s", "k"), [(0, 1, 1), (1, 40, 1), (2, 40, 5), (3, 300, 12)])
 def test_unit_learning_matches_reference(seed, s, k):
-    community, need, quality_sum, personalization, noise = _students(seed, s, k)
-    args = (community, need, quality_sum, 20, personalization, noise, 0.8, 0.3, 0.05, 0.5, 5, 6)
+    community, need, quality_sum, personalization = _students(seed, s, k)
+    covered = np.random.default_rng(seed).random((k, D)) < 0.8
+    args = _args(community, need, quality_sum, 20, personalization, covered)
     start = np.random.default_rng(seed).random((3, s))
+    previous = np.random.default_rng(seed + 1).random(s) < 0.1
     rate, intra, inter = start.copy()
-    unit_learning(*args, rate, intra, inter)
+    uncovered = previous.copy()
+    unit_learning(*args, rate, intra, inter, uncovered)
     expected = unit_learning_reference(*args)
-    for got, base, inc in zip((rate, intra, inter), start, expected, strict=True):
+    for got, base, inc in zip((rate, intra, inter), start, expected[:3], strict=True):
         np.testing.assert_allclose(got, base + inc, **ATOL64)
+    np.testing.assert_array_equal(uncovered, previous | expected[3])
     skipped = community < 0
     assert np.array_equal(rate[skipped], start[0][skipped])
+    assert np.array_equal(uncovered[skipped], previous[skipped])
 
 
 def test_reference_quality_gives_exactly_the_typical_rate():
-    community, need, _, _, _ = _students(3)
+    community, need, _, _ = _students(3)
     days, reference_match = 20, 0.3
     quality_sum = np.full((5, D), reference_match * days)
-    rate = np.zeros(community.size)
-    intra, inter = np.zeros_like(rate), np.zeros_like(rate)
-    unit_learning(community, need, quality_sum, days, np.zeros(5), np.zeros(community.size),
-                  0.8, reference_match, 0.05, 0.5, 5, 6, rate, intra, inter)
+    rate, _, _, uncovered = _learn(community, need, quality_sum, days, np.zeros(5),
+                                   noise_sd=0.0)
     served = community >= 0
     np.testing.assert_allclose(rate[served], days, rtol=0, atol=1e-12)
-    assert np.all(rate[~served] == 0)
+    assert np.all(rate[~served] == 0) and not uncovered.any()
+
+
+def test_noise_is_keyed_by_person_and_has_the_daily_variance_summed():
+    s = 20_000
+    community = np.zeros(s, dtype=np.int32)
+    need = np.ones((s, D), dtype=np.float32)
+    quality_sum = np.full((1, D), 0.3 * 180)
+    rate = _learn(community, need, quality_sum, 180, np.zeros(1), noise_sd=0.5)[0]
+    again = _learn(community, need, quality_sum, 180, np.zeros(1), noise_sd=0.5)[0]
+    assert np.array_equal(rate, again)
+    # σ√days·ξ: the sum of 180 daily draws of sd σ (se of the sd: 0.5·√180/√(2s) ≈ 0.03)
+    assert abs(rate.std() - 0.5 * np.sqrt(180)) < 0.15 and abs(rate.mean() - 180) < 0.15
 
 
 def test_better_instruction_in_needed_domains_means_more_learning():
-    community, need, quality_sum, personalization, noise = _students(5)
+    community, need, quality_sum, personalization = _students(5)
     better = quality_sum.copy()
     better[:, 0] += 5.0
-    base = np.zeros(community.size)
-    more = np.zeros(community.size)
-    scratch = np.zeros((4, community.size))
-    for q, out in ((quality_sum, base), (better, more)):
-        unit_learning(community, need, q, 20, personalization, noise, 0.8, 0.3, 0.05, 0.5, 5, 6,
-                      out, scratch[0], scratch[1])
+    base = _learn(community, need, quality_sum, 20, personalization)[0]
+    more = _learn(community, need, better, 20, personalization)[0]
     helped = (community >= 0) & (need[:, 0] > 0)
     assert helped.any() and np.all(more[helped] > base[helped])
     assert np.array_equal(more[~helped], base[~helped])
+
+
+def test_a_needed_domain_not_covered_flags_the_student():
+    community, need, quality_sum, personalization = _students(6)
+    covered = np.ones((5, D), dtype=bool)
+    covered[2, 3] = False
+    flagged = _learn(community, need, quality_sum, 20, personalization, covered)[3]
+    expected = (community == 2) & (need[:, 3] >= 1.0)
+    assert expected.any()
+    np.testing.assert_array_equal(flagged, expected)

@@ -24,20 +24,6 @@ def test_group_reductions_match_numpy(seed):
     np.testing.assert_array_equal(out, group_max_reference(groups, values, n_groups + 2, -5.0))
 
 
-def test_flag_uncovered_matches_reference():
-    from nextwork_sim.kernels.grouped import flag_uncovered, flag_uncovered_reference
-
-    rng = np.random.default_rng(3)
-    community = rng.integers(-1, 4, 300).astype(np.int32)
-    need = rng.gamma(1.0, 1.0, (300, 8)).astype(np.float32)
-    covered = rng.random((4, 8)) < 0.8
-    previous = rng.random(300) < 0.1
-    out = previous.copy()
-    flag_uncovered(community, need, covered, 1.0, out)
-    np.testing.assert_array_equal(out, flag_uncovered_reference(community, need, covered, 1.0,
-                                                                previous))
-
-
 def test_greedy_pick_matches_a_python_loop():
     from nextwork_sim.workforce.pipelines import greedy_pick
 

@@ -22,7 +22,7 @@ from .daily_learning import (
     unit_learning_reference,
 )
 from .satisfaction import satisfaction_update, satisfaction_update_reference
-from .school_day import school_day, school_day_reference
+from .school_day import school_days, school_days_reference, unit_weights
 from .skill_growth import (
     peer_learning,
     peer_learning_reference,
@@ -47,13 +47,14 @@ __all__ = [
     "reference_enabled",
     "satisfaction_update",
     "satisfaction_update_reference",
-    "school_day",
-    "school_day_reference",
+    "school_days",
+    "school_days_reference",
     "skill_growth",
     "skill_growth_reference",
     "task_demand",
     "task_demand_reference",
     "unit_learning",
     "unit_learning_reference",
+    "unit_weights",
     "use_reference",
 ]

@@ -18,18 +18,19 @@ from contextlib import contextmanager
 # their modules' names, so ``from . import school_day`` would give the function.
 from .attrition import attrition_probabilities as _attrition
 from .attrition import attrition_probabilities_reference as _attrition_reference
+from .daily_learning import instruction_quality as _instruction_quality
+from .daily_learning import instruction_quality_reference as _instruction_quality_reference
 from .daily_learning import unit_learning as _unit_learning
 from .daily_learning import unit_learning_reference as _unit_learning_reference
-from .grouped import flag_uncovered as _flag_uncovered
-from .grouped import flag_uncovered_reference as _flag_uncovered_reference
 from .grouped import group_max as _group_max
 from .grouped import group_max_reference as _group_max_reference
 from .grouped import group_sum as _group_sum
 from .grouped import group_sum_reference as _group_sum_reference
 from .satisfaction import satisfaction_update as _satisfaction
 from .satisfaction import satisfaction_update_reference as _satisfaction_reference
-from .school_day import school_day as _school_day
-from .school_day import school_day_reference as _school_day_reference
+from .school_day import school_days as _school_days
+from .school_day import school_days_reference as _school_days_reference
+from .school_day import unit_weights as _unit_weights
 from .skill_growth import peer_learning as _peer_learning
 from .skill_growth import peer_learning_reference as _peer_learning_reference
 
@@ -56,48 +57,70 @@ def use_reference(enabled: bool = True):
         _backend = previous
 
 
-def school_day(need_sum, minutes_per_need, coordination, fluctuation, leadership_domain,
-               split, mem_educator, mem_community, available, difficulty, skill, skill_floor,
-               switch_cost, chronic, chronic_weight, efficacy_slope, efficacy_threshold,
-               feedback, practice_rate, feedback_boost, rows, demand_out, share_out, load_out,
-               efficacy_out, quality_out, quality_sum, chronic_sum):
-    """``school_day.school_day`` on the selected backend."""
-    args = (need_sum, minutes_per_need, coordination, fluctuation, leadership_domain, split,
-            mem_educator, mem_community, available, difficulty, skill, skill_floor,
-            switch_cost, chronic, chronic_weight, efficacy_slope, efficacy_threshold, feedback,
-            practice_rate, feedback_boost, rows)
+def school_days(keys_a, keys_b, community_open, fluctuation_sd, need_sum, minutes_per_need,
+                coordination, leadership_domain, split, mem_educator, mem_community, available,
+                layout, difficulty, skill, skill_floor, switch_cost, chronic, chronic_weight,
+                efficacy_slope, efficacy_threshold, feedback, practice_rate, feedback_boost,
+                rows, fluctuation, share_out, load_out, efficacy_out, skill_efficacy_sum,
+                chronic_sum):
+    """``school_day.school_days`` on the selected backend. The kernel reads the unit's
+    ``layout`` (``unit_weights``); the reference the raw split, memberships and needs."""
+    params = (difficulty, skill, skill_floor, switch_cost, chronic, chronic_weight,
+              efficacy_slope, efficacy_threshold, feedback, practice_rate, feedback_boost)
     if not reference_enabled():
-        _school_day(*args, demand_out, share_out, load_out, efficacy_out, quality_out,
-                    quality_sum, chronic_sum)
+        _school_days(keys_a, keys_b, community_open, fluctuation_sd, rows, *layout, *params,
+                     fluctuation, share_out, load_out, efficacy_out, skill_efficacy_sum,
+                     chronic_sum)
         return
-    day = _school_day_reference(*args, quality_sum, chronic_sum)
+    days = _school_days_reference(keys_a, keys_b, community_open, fluctuation_sd, need_sum,
+                                  minutes_per_need, coordination, leadership_domain, split,
+                                  mem_educator, mem_community, available, *params, rows,
+                                  skill_efficacy_sum, chronic_sum)
     # The kernel leaves educators outside ``rows`` as they were (the reference marks them
     # NaN), so only the active rows of share, load and efficacy are written.
-    demand_out[:] = day["demand"]
-    share_out[rows] = day["share"][rows]
-    load_out[rows] = day["load"][rows]
-    efficacy_out[rows] = day["efficacy"][rows]
-    chronic[:] = day["chronic"]
-    skill[:] = day["skill"]
-    quality_out[:] = day["quality"]
-    quality_sum[:] = day["quality_sum"]
-    chronic_sum[:] = day["chronic_sum"]
+    share_out[rows] = days["share"][rows]
+    load_out[rows] = days["load"][rows]
+    efficacy_out[rows] = days["efficacy"][rows]
+    chronic[:] = days["chronic"]
+    skill[:] = days["skill"]
+    skill_efficacy_sum[:] = days["skill_efficacy_sum"]
+    chronic_sum[:] = days["chronic_sum"]
 
 
-def unit_learning(student_community, need, quality_sum, days, personalization, noise,
-                  quality_effect, reference_match, personalization_effect, noise_sd,
-                  intra_domain, inter_domain, out_rate_sum, out_intra_sum, out_inter_sum):
-    """``daily_learning.unit_learning`` on the selected backend."""
-    args = (student_community, need, quality_sum, days, personalization, noise,
-            quality_effect, reference_match, personalization_effect, noise_sd, intra_domain,
-            inter_domain)
+def unit_weights(split, mem_educator, mem_community, need_sum, minutes_per_need, coordination,
+                 leadership_domain, available, rows):
+    """The kernel's layout of a unit; None on the reference path, which does not use it."""
+    if reference_enabled():
+        return None
+    return _unit_weights(split, mem_educator, mem_community, need_sum, minutes_per_need,
+                         coordination, leadership_domain, available, rows)
+
+
+def instruction_quality(split, mem_educator, mem_community, skill, efficacy, out_quality):
+    """``daily_learning.instruction_quality`` on the selected backend."""
     if not reference_enabled():
-        _unit_learning(*args, out_rate_sum, out_intra_sum, out_inter_sum)
+        _instruction_quality(split, mem_educator, mem_community, skill, efficacy, out_quality)
         return
-    rate, intra, inter = _unit_learning_reference(*args)
+    out_quality[:] = _instruction_quality_reference(split, mem_educator, mem_community, skill,
+                                                    efficacy, out_quality.shape[0])
+
+
+def unit_learning(student_community, need, person_id, key_a, key_b, quality_sum, days,
+                  personalization_days, covered, needed, quality_effect, reference_match,
+                  personalization_effect, noise_sd, intra_domain, inter_domain, out_rate_sum,
+                  out_intra_sum, out_inter_sum, out_uncovered):
+    """``daily_learning.unit_learning`` on the selected backend."""
+    args = (student_community, need, person_id, key_a, key_b, quality_sum, days,
+            personalization_days, covered, needed, quality_effect, reference_match,
+            personalization_effect, noise_sd, intra_domain, inter_domain)
+    if not reference_enabled():
+        _unit_learning(*args, out_rate_sum, out_intra_sum, out_inter_sum, out_uncovered)
+        return
+    rate, intra, inter, uncovered = _unit_learning_reference(*args)
     out_rate_sum += rate
     out_intra_sum += intra
     out_inter_sum += inter
+    out_uncovered |= uncovered
 
 
 def peer_learning(skill, group, n_groups, minutes, rate, mentor, mentor_minutes):
@@ -118,14 +141,6 @@ def satisfaction_update(satisfaction, chronic, feedback, baseline, load_weight,
         _satisfaction(*args)
         return
     satisfaction[:] = _satisfaction_reference(*args)
-
-
-def flag_uncovered(community, need, covered, needed, out):
-    """``grouped.flag_uncovered`` on the selected backend."""
-    if not reference_enabled():
-        _flag_uncovered(community, need, covered, needed, out)
-        return
-    out[:] = _flag_uncovered_reference(community, need, covered, needed, out)
 
 
 def attrition_probabilities(base_move, base_leave, mean_chronic, satisfaction, load_effect,

@@ -1,14 +1,17 @@
 """Instruction received and student learning (MODEL.md §3 steps 6-7).
 
-Learning is linear in the daily rate, so the day's quality is summed per community over a
-unit and the unit's learning applied to students at once: the result equals adding each
-day's rate (noise aside, which is drawn per unit: σ√days·ξ has the variance of the daily sum).
+Learning is linear in the daily rate, and a student's community and needs are fixed within
+the year, so the day's quality is summed per community over the units of the year and the
+year's learning applied to each student at once: the result equals adding each day's rate
+(noise aside, which is drawn once: σ√days·ξ has the variance of the daily sum).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from .keyed_random import normal_of, normal_reference
 
 
 @njit(cache=True)
@@ -36,11 +39,16 @@ def instruction_quality_reference(split, mem_educator, mem_community, skill, eff
 
 
 @njit(cache=True)
-def unit_learning(student_community, need, quality_sum, days, personalization, noise,
-                  quality_effect, reference_match, personalization_effect, noise_sd,
-                  intra_domain, inter_domain, out_rate_sum, out_intra_sum, out_inter_sum):
-    """Σr += days + θ_q(match_sum − days·m_ref) + θ_r·days·p[k] + σ√days·ξ, where match_sum =
-    Σ_d need·Q_sum[k,d] / Σ_d need; students with community −1 are skipped."""
+def unit_learning(student_community, need, person_id, key_a, key_b, quality_sum, days,
+                  personalization_days, covered, needed, quality_effect, reference_match,
+                  personalization_effect, noise_sd, intra_domain, inter_domain, out_rate_sum,
+                  out_intra_sum, out_inter_sum, out_uncovered):
+    """Learning of a span of ``days`` (a unit, or the whole year's units summed):
+    Σr += days + θ_q(match_sum − days·m_ref) + θ_r·P[k] + σ√days·ξ, where match_sum =
+    Σ_d need·Q_sum[k,d] / Σ_d need, P the summed days x personalization and ξ the student's
+    keyed normal (keys ``key_a``, ``key_b``). A student with a needed domain (need >= needed)
+    that was not ``covered`` in their community is flagged. Students with community −1 are
+    skipped."""
     root_days = np.sqrt(days)
     for j in range(student_community.shape[0]):
         k = student_community[j]
@@ -51,18 +59,23 @@ def unit_learning(student_community, need, quality_sum, days, personalization, n
         for d in range(need.shape[1]):
             weight += need[j, d]
             weighted += need[j, d] * quality_sum[k, d]
+            if need[j, d] >= needed and not covered[k, d]:
+                out_uncovered[j] = True
         match_sum = weighted / weight if weight > 0.0 else days * reference_match
+        noise = normal_of(key_a, key_b, person_id[j]) if noise_sd != 0.0 else 0.0
         out_rate_sum[j] += (days + quality_effect * (match_sum - days * reference_match)
-                            + personalization_effect * days * personalization[k]
-                            + noise_sd * root_days * noise[j])
+                            + personalization_effect * personalization_days[k]
+                            + noise_sd * root_days * noise)
         out_intra_sum[j] += quality_sum[k, intra_domain]
         out_inter_sum[j] += quality_sum[k, inter_domain]
 
 
-def unit_learning_reference(student_community, need, quality_sum, days, personalization, noise,
-                            quality_effect, reference_match, personalization_effect, noise_sd,
-                            intra_domain, inter_domain):
-    """Returns the increments (rate_sum, intra_sum, inter_sum); zero for skipped students."""
+def unit_learning_reference(student_community, need, person_id, key_a, key_b, quality_sum,
+                            days, personalization_days, covered, needed, quality_effect,
+                            reference_match, personalization_effect, noise_sd, intra_domain,
+                            inter_domain):
+    """Returns the increments (rate_sum, intra_sum, inter_sum), zero for skipped students,
+    and the uncovered flags."""
     served = student_community >= 0
     k = np.maximum(student_community, 0)
     need64 = need.astype(np.float64)
@@ -70,9 +83,11 @@ def unit_learning_reference(student_community, need, quality_sum, days, personal
     weighted = (need64 * quality_sum[k]).sum(axis=1)
     safe = np.where(weight > 0, weight, 1.0)
     match_sum = np.where(weight > 0, weighted / safe, days * reference_match)
+    noise = normal_reference((key_a, key_b), person_id) if noise_sd != 0.0 else 0.0
     rate = (days + quality_effect * (match_sum - days * reference_match)
-            + personalization_effect * days * personalization[k]
+            + personalization_effect * personalization_days[k]
             + noise_sd * np.sqrt(days) * noise)
     intra = quality_sum[k, intra_domain]
     inter = quality_sum[k, inter_domain]
-    return tuple(np.where(served, x, 0.0) for x in (rate, intra, inter))
+    uncovered = served & ((need >= needed) & ~covered[k]).any(axis=1)
+    return (*(np.where(served, x, 0.0) for x in (rate, intra, inter)), uncovered)

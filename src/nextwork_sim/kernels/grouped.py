@@ -59,22 +59,3 @@ def max_by(groups: np.ndarray, values: np.ndarray, n_groups: int, fill: float) -
     backend.group_max(np.ascontiguousarray(groups, dtype=np.int64),
                       np.ascontiguousarray(values, dtype=np.float64), n_groups, fill, out)
     return out
-
-
-@njit(cache=True)
-def flag_uncovered(community, need, covered, needed, out):
-    """out[j] |= some domain d with need[j, d] >= needed is not covered in j's community."""
-    for j in range(community.shape[0]):
-        k = community[j]
-        if k < 0:
-            continue
-        for d in range(need.shape[1]):
-            if need[j, d] >= needed and not covered[k, d]:
-                out[j] = True
-                break
-
-
-def flag_uncovered_reference(community, need, covered, needed, previous):
-    served = community >= 0
-    lacking = (need >= needed) & ~covered[np.maximum(community, 0)]
-    return previous | (served & lacking.any(axis=1))

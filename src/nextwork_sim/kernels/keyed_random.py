@@ -71,18 +71,37 @@ def keyed_uniform(key, ids, out):
         out[j] = (np.float64(z >> np.uint64(11)) + 0.5) * (2.0 ** -53)
 
 
+@njit(cache=True, inline="always")
+def normal_of(key_a, key_b, person_id):
+    """One keyed standard normal: what :func:`normal` gives ``person_id`` for the sub-events
+    whose keys are ``key_a`` and ``key_b``. Kernels call it to draw inside their loops."""
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    z = _mix(np.uint64(person_id) * golden + golden)
+    u1 = (np.float64(_mix(key_a ^ z) >> np.uint64(11)) + 0.5) * (2.0 ** -53)
+    u2 = (np.float64(_mix(key_b ^ z) >> np.uint64(11)) + 0.5) * (2.0 ** -53)
+    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+
+
 @njit(cache=True)
 def keyed_normal(key_a, key_b, ids, mask, out):
     """Numba twin of :func:`normal` (keys of sub-events 2·sub and 2·sub + 1), written only
     where ``mask`` is set (other entries are left as they are)."""
-    golden = np.uint64(0x9E3779B97F4A7C15)
     for j in range(ids.shape[0]):
-        if not mask[j]:
-            continue
-        z = _mix(np.uint64(ids[j]) * golden + golden)
-        u1 = (np.float64(_mix(key_a ^ z) >> np.uint64(11)) + 0.5) * (2.0 ** -53)
-        u2 = (np.float64(_mix(key_b ^ z) >> np.uint64(11)) + 0.5) * (2.0 ** -53)
-        out[j] = np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+        if mask[j]:
+            out[j] = normal_of(key_a, key_b, ids[j])
+
+
+def normal_keys(run_key: int, stream: str, year: int, sub: int = 0) -> tuple:
+    """The two event keys :func:`normal` uses for sub-event ``sub``."""
+    return (event_key(run_key, stream, year, 2 * sub),
+            event_key(run_key, stream, year, 2 * sub + 1))
+
+
+def normal_reference(keys: tuple, ids: np.ndarray) -> np.ndarray:
+    """NumPy twin of :func:`normal_of` over an array of ids."""
+    u1 = keyed_uniform_reference(keys[0], ids)
+    u2 = keyed_uniform_reference(keys[1], ids)
+    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
 
 
 def normal_where(run_key: int, stream: str, year: int, ids: np.ndarray, mask: np.ndarray,
@@ -90,8 +109,7 @@ def normal_where(run_key: int, stream: str, year: int, ids: np.ndarray, mask: np
     """Like :func:`normal`, computed only where ``mask`` (zeros elsewhere)."""
     ids = np.ascontiguousarray(ids, dtype=np.int64)
     out = np.zeros(ids.shape[0])
-    keyed_normal(event_key(run_key, stream, year, 2 * sub),
-                 event_key(run_key, stream, year, 2 * sub + 1), ids,
+    keyed_normal(*normal_keys(run_key, stream, year, sub), ids,
                  np.ascontiguousarray(mask, dtype=np.bool_), out)
     return out
 

@@ -1,91 +1,155 @@
-"""One school day in one fused pass (MODEL.md §3 steps 1-6): demand → load share → load →
-chronic load and efficacy → skill growth → instruction quality, then the unit's and year's
-accumulators. The reference twin composes the per-mechanism references."""
+"""School days, one fused pass a day (MODEL.md §3 steps 1-6), run a span of days per call.
+
+Within a unit the split, the students' needs and the members' time are fixed, so a
+community's demand before the day's fluctuation is too, and member m (educator i, community
+k) carries share W[m,d]·f[k] of domain d, with W = split·base[k,d]/available[i] and base the
+unfluctuated demand. :func:`unit_weights` lays the unit's memberships out by educator (CSR)
+with these weights; :func:`school_days` then runs the days between two calendar boundaries:
+each day the keyed fluctuation of every open community, then per educator share, load,
+chronic load, efficacy, skill growth and the running sum Σ_days skill·efficacy. Quality of
+instruction is linear in that sum (the split is fixed within the unit), so the unit's summed
+quality is Q[k,d] = Σ_members split·Σ_days skill·e (``daily_learning.instruction_quality``
+with efficacy 1), formed once at the unit's end.
+
+The reference twin runs the same days from the per-mechanism references, one day at a time.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
+from ..domains import N_DOMAINS
 from .cognitive_load import (
     chronic_and_efficacy_reference,
     cognitive_load_reference,
     load_share_reference,
 )
-from .daily_learning import instruction_quality, instruction_quality_reference
+from .keyed_random import normal_of, normal_reference
 from .skill_growth import skill_growth_reference
-from .task_demand import task_demand, task_demand_reference
+from .task_demand import task_demand_reference
 
 
 @njit(cache=True)
-def school_day(need_sum, minutes_per_need, coordination, fluctuation, leadership_domain,
-               split, mem_educator, mem_community, available, difficulty, skill, skill_floor,
-               switch_cost, chronic, chronic_weight, efficacy_slope, efficacy_threshold,
-               feedback, practice_rate, feedback_boost, rows, demand_out, share_out, load_out,
-               efficacy_out, quality_out, quality_sum, chronic_sum):
-    """Updates skill, chronic, the out arrays and the accumulators in place. Educator work is
-    done for ``rows`` (the active educators) only, so departed rows cost nothing; every filled
-    membership must name an educator in ``rows``."""
-    task_demand(need_sum, minutes_per_need, coordination, fluctuation, leadership_domain,
-                demand_out)
+def unit_weights(split, mem_educator, mem_community, need_sum, minutes_per_need,
+                 coordination, leadership_domain, available, rows):
+    """The unit's memberships by educator: ``ptr`` (len(rows) + 1) indexes ``weight``
+    (W[m,d] per membership) and ``community``; every filled membership must name an
+    educator in ``rows``."""
     n_domains = split.shape[1]
-    for i in rows:
-        for d in range(n_domains):
-            share_out[i, d] = 0.0
+    slot = np.full(available.shape[0], -1, dtype=np.int64)
+    for r in range(rows.shape[0]):
+        slot[rows[r]] = r
+    ptr = np.zeros(rows.shape[0] + 1, dtype=np.int64)
+    for m in range(split.shape[0]):
+        if mem_educator[m] >= 0:
+            ptr[slot[mem_educator[m]] + 1] += 1
+    for r in range(rows.shape[0]):
+        ptr[r + 1] += ptr[r]
+    fill = ptr[:-1].copy()
+    weight = np.empty((ptr[-1], n_domains))
+    community = np.empty(ptr[-1], dtype=np.int32)
     for m in range(split.shape[0]):
         i = mem_educator[m]
         if i < 0:
             continue
+        at = fill[slot[i]]
+        fill[slot[i]] += 1
         k = mem_community[m]
+        community[at] = k
         for d in range(n_domains):
-            share_out[i, d] += split[m, d] * demand_out[k, d] / available[i]
-    for i in rows:
-        total = 0.0
-        carried = 0
-        for d in range(n_domains):
-            if share_out[i, d] > 0.0:
-                carried += 1
-                total += share_out[i, d] * difficulty[d] / (skill_floor + skill[i, d])
-        load = total + switch_cost * max(carried - 1, 0)
-        load_out[i] = load
-        chronic[i] += chronic_weight * (load - chronic[i])
-        efficacy = 1.0 / (1.0 + np.exp(efficacy_slope * (load - efficacy_threshold)))
-        efficacy_out[i] = efficacy
-        rate = practice_rate * efficacy * (1.0 + feedback_boost * feedback[i])
-        for d in range(n_domains):
-            grown = skill[i, d] + rate * share_out[i, d] * (1.0 - skill[i, d])
-            skill[i, d] = min(max(grown, 0.0), 1.0)
-        chronic_sum[i] += chronic[i]
-    instruction_quality(split, mem_educator, mem_community, skill, efficacy_out, quality_out)
-    quality_sum += quality_out
+            base = need_sum[k, d] * minutes_per_need[d]
+            if d == leadership_domain:
+                base += coordination[k]
+            weight[at, d] = split[m, d] * base / available[i]
+    return ptr, weight, community
 
 
-def school_day_reference(need_sum, minutes_per_need, coordination, fluctuation,
-                         leadership_domain, split, mem_educator, mem_community, available,
-                         difficulty, skill, skill_floor, switch_cost, chronic, chronic_weight,
-                         efficacy_slope, efficacy_threshold, feedback, practice_rate,
-                         feedback_boost, rows, quality_sum, chronic_sum) -> dict:
-    """The same day from the per-mechanism references; inputs are not modified. Entries of
-    educators outside ``rows`` keep their input values (share, load and efficacy: NaN,
-    meaning "not computed")."""
-    demand = task_demand_reference(need_sum, minutes_per_need, coordination, fluctuation,
-                                   leadership_domain)
-    share = load_share_reference(split, mem_educator, mem_community, demand, available,
-                                 skill.shape[0])
-    load = cognitive_load_reference(share, difficulty, skill, skill_floor, switch_cost)
-    new_chronic, efficacy = chronic_and_efficacy_reference(load, chronic, chronic_weight,
-                                                           efficacy_slope, efficacy_threshold)
-    new_skill = skill_growth_reference(share, skill, efficacy, feedback, practice_rate,
-                                       feedback_boost)
-    active = np.zeros(skill.shape[0], dtype=bool)
+@njit(cache=True)
+def school_days(keys_a, keys_b, community_open, fluctuation_sd, rows, ptr, weight,
+                member_community, difficulty, skill, skill_floor, switch_cost, chronic,
+                chronic_weight, efficacy_slope, efficacy_threshold, feedback, practice_rate,
+                feedback_boost, fluctuation, share_out, load_out, efficacy_out,
+                skill_efficacy_sum, chronic_sum):
+    """Runs len(keys_a) days (day t's fluctuation drawn from keys_a[t], keys_b[t]); updates
+    skill, chronic, load, efficacy and the sums in place, share_out holds the last day's
+    shares. Work is done for ``rows`` (the active educators) only; ``fluctuation`` is
+    scratch of one entry per community."""
+    share = np.zeros(N_DOMAINS)
+    shift = fluctuation_sd * fluctuation_sd / 2.0
+    n_days = keys_a.shape[0]
+    for t in range(n_days):
+        for k in range(fluctuation.shape[0]):
+            z = 0.0
+            if community_open[k] and fluctuation_sd != 0.0:
+                z = normal_of(keys_a[t], keys_b[t], k)
+            fluctuation[k] = np.exp(fluctuation_sd * z - shift)
+        for r in range(rows.shape[0]):
+            i = rows[r]
+            for d in range(N_DOMAINS):
+                share[d] = 0.0
+            for m in range(ptr[r], ptr[r + 1]):
+                f = fluctuation[member_community[m]]
+                for d in range(N_DOMAINS):
+                    share[d] += weight[m, d] * f
+            # a domain not carried has share 0 and adds nothing to the sum
+            total = 0.0
+            carried = 0
+            for d in range(N_DOMAINS):
+                carried += share[d] > 0.0
+                total += share[d] * difficulty[d] / (skill_floor + skill[i, d])
+            load = total + switch_cost * max(carried - 1, 0)
+            load_out[i] = load
+            chronic[i] += chronic_weight * (load - chronic[i])
+            efficacy = 1.0 / (1.0 + np.exp(efficacy_slope * (load - efficacy_threshold)))
+            efficacy_out[i] = efficacy
+            rate = practice_rate * efficacy * (1.0 + feedback_boost * feedback[i])
+            for d in range(N_DOMAINS):
+                grown = skill[i, d] + rate * share[d] * (1.0 - skill[i, d])
+                skill[i, d] = min(max(grown, 0.0), 1.0)
+            for d in range(N_DOMAINS):
+                skill_efficacy_sum[i, d] += np.float64(skill[i, d]) * efficacy
+            chronic_sum[i] += chronic[i]
+            if t == n_days - 1:
+                for d in range(N_DOMAINS):
+                    share_out[i, d] = share[d]
+
+
+def school_days_reference(keys_a, keys_b, community_open, fluctuation_sd, need_sum,
+                          minutes_per_need, coordination, leadership_domain, split,
+                          mem_educator, mem_community, available, difficulty, skill,
+                          skill_floor, switch_cost, chronic, chronic_weight, efficacy_slope,
+                          efficacy_threshold, feedback, practice_rate, feedback_boost, rows,
+                          skill_efficacy_sum, chronic_sum) -> dict:
+    """The same days from the per-mechanism references and the unit's raw arrays (split,
+    memberships, needs); inputs are not modified. Entries of educators outside ``rows`` keep
+    their input values (share, load and efficacy: NaN, meaning "not computed")."""
+    n_educators = skill.shape[0]
+    active = np.zeros(n_educators, dtype=bool)
     active[rows] = True
-    new_skill = np.where(active[:, None], new_skill, skill)
-    new_chronic = np.where(active, new_chronic, chronic)
-    efficacy_used = np.where(active, efficacy, np.nan)
-    quality = instruction_quality_reference(split, mem_educator, mem_community, new_skill,
-                                            efficacy_used, need_sum.shape[0])
-    return {"demand": demand, "share": np.where(active[:, None], share, np.nan),
-            "load": np.where(active, load, np.nan), "chronic": new_chronic,
-            "efficacy": efficacy_used, "skill": new_skill, "quality": quality,
-            "quality_sum": quality_sum + quality,
-            "chronic_sum": chronic_sum + np.where(active, new_chronic, 0.0)}
+    skill, chronic = skill.copy(), chronic.copy()
+    skill_efficacy_sum, chronic_sum = skill_efficacy_sum.copy(), chronic_sum.copy()
+    ids = np.arange(need_sum.shape[0])
+    day = {}
+    for key_a, key_b in zip(keys_a, keys_b, strict=True):
+        z = np.where(community_open, normal_reference((key_a, key_b), ids), 0.0)
+        fluctuation = np.exp(fluctuation_sd * z - fluctuation_sd ** 2 / 2)
+        demand = task_demand_reference(need_sum, minutes_per_need, coordination, fluctuation,
+                                       leadership_domain)
+        share = load_share_reference(split, mem_educator, mem_community, demand, available,
+                                     n_educators)
+        load = cognitive_load_reference(share, difficulty, skill, skill_floor, switch_cost)
+        new_chronic, efficacy = chronic_and_efficacy_reference(
+            load, chronic, chronic_weight, efficacy_slope, efficacy_threshold)
+        new_skill = skill_growth_reference(share, skill, efficacy, feedback, practice_rate,
+                                           feedback_boost)
+        skill = np.where(active[:, None], new_skill, skill)
+        chronic = np.where(active, new_chronic, chronic)
+        skill_efficacy_sum = skill_efficacy_sum + np.where(
+            active[:, None], skill.astype(np.float64) * efficacy[:, None], 0.0)
+        chronic_sum = chronic_sum + np.where(active, chronic, 0.0)
+        day = {"share": np.where(active[:, None], share, np.nan),
+               "load": np.where(active, load, np.nan),
+               "efficacy": np.where(active, efficacy, np.nan)}
+    return {**day, "skill": skill, "chronic": chronic,
+            "skill_efficacy_sum": skill_efficacy_sum, "chronic_sum": chronic_sum}
