@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 # Names, not submodules: the package re-exports functions (school_day, skill_growth) under
 # their modules' names, so ``from . import school_day`` would give the function.
+from .allocation import split_by_weight as _split_by_weight
+from .allocation import split_by_weight_reference as _split_by_weight_reference
 from .attrition import attrition_probabilities as _attrition
 from .attrition import attrition_probabilities_reference as _attrition_reference
 from .daily_learning import instruction_quality as _instruction_quality
@@ -141,6 +143,15 @@ def satisfaction_update(satisfaction, chronic, feedback, baseline, load_weight,
         _satisfaction(*args)
         return
     satisfaction[:] = _satisfaction_reference(*args)
+
+
+def split_by_weight(weight, community, active, fixed, fte, n_communities, min_share, out):
+    """``allocation.split_by_weight`` on the selected backend."""
+    args = (weight, community, active, fixed, fte, n_communities, min_share)
+    if not reference_enabled():
+        _split_by_weight(*args, out)
+        return
+    out[:] = _split_by_weight_reference(*args)
 
 
 def attrition_probabilities(base_move, base_leave, mean_chronic, satisfaction, load_effect,

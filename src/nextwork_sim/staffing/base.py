@@ -181,36 +181,18 @@ class StaffingModel:
 def split_by_weight(weight: np.ndarray, members: Members, min_share: float) -> np.ndarray:
     """Splits of every community's domains: fixed shares first, the rest in proportion to
     ``weight`` among active members; shares below ``min_share`` x the member's FTE are dropped
-    and renormalised (a part-time member's natural share is small, not negligible)."""
-    community, active, k_count = members.community, members.active, members.n_communities
-    fixed = np.where(active[:, None] & (members.fixed >= 0), members.fixed, 0.0)
-    fixed_total = sum_by(community, fixed, k_count)
-    # several fixed-share members (e.g. many paraeducators) may ask for more than the whole
-    # domain: they then share it in proportion to what they ask
-    over = np.where(fixed_total > 1.0, 1.0 / np.maximum(fixed_total, 1e-12), 1.0)
-    fixed = fixed * over[community]
-    fixed_total = np.minimum(fixed_total, 1.0)
-    free = 1.0 - fixed_total
-    weight = np.where(active[:, None] & (members.fixed < 0), weight, 0.0)
-    share = _normalise(weight, community, k_count)
-    if min_share > 0:
-        floor = min_share * members.fte.astype(np.float64)[:, None]
-        kept = np.where(share * free[community] < floor, 0.0, weight)
-        kept_total = sum_by(community, kept, k_count)
-        # never drop everyone: where all shares are tiny, keep them all
-        weight = np.where(kept_total[community] > 0, kept, weight)
-        share = _normalise(weight, community, k_count)
-    total = sum_by(community, weight, k_count)
-    # a domain whose free part nobody can take goes to the fixed members, proportionally
-    orphan = (total <= 0) & (fixed_total > 0)
-    rescale = np.where(orphan, 1.0 / np.maximum(fixed_total, 1e-12), 1.0)
-    return share * free[community] + fixed * rescale[community]
+    and renormalised (a part-time member's natural share is small, not negligible). The
+    kernel is ``kernels.allocation.split_by_weight``."""
+    from ..kernels import backend
 
-
-def _normalise(weight: np.ndarray, community: np.ndarray, k_count: int) -> np.ndarray:
-    total = sum_by(community, weight, k_count)
-    per_member = total[community]
-    return np.divide(weight, per_member, out=np.zeros_like(per_member), where=per_member > 0)
+    out = np.empty(weight.shape)
+    backend.split_by_weight(np.ascontiguousarray(weight, dtype=np.float64),
+                            np.ascontiguousarray(members.community, dtype=np.int32),
+                            np.ascontiguousarray(members.active, dtype=np.bool_),
+                            np.ascontiguousarray(members.fixed),
+                            np.ascontiguousarray(members.fte), members.n_communities,
+                            float(min_share), out)
+    return out
 
 
 def most_skilled_fallback(weight: np.ndarray, members: Members) -> np.ndarray:
