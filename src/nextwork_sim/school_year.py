@@ -20,6 +20,7 @@ from .kernels.backend import (
     unit_weights,
 )
 from .kernels.grouped import sum_by
+from .kernels.task_demand import fluctuation_table
 from .parameters import as_array
 from .population import ACTIVE, ENROLLED
 from .staffing.base import Members, covered_domains
@@ -39,6 +40,7 @@ class SchoolYear:
         self.difficulty = as_array(p.load.difficulty)
         self.thresholds = as_array(model.scenario.staffing.thresholds)
         self.chronic_weight = 1.0 / p.load.chronic_days
+        self.fluctuation_table = fluctuation_table(p.load.demand_fluctuation_sd)
         self.learning_ledger = LearningLedger()
 
     # --- year ---------------------------------------------------------------------------
@@ -129,9 +131,9 @@ class SchoolYear:
         load = model.scenario.parameters.load
         skill_params = model.scenario.parameters.skill
         educators = model.state.educators
-        keys = np.array([kr.normal_keys(model.run_key, "demand", year, day)
+        keys = np.array([kr.event_key(model.run_key, "demand", year, day)
                          for day in range(first_day, first_day + n_days)], dtype=np.uint64)
-        school_days(keys[:, 0], keys[:, 1], self.community_open, load.demand_fluctuation_sd,
+        school_days(keys, self.community_open, self.fluctuation_table,
                     self.need_sum, self.minutes_per_need, self.coordination, LEADERSHIP,
                     self.split, self.unit_mem_educator, self.mem_community, self.available,
                     self.layout, self.difficulty, educators.skill, load.skill_floor,

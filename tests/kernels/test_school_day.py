@@ -4,6 +4,7 @@ import pytest
 from nextwork_sim.kernels import keyed_random as kr
 from nextwork_sim.kernels.daily_learning import instruction_quality
 from nextwork_sim.kernels.school_day import school_days, school_days_reference, unit_weights
+from nextwork_sim.kernels.task_demand import fluctuation_table
 
 from .helpers import ATOL64, RTOL32, SHAPES, D, world
 
@@ -13,22 +14,22 @@ LEADERSHIP = 7
 
 
 def _keys(days, seed=5):
-    keys = np.array([kr.normal_keys(seed, "demand", 0, day) for day in range(days)],
+    return np.array([kr.event_key(seed, "demand", 0, day) for day in range(days)],
                     dtype=np.uint64)
-    return keys[:, 0], keys[:, 1]
 
 
 def _run_both(w, rows, days, fluctuation_sd=0.2):
     k, e = w.need_sum.shape[0], w.skill.shape[0]
     s = SCALARS
-    keys_a, keys_b = _keys(days)
+    keys = _keys(days)
+    table = fluctuation_table(fluctuation_sd)
     community_open = np.arange(k) % 4 != 3  # a closed community draws no fluctuation
     params = (w.difficulty, w.skill, s["skill_floor"], s["switch_cost"], w.chronic,
               s["chronic_weight"], s["efficacy_slope"], s["efficacy_threshold"], w.feedback,
               s["practice_rate"], s["feedback_boost"])
     se_sum, chronic_sum = np.ones((e, D)), np.ones(e)
     expected = school_days_reference(
-        keys_a, keys_b, community_open, fluctuation_sd, w.need_sum, w.minutes_per_need,
+        keys, community_open, table, w.need_sum, w.minutes_per_need,
         w.coordination, LEADERSHIP, w.split, w.mem_educator, w.mem_community, w.available,
         *params, rows, se_sum, chronic_sum)
     layout = unit_weights(w.split, w.mem_educator, w.mem_community, w.need_sum,
@@ -36,7 +37,7 @@ def _run_both(w, rows, days, fluctuation_sd=0.2):
     got = dict(skill=w.skill.copy(), chronic=w.chronic.copy(), share=np.full((e, D), np.nan),
                load=np.full(e, np.nan), efficacy=np.full(e, np.nan),
                skill_efficacy_sum=se_sum.copy(), chronic_sum=chronic_sum.copy())
-    school_days(keys_a, keys_b, community_open, fluctuation_sd, rows, *layout,
+    school_days(keys, community_open, table, rows, *layout,
                 w.difficulty, got["skill"], s["skill_floor"], s["switch_cost"], got["chronic"],
                 s["chronic_weight"], s["efficacy_slope"], s["efficacy_threshold"], w.feedback,
                 s["practice_rate"], s["feedback_boost"], np.empty(k), got["share"],
@@ -94,8 +95,18 @@ def test_fluctuation_is_keyed_by_community_and_day_and_centred():
     noisy_b, _ = _run_both(w, rows, 1, fluctuation_sd=0.3)
     assert np.array_equal(noisy_a["load"], noisy_b["load"], equal_nan=True)
     assert not np.allclose(calm["load"][rows], noisy_a["load"][rows])
-    # the mean of exp(σz − σ²/2) over many days is 1 (sd 0.31/√2000 = 0.007): demand is
-    # unbiased on average
-    keys_a, keys_b = _keys(2000)
-    draws = np.array([kr.normal_of(a, b, 0) for a, b in zip(keys_a, keys_b, strict=True)])
-    assert abs(np.exp(0.3 * draws - 0.045).mean() - 1.0) < 0.03
+
+
+def test_the_fluctuation_table_is_a_mean_one_lognormal_and_draws_index_it_uniformly():
+    table = fluctuation_table(0.3)
+    assert table.size == 4096 and abs(table.mean() - 1.0) < 1e-12
+    assert np.all(np.diff(table) > 0)
+    logs = np.log(table)
+    assert abs(logs.std() - 0.3) < 0.01  # quantiles of a normal, tails cut at ±3.5 SD
+    ids = np.arange(100_000)
+    draws = kr.table_draw_reference(kr.event_key(3, "demand", 0, 0), ids, table)
+    got = np.array([kr.table_draw(kr.event_key(3, "demand", 0, 0), i, table,
+                                  kr.table_shift(table.size)) for i in ids[:500]])
+    np.testing.assert_array_equal(got, draws[:500])
+    counts = np.bincount(np.searchsorted(table, draws), minlength=4096)
+    assert abs(draws.mean() - 1.0) < 0.005 and counts.max() < 60  # about 24 a bin

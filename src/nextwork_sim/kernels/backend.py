@@ -59,7 +59,7 @@ def use_reference(enabled: bool = True):
         _backend = previous
 
 
-def school_days(keys_a, keys_b, community_open, fluctuation_sd, need_sum, minutes_per_need,
+def school_days(keys, community_open, fluctuation_table, need_sum, minutes_per_need,
                 coordination, leadership_domain, split, mem_educator, mem_community, available,
                 layout, difficulty, skill, skill_floor, switch_cost, chronic, chronic_weight,
                 efficacy_slope, efficacy_threshold, feedback, practice_rate, feedback_boost,
@@ -70,11 +70,11 @@ def school_days(keys_a, keys_b, community_open, fluctuation_sd, need_sum, minute
     params = (difficulty, skill, skill_floor, switch_cost, chronic, chronic_weight,
               efficacy_slope, efficacy_threshold, feedback, practice_rate, feedback_boost)
     if not reference_enabled():
-        _school_days(keys_a, keys_b, community_open, fluctuation_sd, rows, *layout, *params,
+        _school_days(keys, community_open, fluctuation_table, rows, *layout, *params,
                      fluctuation, share_out, load_out, efficacy_out, skill_efficacy_sum,
                      chronic_sum)
         return
-    days = _school_days_reference(keys_a, keys_b, community_open, fluctuation_sd, need_sum,
+    days = _school_days_reference(keys, community_open, fluctuation_table, need_sum,
                                   minutes_per_need, coordination, leadership_domain, split,
                                   mem_educator, mem_community, available, *params, rows,
                                   skill_efficacy_sum, chronic_sum)

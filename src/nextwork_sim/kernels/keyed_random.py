@@ -91,6 +91,43 @@ def keyed_normal(key_a, key_b, ids, mask, out):
             out[j] = normal_of(key_a, key_b, ids[j])
 
 
+@njit(cache=True, inline="always")
+def table_draw(key, person_id, table, shift):
+    """One keyed draw from a distribution given by equiprobable quantiles: entry
+    floor(u·len(table)) of ``table`` for the uniform u that :func:`uniform` gives
+    ``person_id`` under ``key``; ``len(table)`` is 2^(64 − shift). One hash and one lookup:
+    for a stream drawn for every community every day, where Box-Muller would cost more than
+    the day's work."""
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    z = _mix(key ^ _mix(np.uint64(person_id) * golden + golden))
+    return table[z >> shift]
+
+
+@njit(cache=True)
+def table_shift(size):
+    """The ``shift`` of :func:`table_draw` for a table of ``size`` (a power of two) entries."""
+    bits = 0
+    while (1 << bits) < size:
+        bits += 1
+    return np.uint64(64 - bits)
+
+
+def table_draw_reference(key: np.uint64, ids: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """NumPy twin of :func:`table_draw` over an array of ids."""
+    u = keyed_uniform_reference(key, ids)
+    return table[np.floor(u * table.shape[0]).astype(np.int64)]
+
+
+def normal_quantiles(size: int = 4096) -> np.ndarray:
+    """Standard normal quantiles at the midpoints of ``size`` (a power of two) equiprobable
+    bins: a table for :func:`table_draw`."""
+    from scipy.special import ndtri
+
+    if size < 2 or size & (size - 1):
+        raise ValueError(f"a draw table needs a power-of-two length, not {size}")
+    return ndtri((np.arange(size) + 0.5) / size)
+
+
 def normal_keys(run_key: int, stream: str, year: int, sub: int = 0) -> tuple:
     """The two event keys :func:`normal` uses for sub-event ``sub``."""
     return (event_key(run_key, stream, year, 2 * sub),

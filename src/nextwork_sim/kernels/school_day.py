@@ -5,7 +5,8 @@ community's demand before the day's fluctuation is too, and member m (educator i
 k) carries share W[m,d]·f[k] of domain d, with W = split·base[k,d]/available[i] and base the
 unfluctuated demand. :func:`unit_weights` lays the unit's memberships out by educator (CSR)
 with these weights; :func:`school_days` then runs the days between two calendar boundaries:
-each day the keyed fluctuation of every open community, then per educator share, load,
+each day the keyed fluctuation of every open community (a draw from a table of quantiles,
+``task_demand.fluctuation_table``), then per educator share, load,
 chronic load, efficacy, skill growth and the running sum Σ_days skill·efficacy. Quality of
 instruction is linear in that sum (the split is fixed within the unit), so the unit's summed
 quality is Q[k,d] = Σ_members split·Σ_days skill·e (``daily_learning.instruction_quality``
@@ -25,7 +26,7 @@ from .cognitive_load import (
     cognitive_load_reference,
     load_share_reference,
 )
-from .keyed_random import normal_of, normal_reference
+from .keyed_random import table_draw, table_draw_reference, table_shift
 from .skill_growth import skill_growth_reference
 from .task_demand import task_demand_reference
 
@@ -66,24 +67,24 @@ def unit_weights(split, mem_educator, mem_community, need_sum, minutes_per_need,
 
 
 @njit(cache=True)
-def school_days(keys_a, keys_b, community_open, fluctuation_sd, rows, ptr, weight,
+def school_days(keys, community_open, fluctuation_table, rows, ptr, weight,
                 member_community, difficulty, skill, skill_floor, switch_cost, chronic,
                 chronic_weight, efficacy_slope, efficacy_threshold, feedback, practice_rate,
                 feedback_boost, fluctuation, share_out, load_out, efficacy_out,
                 skill_efficacy_sum, chronic_sum):
-    """Runs len(keys_a) days (day t's fluctuation drawn from keys_a[t], keys_b[t]); updates
-    skill, chronic, load, efficacy and the sums in place, share_out holds the last day's
-    shares. Work is done for ``rows`` (the active educators) only; ``fluctuation`` is
-    scratch of one entry per community."""
+    """Runs len(keys) days; updates skill, chronic, load, efficacy and the sums in place,
+    share_out holds the last day's shares. An open community's fluctuation on day t is a
+    keyed draw (``keys[t]``, the community's index) from ``fluctuation_table``, a closed one's
+    1. Work is done for ``rows`` (the active educators) only; ``fluctuation`` is scratch of
+    one entry per community."""
     share = np.zeros(N_DOMAINS)
-    shift = fluctuation_sd * fluctuation_sd / 2.0
-    n_days = keys_a.shape[0]
+    shift = table_shift(fluctuation_table.shape[0])
+    n_days = keys.shape[0]
     for t in range(n_days):
         for k in range(fluctuation.shape[0]):
-            z = 0.0
-            if community_open[k] and fluctuation_sd != 0.0:
-                z = normal_of(keys_a[t], keys_b[t], k)
-            fluctuation[k] = np.exp(fluctuation_sd * z - shift)
+            fluctuation[k] = 1.0
+            if community_open[k]:
+                fluctuation[k] = table_draw(keys[t], k, fluctuation_table, shift)
         for r in range(rows.shape[0]):
             i = rows[r]
             for d in range(N_DOMAINS):
@@ -115,7 +116,7 @@ def school_days(keys_a, keys_b, community_open, fluctuation_sd, rows, ptr, weigh
                     share_out[i, d] = share[d]
 
 
-def school_days_reference(keys_a, keys_b, community_open, fluctuation_sd, need_sum,
+def school_days_reference(keys, community_open, fluctuation_table, need_sum,
                           minutes_per_need, coordination, leadership_domain, split,
                           mem_educator, mem_community, available, difficulty, skill,
                           skill_floor, switch_cost, chronic, chronic_weight, efficacy_slope,
@@ -131,9 +132,9 @@ def school_days_reference(keys_a, keys_b, community_open, fluctuation_sd, need_s
     skill_efficacy_sum, chronic_sum = skill_efficacy_sum.copy(), chronic_sum.copy()
     ids = np.arange(need_sum.shape[0])
     day = {}
-    for key_a, key_b in zip(keys_a, keys_b, strict=True):
-        z = np.where(community_open, normal_reference((key_a, key_b), ids), 0.0)
-        fluctuation = np.exp(fluctuation_sd * z - fluctuation_sd ** 2 / 2)
+    for key in keys:
+        fluctuation = np.where(community_open,
+                               table_draw_reference(key, ids, fluctuation_table), 1.0)
         demand = task_demand_reference(need_sum, minutes_per_need, coordination, fluctuation,
                                        leadership_domain)
         share = load_share_reference(split, mem_educator, mem_community, demand, available,

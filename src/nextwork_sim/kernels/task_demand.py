@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
+
+from .keyed_random import normal_quantiles
 
 
 @njit(cache=True)
@@ -21,3 +24,10 @@ def task_demand_reference(need_sum, minutes_per_need, coordination, fluctuation,
     demand = need_sum * minutes_per_need[None, :]
     demand[:, leadership_domain] += coordination
     return demand * fluctuation[:, None]
+
+
+def fluctuation_table(sd: float, size: int = 4096) -> np.ndarray:
+    """The daily demand fluctuation as ``size`` equiprobable quantiles of a lognormal,
+    exp(σz − σ²/2), scaled to mean exactly 1 so demand is unbiased."""
+    table = np.exp(sd * normal_quantiles(size) - sd * sd / 2)
+    return table / table.mean()
