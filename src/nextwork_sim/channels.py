@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .kernels.backend import quality_factor_logs
 from .kernels.grouped import sum_by
 
 LEARNING_FACTORS = ("skill", "allocation", "efficacy")
@@ -52,28 +53,15 @@ class LearningLedger:
     def add_unit(self, days: int, quality_sum: np.ndarray, personalization: np.ndarray,
                  split: np.ndarray, member_educator: np.ndarray, member_community: np.ndarray,
                  fte: np.ndarray, skill: np.ndarray) -> None:
-        k_count = quality_sum.shape[0]
         self.sums["norm"] += days * float(self.norm_weight.sum())
         matched = float((self.need_weight * quality_sum).sum())
         self.sums["match"] += matched + days * self.fixed_match
         self.sums["personalization"] += days * float(self.norm_weight @ personalization)
-        serving = member_educator >= 0
-        person = member_educator[serving]
-        where = member_community[serving]
-        member_skill = skill[person].astype(np.float64)
-        carried = sum_by(where, split[serving] * member_skill, k_count)
-        weight = fte[person].astype(np.float64)
-        team = sum_by(where, weight[:, None] * member_skill, k_count)
-        team_fte = np.bincount(where, weights=weight, minlength=k_count)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            team /= team_fte[:, None]
-            factors = {"skill": team, "allocation": carried / team,
-                       "efficacy": quality_sum / (days * carried)}
-        omega = self.need_weight * quality_sum
-        usable = (omega > 0) & (carried > 0) & (team > 0)
-        self.log_weight += float(omega[usable].sum())
-        for name, factor in factors.items():
-            self.log_sums[name] += float((omega[usable] * np.log(factor[usable])).sum())
+        sums = quality_factor_logs(split, member_educator, member_community, fte, skill,
+                                   quality_sum, self.need_weight, days)
+        self.log_weight += float(sums[0])
+        for name, value in zip(LEARNING_FACTORS, sums[1:], strict=True):
+            self.log_sums[name] += float(value)
 
     def record(self, record) -> None:
         """``learning_channel`` rows: the three sums per student (÷ 180, the units of r) and

@@ -17,13 +17,14 @@ from .kernels.backend import (
     satisfaction_update,
     school_days,
     unit_learning,
+    unit_staffing,
     unit_weights,
 )
 from .kernels.grouped import sum_by
 from .kernels.task_demand import fluctuation_table
 from .parameters import as_array
 from .population import ACTIVE, ENROLLED
-from .staffing.base import Members, covered_domains
+from .staffing.base import Members
 from .staffing.looping import loop_pairs, looped_students, swap_adults
 
 #: A student "needs" a domain when their need in it is at least this (one typical unit).
@@ -87,6 +88,11 @@ class SchoolYear:
         self.skill_efficacy_sum = np.zeros((e_count, N_DOMAINS))
         self.fluctuation = np.ones(k_count)
         self.ones = np.ones(e_count)
+        self.coordination = np.zeros(k_count)
+        self.personalization = np.zeros(k_count)
+        self.covered = np.zeros((k_count, N_DOMAINS), dtype=bool)
+        regroups = np.array([m.regroups() for m in model.staffing_models])
+        self.community_regroups = regroups[model.school_model[state.communities.school]]
         self.year_quality = np.zeros((k_count, N_DOMAINS))
         self.year_personalization = np.zeros(k_count)
         self.year_covered = np.ones((k_count, N_DOMAINS), dtype=bool)
@@ -106,18 +112,15 @@ class SchoolYear:
             skill=educators.skill[holder], category=educators.category[holder],
             role=state.positions.role[members.position],
             n_communities=state.communities.n, thresholds=self.thresholds)
-        split = allocate(model, view)
-        self.split = split.astype(np.float32)
+        self.split = allocate(model, view).astype(np.float32)
         self.unit_mem_educator = np.where(view.active, self.mem_educator, -1).astype(np.int32)
-        n_members = np.bincount(self.mem_community[view.active], minlength=state.communities.n)
-        self.coordination = (model.scenario.parameters.load.coordination_minutes_per_member
-                             * np.maximum(n_members - 1, 0)).astype(np.float64)
-        self.personalization = personalization(self, view)
-        regroups = np.array([m.regroups() for m in model.staffing_models])
-        community_regroups = regroups[model.school_model[state.communities.school]]
-        self.personalization += (model.scenario.parameters.learning.regrouping_effect
-                                 * community_regroups)
-        self.year_covered &= covered_domains(split, view)
+        p = model.scenario.parameters
+        unit_staffing(self.split, self.unit_mem_educator, self.mem_community, educators.fte,
+                      educators.skill, self.thresholds, self.need_sum, self.minutes_per_need,
+                      self.n_students, p.load.coordination_minutes_per_member,
+                      self.coordination, self.personalization, self.covered)
+        self.personalization += p.learning.regrouping_effect * self.community_regroups
+        self.year_covered &= self.covered
         self.layout = unit_weights(self.split, self.unit_mem_educator, self.mem_community,
                                    self.need_sum, self.minutes_per_need, self.coordination,
                                    LEADERSHIP, self.available, self.active_rows)
@@ -305,21 +308,3 @@ def assign_mentors(model) -> tuple[np.ndarray, np.ndarray]:
     mentor = np.where(educators.status == ACTIVE, mentor, -1).astype(np.int32)
     minutes = np.where(mentor >= 0, minutes, 0.0).astype(np.float32)
     return mentor, minutes
-
-
-def personalization(year_state: SchoolYear, members: Members) -> np.ndarray:
-    """Adult time per student relative to one full-time adult per 25 students, minus one:
-    each member's FTE is shared over their communities in proportion to the work carried."""
-    k_count = members.n_communities
-    typical = year_state.need_sum * year_state.minutes_per_need
-    carried = (year_state.split * typical[members.community]).sum(axis=1)
-    educator = year_state.unit_mem_educator
-    carried = np.where(educator >= 0, carried, 0.0)
-    per_educator = np.bincount(np.maximum(educator, 0), weights=carried,
-                               minlength=year_state.available.shape[0])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        time_share = np.where(educator >= 0, carried / per_educator[np.maximum(educator, 0)], 0.0)
-    adult_fte = np.bincount(members.community, weights=np.nan_to_num(time_share) * members.fte,
-                            minlength=k_count)
-    students = np.maximum(year_state.n_students, 1)
-    return np.clip(adult_fte * 25.0 / students - 1.0, -1.0, 3.0)

@@ -114,3 +114,22 @@ def test_a_needed_domain_not_covered_flags_the_student():
     expected = (community == 2) & (need[:, 3] >= 1.0)
     assert expected.any()
     np.testing.assert_array_equal(flagged, expected)
+
+
+@pytest.mark.parametrize(("seed", "k", "e", "m"), SHAPES)
+def test_quality_factor_logs_match_reference(seed, k, e, m):
+    from nextwork_sim.kernels.daily_learning import (
+        quality_factor_logs,
+        quality_factor_logs_reference,
+    )
+
+    w = world(seed, k, e, m)
+    rng = np.random.default_rng(seed)
+    fte = rng.choice([0.0, 0.5, 1.0], e).astype(np.float32)
+    quality_sum = rng.random((k, D)) * 10 * (rng.random((k, D)) < 0.9)
+    need_weight = rng.random((k, D))
+    args = (w.split, w.mem_educator, w.mem_community, fte, w.skill, quality_sum, need_weight,
+            20)
+    got = quality_factor_logs(*args)
+    np.testing.assert_allclose(got, quality_factor_logs_reference(*args), rtol=1e-12,
+                               atol=1e-12)

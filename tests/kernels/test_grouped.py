@@ -55,26 +55,3 @@ def test_masked_keyed_normal_matches_reference():
     expected = kr.normal(77, "learning", 2, ids, 4)
     np.testing.assert_allclose(got[mask], expected[mask], rtol=1e-12, atol=1e-12)
     assert np.all(got[~mask] == 0)
-
-
-@pytest.mark.parametrize("min_share", [0.0, 0.15])
-@pytest.mark.parametrize(("seed", "k", "m"), [(0, 1, 1), (1, 3, 12), (2, 12, 80), (3, 5, 40)])
-def test_split_by_weight_matches_reference(seed, k, m, min_share):
-    from nextwork_sim.kernels.allocation import split_by_weight, split_by_weight_reference
-
-    rng = np.random.default_rng(seed)
-    community = rng.integers(0, k, m).astype(np.int32)
-    active = rng.random(m) < 0.85
-    weight = rng.random((m, 8)) * (rng.random((m, 8)) < 0.7)
-    # pull-out and para shares, some communities asking for more than the whole domain
-    fixed = np.where(rng.random((m, 8)) < 0.2, rng.uniform(0.1, 0.9, (m, 8)), -1.0)
-    fixed = fixed.astype(np.float32)
-    fte = rng.choice([0.2, 0.5, 1.0], m).astype(np.float32)
-    out = np.full((m, 8), 9.0)
-    split_by_weight(weight, community, active, fixed, fte, k, min_share, out)
-    expected = split_by_weight_reference(weight, community, active, fixed, fte, k, min_share)
-    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-15)
-    totals = np.zeros((k, 8))
-    np.add.at(totals, community, out)
-    # every domain anyone active can take is split whole
-    assert np.all((np.abs(totals - 1) < 1e-9) | (totals == 0))

@@ -101,3 +101,69 @@ def _normalise(weight, community, n_communities):
     total = group_sum_reference(community, weight, n_communities)
     per_member = total[community]
     return np.divide(weight, per_member, out=np.zeros_like(per_member), where=per_member > 0)
+
+
+@njit(cache=True)
+def unit_staffing(split, mem_educator, mem_community, fte, skill, thresholds, need_sum,
+                  minutes_per_need, n_students, coordination_per_member, out_coordination,
+                  out_personalization, out_covered):
+    """What a unit's split implies for each community, in one pass over the memberships
+    (``mem_educator`` −1 for members not serving this unit; ``fte`` and ``skill`` per
+    educator):
+
+    - coordination minutes, c·(members − 1);
+    - personalization: adult FTE per student relative to one adult per 25, minus one,
+      clipped to [−1, 3]; each member's FTE is shared over their communities in proportion
+      to the typical work (need x minutes) they carry there;
+    - covered[k,d]: someone whose skill meets the domain's threshold carries part of it.
+    """
+    n_communities, n_domains = need_sum.shape
+    carried = np.zeros(split.shape[0])
+    per_educator = np.zeros(fte.shape[0])
+    members = np.zeros(n_communities)
+    for k in range(n_communities):
+        for d in range(n_domains):
+            out_covered[k, d] = False
+    for m in range(split.shape[0]):
+        i = mem_educator[m]
+        if i < 0:
+            continue
+        k = mem_community[m]
+        members[k] += 1
+        for d in range(n_domains):
+            carried[m] += split[m, d] * (need_sum[k, d] * minutes_per_need[d])
+            if split[m, d] > 0 and skill[i, d] >= thresholds[d]:
+                out_covered[k, d] = True
+        per_educator[i] += carried[m]
+    adult_fte = np.zeros(n_communities)
+    for m in range(split.shape[0]):
+        i = mem_educator[m]
+        if i < 0 or per_educator[i] <= 0:
+            continue
+        adult_fte[mem_community[m]] += carried[m] / per_educator[i] * fte[i]
+    for k in range(n_communities):
+        out_coordination[k] = coordination_per_member * max(members[k] - 1, 0)
+        ratio = adult_fte[k] * 25.0 / max(n_students[k], 1) - 1.0
+        out_personalization[k] = min(max(ratio, -1.0), 3.0)
+
+
+def unit_staffing_reference(split, mem_educator, mem_community, fte, skill, thresholds,
+                            need_sum, minutes_per_need, n_students, coordination_per_member):
+    """Returns (coordination, personalization, covered) as whole-array NumPy operations."""
+    k_count = need_sum.shape[0]
+    serving = mem_educator >= 0
+    person = np.maximum(mem_educator, 0)
+    n_members = np.bincount(mem_community[serving], minlength=k_count)
+    coordination = coordination_per_member * np.maximum(n_members - 1, 0)
+    typical = need_sum * minutes_per_need
+    carried = np.where(serving, (split * typical[mem_community]).sum(axis=1), 0.0)
+    per_educator = np.bincount(person, weights=carried, minlength=fte.shape[0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        time_share = np.where(serving & (per_educator[person] > 0),
+                              carried / per_educator[person], 0.0)
+    adult_fte = np.bincount(mem_community, weights=time_share * fte[person],
+                            minlength=k_count)
+    personalization = np.clip(adult_fte * 25.0 / np.maximum(n_students, 1) - 1.0, -1.0, 3.0)
+    qualified = serving[:, None] & (split > 0) & (skill[person] >= thresholds[None, :])
+    covered = group_sum_reference(mem_community, qualified, k_count) > 0
+    return coordination, personalization, covered

@@ -18,10 +18,14 @@ from contextlib import contextmanager
 # their modules' names, so ``from . import school_day`` would give the function.
 from .allocation import split_by_weight as _split_by_weight
 from .allocation import split_by_weight_reference as _split_by_weight_reference
+from .allocation import unit_staffing as _unit_staffing
+from .allocation import unit_staffing_reference as _unit_staffing_reference
 from .attrition import attrition_probabilities as _attrition
 from .attrition import attrition_probabilities_reference as _attrition_reference
 from .daily_learning import instruction_quality as _instruction_quality
 from .daily_learning import instruction_quality_reference as _instruction_quality_reference
+from .daily_learning import quality_factor_logs as _quality_factor_logs
+from .daily_learning import quality_factor_logs_reference as _quality_factor_logs_reference
 from .daily_learning import unit_learning as _unit_learning
 from .daily_learning import unit_learning_reference as _unit_learning_reference
 from .grouped import group_max as _group_max
@@ -125,6 +129,15 @@ def unit_learning(student_community, need, person_id, key_a, key_b, quality_sum,
     out_uncovered |= uncovered
 
 
+def quality_factor_logs(split, mem_educator, mem_community, fte, skill, quality_sum,
+                        need_weight, days):
+    """``daily_learning.quality_factor_logs`` on the selected backend."""
+    args = (split, mem_educator, mem_community, fte, skill, quality_sum, need_weight, days)
+    if not reference_enabled():
+        return _quality_factor_logs(*args)
+    return _quality_factor_logs_reference(*args)
+
+
 def peer_learning(skill, group, n_groups, minutes, rate, mentor, mentor_minutes):
     """``skill_growth.peer_learning`` on the selected backend."""
     args = (skill, group, n_groups, minutes, rate, mentor, mentor_minutes)
@@ -152,6 +165,19 @@ def split_by_weight(weight, community, active, fixed, fte, n_communities, min_sh
         _split_by_weight(*args, out)
         return
     out[:] = _split_by_weight_reference(*args)
+
+
+def unit_staffing(split, mem_educator, mem_community, fte, skill, thresholds, need_sum,
+                  minutes_per_need, n_students, coordination_per_member, out_coordination,
+                  out_personalization, out_covered):
+    """``allocation.unit_staffing`` on the selected backend."""
+    args = (split, mem_educator, mem_community, fte, skill, thresholds, need_sum,
+            minutes_per_need, n_students, coordination_per_member)
+    if not reference_enabled():
+        _unit_staffing(*args, out_coordination, out_personalization, out_covered)
+        return
+    out_coordination[:], out_personalization[:], out_covered[:] = (
+        _unit_staffing_reference(*args))
 
 
 def attrition_probabilities(base_move, base_leave, mean_chronic, satisfaction, load_effect,

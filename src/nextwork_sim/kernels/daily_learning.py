@@ -91,3 +91,60 @@ def unit_learning_reference(student_community, need, person_id, key_a, key_b, qu
     inter = quality_sum[k, inter_domain]
     uncovered = served & ((need >= needed) & ~covered[k]).any(axis=1)
     return (*(np.where(served, x, 0.0) for x in (rate, intra, inter)), uncovered)
+
+
+@njit(cache=True)
+def quality_factor_logs(split, mem_educator, mem_community, fte, skill, quality_sum,
+                        need_weight, days):
+    """The learning ledger's unit sums (``channels.LearningLedger``): quality factors per
+    community and domain, Q = days·T·A·E with T the FTE-weighted mean skill of the serving
+    adults, A = Σ split·skill / T and E = Q / (days·Σ split·skill); returns Σω and Σω·log T,
+    Σω·log A, Σω·log E with weight ω = need_weight·Q over the cells where all are positive."""
+    n_communities, n_domains = quality_sum.shape
+    carried = np.zeros((n_communities, n_domains))
+    team = np.zeros((n_communities, n_domains))
+    team_fte = np.zeros(n_communities)
+    for m in range(split.shape[0]):
+        i = mem_educator[m]
+        if i < 0:
+            continue
+        k = mem_community[m]
+        team_fte[k] += fte[i]
+        for d in range(n_domains):
+            carried[k, d] += split[m, d] * np.float64(skill[i, d])
+            team[k, d] += np.float64(fte[i]) * skill[i, d]
+    sums = np.zeros(4)
+    for k in range(n_communities):
+        if team_fte[k] <= 0:
+            continue
+        for d in range(n_domains):
+            omega = need_weight[k, d] * quality_sum[k, d]
+            mean_skill = team[k, d] / team_fte[k]
+            if omega > 0 and carried[k, d] > 0 and mean_skill > 0:
+                sums[0] += omega
+                sums[1] += omega * np.log(mean_skill)
+                sums[2] += omega * np.log(carried[k, d] / mean_skill)
+                sums[3] += omega * np.log(quality_sum[k, d] / (days * carried[k, d]))
+    return sums
+
+
+def quality_factor_logs_reference(split, mem_educator, mem_community, fte, skill, quality_sum,
+                                  need_weight, days):
+    k_count = quality_sum.shape[0]
+    serving = mem_educator >= 0
+    person = mem_educator[serving]
+    where = mem_community[serving]
+    member_skill = skill[person].astype(np.float64)
+    carried = np.zeros_like(quality_sum)
+    np.add.at(carried, where, split[serving] * member_skill)
+    weight = fte[person].astype(np.float64)
+    team = np.zeros_like(quality_sum)
+    np.add.at(team, where, weight[:, None] * member_skill)
+    team_fte = np.bincount(where, weights=weight, minlength=k_count)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        team /= team_fte[:, None]
+        factors = (team, carried / team, quality_sum / (days * carried))
+    omega = need_weight * quality_sum
+    usable = (omega > 0) & (carried > 0) & (team > 0)
+    return np.array([omega[usable].sum(),
+                     *((omega[usable] * np.log(f[usable])).sum() for f in factors)])

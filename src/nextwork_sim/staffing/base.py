@@ -210,11 +210,5 @@ def most_skilled_fallback(weight: np.ndarray, members: Members) -> np.ndarray:
     return np.where(chosen, 1.0, weight)
 
 
-def covered_domains(split: np.ndarray, members: Members) -> np.ndarray:
-    """covered[k, d]: someone meeting the domain's threshold carries part of it."""
-    qualified = (split > 0) & (members.skill >= members.thresholds[None, :])
-    return sum_by(members.community, qualified, members.n_communities) > 0
-
-
 __all__ = ["School", "SchoolDesign", "Members", "StaffingModel", "split_by_weight",
-           "most_skilled_fallback", "covered_domains", "teacher_duty", "DOMAINS", "ALL_UNITS"]
+           "most_skilled_fallback", "teacher_duty", "DOMAINS", "ALL_UNITS"]

@@ -1,0 +1,63 @@
+"""Allocation kernels against their NumPy twins."""
+
+import numpy as np
+import pytest
+
+from nextwork_sim.kernels.allocation import (
+    split_by_weight,
+    split_by_weight_reference,
+    unit_staffing,
+    unit_staffing_reference,
+)
+
+from .helpers import ATOL64, SHAPES, D, world
+
+
+@pytest.mark.parametrize("min_share", [0.0, 0.15])
+@pytest.mark.parametrize(("seed", "k", "m"), [(0, 1, 1), (1, 3, 12), (2, 12, 80), (3, 5, 40)])
+def test_split_by_weight_matches_reference(seed, k, m, min_share):
+    rng = np.random.default_rng(seed)
+    community = rng.integers(0, k, m).astype(np.int32)
+    active = rng.random(m) < 0.85
+    weight = rng.random((m, 8)) * (rng.random((m, 8)) < 0.7)
+    # pull-out and para shares, some communities asking for more than the whole domain
+    fixed = np.where(rng.random((m, 8)) < 0.2, rng.uniform(0.1, 0.9, (m, 8)), -1.0)
+    fixed = fixed.astype(np.float32)
+    fte = rng.choice([0.2, 0.5, 1.0], m).astype(np.float32)
+    out = np.full((m, 8), 9.0)
+    split_by_weight(weight, community, active, fixed, fte, k, min_share, out)
+    expected = split_by_weight_reference(weight, community, active, fixed, fte, k, min_share)
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-15)
+    totals = np.zeros((k, 8))
+    np.add.at(totals, community, out)
+    # every domain anyone active can take is split whole
+    assert np.all((np.abs(totals - 1) < 1e-9) | (totals == 0))
+
+
+@pytest.mark.parametrize(("seed", "k", "e", "m"), SHAPES)
+def test_unit_staffing_matches_reference(seed, k, e, m):
+    w = world(seed, k, e, m)
+    rng = np.random.default_rng(seed)
+    fte = rng.choice([0.2, 0.5, 1.0], e).astype(np.float32)
+    thresholds = rng.uniform(0.2, 0.6, D)
+    n_students = rng.integers(0, 30, k)
+    args = (w.split, w.mem_educator, w.mem_community, fte, w.skill, thresholds, w.need_sum,
+            w.minutes_per_need, n_students, 15.0)
+    coordination, personalization = np.full(k, 9.0), np.full(k, 9.0)
+    covered = np.ones((k, D), dtype=bool)
+    unit_staffing(*args, coordination, personalization, covered)
+    expected = unit_staffing_reference(*args)
+    np.testing.assert_allclose(coordination, expected[0], **ATOL64)
+    np.testing.assert_allclose(personalization, expected[1], rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(covered, expected[2])
+    assert np.all((personalization >= -1) & (personalization <= 3))
+
+
+def test_a_community_with_one_full_time_adult_per_25_students_has_personalization_zero():
+    split = np.ones((1, D), dtype=np.float32)
+    coordination, personalization = np.zeros(1), np.zeros(1)
+    covered = np.zeros((1, D), dtype=bool)
+    unit_staffing(split, np.zeros(1, np.int32), np.zeros(1, np.int32), np.ones(1, np.float32),
+                  np.full((1, D), 0.5, np.float32), np.full(D, 0.4), np.ones((1, D)),
+                  np.ones(D), np.array([25]), 15.0, coordination, personalization, covered)
+    assert personalization[0] == 0.0 and coordination[0] == 0.0 and covered.all()
