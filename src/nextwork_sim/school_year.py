@@ -6,6 +6,8 @@ Everything here prepares whole arrays and calls kernels; nothing loops over peop
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .channels import LearningLedger
@@ -112,7 +114,7 @@ class SchoolYear:
             skill=educators.skill[holder], category=educators.category[holder],
             role=state.positions.role[members.position],
             n_communities=state.communities.n, thresholds=self.thresholds)
-        self.split = allocate(model, view).astype(np.float32)
+        self.split = allocate(model, view)
         self.unit_mem_educator = np.where(view.active, self.mem_educator, -1).astype(np.int32)
         p = model.scenario.parameters
         unit_staffing(self.split, self.unit_mem_educator, self.mem_community, educators.fte,
@@ -209,25 +211,26 @@ def allocate(model, view: Members) -> np.ndarray:
     """The unit's split (float32, members x domains): each staffing model allocates the
     memberships of its schools; members not serving this unit carry nothing."""
     state = model.state
+    split = np.zeros((view.community.size, N_DOMAINS), dtype=np.float32)
     if len(model.staffing_models) == 1:
-        groups = [(model.staffing_models[0], slice(None))]
+        staffing = model.staffing_models[0]
+        subset = replace(view, thresholds=as_array(staffing.settings.thresholds))
+        staffing.allocate(subset, split)
     else:
         mem_model = model.school_model[state.communities.school[view.community]]
-        groups = [(staffing, np.flatnonzero(mem_model == index))
-                  for index, staffing in enumerate(model.staffing_models)]
-    split = np.zeros((view.community.size, N_DOMAINS))
-    for staffing, rows in groups:
-        subset = Members(
-            community=view.community[rows], active=view.active[rows], duty=view.duty[rows],
-            fixed=view.fixed[rows], fte=view.fte[rows], skill=view.skill[rows],
-            category=view.category[rows], role=view.role[rows],
-            n_communities=view.n_communities,
-            thresholds=as_array(staffing.settings.thresholds))
-        if subset.community.size == 0:
-            continue
-        part = np.zeros((subset.community.size, N_DOMAINS))
-        staffing.allocate(subset, part)
-        split[rows] = part
+        for index, staffing in enumerate(model.staffing_models):
+            rows = np.flatnonzero(mem_model == index)
+            if rows.size == 0:
+                continue
+            subset = Members(
+                community=view.community[rows], active=view.active[rows],
+                duty=view.duty[rows], fixed=view.fixed[rows], fte=view.fte[rows],
+                skill=view.skill[rows], category=view.category[rows], role=view.role[rows],
+                n_communities=view.n_communities,
+                thresholds=as_array(staffing.settings.thresholds))
+            part = np.zeros((rows.size, N_DOMAINS), dtype=np.float32)
+            staffing.allocate(subset, part)
+            split[rows] = part
     split[~view.active] = 0.0
     return split
 

@@ -178,15 +178,18 @@ class StaffingModel:
                     design.member(position, int(community), fixed=fixed)
 
 
-def split_by_weight(weight: np.ndarray, members: Members, min_share: float) -> np.ndarray:
+def split_by_weight(weight: np.ndarray, members: Members, min_share: float,
+                    out: np.ndarray | None = None) -> np.ndarray:
     """Splits of every community's domains: fixed shares first, the rest in proportion to
     ``weight`` among active members; shares below ``min_share`` x the member's FTE are dropped
-    and renormalised (a part-time member's natural share is small, not negligible). The
-    kernel is ``kernels.allocation.split_by_weight``."""
+    and renormalised (a part-time member's natural share is small, not negligible). Written
+    into ``out`` when given (float32 or float64), else into a new float64 array. The kernel
+    is ``kernels.allocation.split_by_weight``."""
     from ..kernels import backend
 
-    out = np.empty(weight.shape)
-    backend.split_by_weight(np.ascontiguousarray(weight, dtype=np.float64),
+    if out is None:
+        out = np.empty(weight.shape)
+    backend.split_by_weight(np.ascontiguousarray(weight),
                             np.ascontiguousarray(members.community, dtype=np.int32),
                             np.ascontiguousarray(members.active, dtype=np.bool_),
                             np.ascontiguousarray(members.fixed),

@@ -70,7 +70,7 @@ class ConfiguredModel(StaffingModel):
     def allocate(self, members: Members, out_split: np.ndarray) -> None:
         rule = self.spec.allocation
         if rule == "whole_class":
-            out_split[:] = split_by_weight(members.duty.astype(np.float64), members, 0.0)
+            split_by_weight(members.duty, members, 0.0, out=out_split)
         elif rule == "just_right":
             out_split[:] = self._just_right(members)
         else:

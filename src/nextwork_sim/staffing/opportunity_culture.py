@@ -65,7 +65,7 @@ class OpportunityCulture(StaffingModel):
         return design
 
     def allocate(self, members, out_split: np.ndarray) -> None:
-        out_split[:] = split_by_weight(members.duty.astype(np.float64), members, 0.0)
+        split_by_weight(members.duty, members, 0.0, out=out_split)
 
     def mentoring_minutes(self, category: np.ndarray) -> np.ndarray:
         """The leader coaches every teacher of the pod, novices and professionals alike."""

@@ -44,4 +44,4 @@ class Traditional(StaffingModel):
         return design
 
     def allocate(self, members: Members, out_split: np.ndarray) -> None:
-        out_split[:] = split_by_weight(members.duty.astype(np.float64), members, 0.0)
+        split_by_weight(members.duty, members, 0.0, out=out_split)
