@@ -66,6 +66,7 @@ class SchoolYear:
         students.uncovered[:] = False
         educators.chronic_sum[:] = 0.0
         model.days_this_year = 0
+        self.day_prefix = kr.year_prefix(model.run_key, "demand", year)
 
         e_count = educators.n
         self.mem_educator = state.positions.holder[state.memberships.position].astype(np.int32)
@@ -136,9 +137,8 @@ class SchoolYear:
         load = model.scenario.parameters.load
         skill_params = model.scenario.parameters.skill
         educators = model.state.educators
-        keys = np.array([kr.event_key(model.run_key, "demand", year, day)
-                         for day in range(first_day, first_day + n_days)], dtype=np.uint64)
-        school_days(keys, self.community_open, self.fluctuation_table,
+        school_days(self.day_prefix, first_day, n_days, self.community_open,
+                    self.fluctuation_table,
                     self.need_sum, self.minutes_per_need, self.coordination, LEADERSHIP,
                     self.split, self.unit_mem_educator, self.mem_community, self.available,
                     self.layout, self.difficulty, educators.skill, load.skill_floor,

@@ -26,3 +26,9 @@ def test_keyed_streams_differ_by_key_and_look_uniform():
     assert chi2 < 43.8  # 99.9th percentile of chi-square with 19 degrees of freedom
     z = kr.normal(1, "learning", 0, ids)
     assert abs(z.mean()) < 0.01 and abs(z.std() - 1) < 0.01
+
+
+def test_sub_keys_formed_in_a_kernel_are_the_event_keys():
+    prefix = kr.year_prefix(123, "demand", 4)
+    for sub in (0, 1, 179, 10**6):
+        assert kr.sub_key(prefix, sub) == kr.event_key(123, "demand", 4, sub)

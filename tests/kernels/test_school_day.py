@@ -21,15 +21,15 @@ def _keys(days, seed=5):
 def _run_both(w, rows, days, fluctuation_sd=0.2):
     k, e = w.need_sum.shape[0], w.skill.shape[0]
     s = SCALARS
-    keys = _keys(days)
     table = fluctuation_table(fluctuation_sd)
     community_open = np.arange(k) % 4 != 3  # a closed community draws no fluctuation
     params = (w.difficulty, w.skill, s["skill_floor"], s["switch_cost"], w.chronic,
               s["chronic_weight"], s["efficacy_slope"], s["efficacy_threshold"], w.feedback,
               s["practice_rate"], s["feedback_boost"])
     se_sum, chronic_sum = np.ones((e, D)), np.ones(e)
+    # the reference gets each day's event key, the kernel forms them from the year's prefix
     expected = school_days_reference(
-        keys, community_open, table, w.need_sum, w.minutes_per_need,
+        _keys(days), community_open, table, w.need_sum, w.minutes_per_need,
         w.coordination, LEADERSHIP, w.split, w.mem_educator, w.mem_community, w.available,
         *params, rows, se_sum, chronic_sum)
     layout = unit_weights(w.split, w.mem_educator, w.mem_community, w.need_sum,
@@ -37,7 +37,7 @@ def _run_both(w, rows, days, fluctuation_sd=0.2):
     got = dict(skill=w.skill.copy(), chronic=w.chronic.copy(), share=np.full((e, D), np.nan),
                load=np.full(e, np.nan), efficacy=np.full(e, np.nan),
                skill_efficacy_sum=se_sum.copy(), chronic_sum=chronic_sum.copy())
-    school_days(keys, community_open, table, rows, *layout,
+    school_days(kr.year_prefix(5, "demand", 0), 0, days, community_open, table, rows, *layout,
                 w.difficulty, got["skill"], s["skill_floor"], s["switch_cost"], got["chronic"],
                 s["chronic_weight"], s["efficacy_slope"], s["efficacy_threshold"], w.feedback,
                 s["practice_rate"], s["feedback_boost"], np.empty(k), got["share"],

@@ -32,6 +32,7 @@ from .grouped import group_max as _group_max
 from .grouped import group_max_reference as _group_max_reference
 from .grouped import group_sum as _group_sum
 from .grouped import group_sum_reference as _group_sum_reference
+from .keyed_random import sub_key
 from .satisfaction import satisfaction_update as _satisfaction
 from .satisfaction import satisfaction_update_reference as _satisfaction_reference
 from .school_day import school_days as _school_days
@@ -63,7 +64,8 @@ def use_reference(enabled: bool = True):
         _backend = previous
 
 
-def school_days(keys, community_open, fluctuation_table, need_sum, minutes_per_need,
+def school_days(day_prefix, first_day, n_days, community_open, fluctuation_table, need_sum,
+                minutes_per_need,
                 coordination, leadership_domain, split, mem_educator, mem_community, available,
                 layout, difficulty, skill, skill_floor, switch_cost, chronic, chronic_weight,
                 efficacy_slope, efficacy_threshold, feedback, practice_rate, feedback_boost,
@@ -74,11 +76,13 @@ def school_days(keys, community_open, fluctuation_table, need_sum, minutes_per_n
     params = (difficulty, skill, skill_floor, switch_cost, chronic, chronic_weight,
               efficacy_slope, efficacy_threshold, feedback, practice_rate, feedback_boost)
     if not reference_enabled():
-        _school_days(keys, community_open, fluctuation_table, rows, *layout, *params,
+        _school_days(day_prefix, first_day, n_days, community_open, fluctuation_table, rows,
+                     *layout, *params,
                      fluctuation, share_out, load_out, efficacy_out, skill_efficacy_sum,
                      chronic_sum)
         return
-    days = _school_days_reference(keys, community_open, fluctuation_table, need_sum,
+    day_keys = [sub_key(day_prefix, day) for day in range(first_day, first_day + n_days)]
+    days = _school_days_reference(day_keys, community_open, fluctuation_table, need_sum,
                                   minutes_per_need, coordination, leadership_domain, split,
                                   mem_educator, mem_community, available, *params, rows,
                                   skill_efficacy_sum, chronic_sum)

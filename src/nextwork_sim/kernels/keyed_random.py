@@ -41,8 +41,15 @@ def _mix_int(z: int) -> int:
 
 def event_key(run_key: int, stream: str, year: int, sub: int = 0) -> np.uint64:
     """The key of one event: (run, mechanism, year, sub-event) hashed to one 64-bit word."""
+    z = int(year_prefix(run_key, stream, year))
+    return np.uint64(_mix_int((z + 0x9E3779B97F4A7C15 + (sub * 0x9E3779B97F4A7C15)) & _MASK))
+
+
+def year_prefix(run_key: int, stream: str, year: int) -> np.uint64:
+    """The (run, mechanism, year) part of :func:`event_key`; :func:`sub_key` finishes it, so
+    a kernel can form the keys of many sub-events (days, units) itself."""
     z = int(run_key) & _MASK
-    for part in (STREAMS[stream], year + 1_000, sub):
+    for part in (STREAMS[stream], year + 1_000):
         z = _mix_int((z + 0x9E3779B97F4A7C15 + (part * 0x9E3779B97F4A7C15)) & _MASK)
     return np.uint64(z)
 
@@ -69,6 +76,13 @@ def keyed_uniform(key, ids, out):
     for j in range(ids.shape[0]):
         z = _mix(key ^ _mix(np.uint64(ids[j]) * golden + golden))
         out[j] = (np.float64(z >> np.uint64(11)) + 0.5) * (2.0 ** -53)
+
+
+@njit(cache=True, inline="always")
+def sub_key(prefix, sub):
+    """``event_key`` of sub-event ``sub`` from its :func:`year_prefix` (Numba)."""
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    return _mix(prefix + golden + np.uint64(sub) * golden)
 
 
 @njit(cache=True, inline="always")

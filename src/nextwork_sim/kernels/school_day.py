@@ -26,7 +26,7 @@ from .cognitive_load import (
     cognitive_load_reference,
     load_share_reference,
 )
-from .keyed_random import table_draw, table_draw_reference, table_shift
+from .keyed_random import sub_key, table_draw, table_draw_reference, table_shift
 from .skill_growth import skill_growth_reference
 from .task_demand import task_demand_reference
 
@@ -67,24 +67,26 @@ def unit_weights(split, mem_educator, mem_community, need_sum, minutes_per_need,
 
 
 @njit(cache=True)
-def school_days(keys, community_open, fluctuation_table, rows, ptr, weight,
+def school_days(day_prefix, first_day, n_days, community_open, fluctuation_table, rows, ptr,
+                weight,
                 member_community, difficulty, skill, skill_floor, switch_cost, chronic,
                 chronic_weight, efficacy_slope, efficacy_threshold, feedback, practice_rate,
                 feedback_boost, fluctuation, share_out, load_out, efficacy_out,
                 skill_efficacy_sum, chronic_sum):
-    """Runs len(keys) days; updates skill, chronic, load, efficacy and the sums in place,
-    share_out holds the last day's shares. An open community's fluctuation on day t is a
-    keyed draw (``keys[t]``, the community's index) from ``fluctuation_table``, a closed one's
-    1. Work is done for ``rows`` (the active educators) only; ``fluctuation`` is scratch of
-    one entry per community."""
+    """Runs days ``first_day`` to ``first_day + n_days - 1``; updates skill, chronic, load,
+    efficacy and the sums in place, share_out holds the last day's shares. An open
+    community's fluctuation on day t is a keyed draw (the key of sub-event t under
+    ``day_prefix``, the community's index) from ``fluctuation_table``, a closed one's 1.
+    Work is done for ``rows`` (the active educators) only; ``fluctuation`` is scratch of one
+    entry per community."""
     share = np.zeros(N_DOMAINS)
     shift = table_shift(fluctuation_table.shape[0])
-    n_days = keys.shape[0]
     for t in range(n_days):
+        key = sub_key(day_prefix, first_day + t)
         for k in range(fluctuation.shape[0]):
             fluctuation[k] = 1.0
             if community_open[k]:
-                fluctuation[k] = table_draw(keys[t], k, fluctuation_table, shift)
+                fluctuation[k] = table_draw(key, k, fluctuation_table, shift)
         for r in range(rows.shape[0]):
             i = rows[r]
             for d in range(N_DOMAINS):
@@ -97,8 +99,9 @@ def school_days(keys, community_open, fluctuation_table, rows, ptr, weight,
             total = 0.0
             carried = 0
             for d in range(N_DOMAINS):
-                carried += share[d] > 0.0
-                total += share[d] * difficulty[d] / (skill_floor + skill[i, d])
+                if share[d] > 0.0:
+                    carried += 1
+                    total += share[d] * difficulty[d] / (skill_floor + skill[i, d])
             load = total + switch_cost * max(carried - 1, 0)
             load_out[i] = load
             chronic[i] += chronic_weight * (load - chronic[i])
@@ -116,15 +119,16 @@ def school_days(keys, community_open, fluctuation_table, rows, ptr, weight,
                     share_out[i, d] = share[d]
 
 
-def school_days_reference(keys, community_open, fluctuation_table, need_sum,
+def school_days_reference(day_keys, community_open, fluctuation_table, need_sum,
                           minutes_per_need, coordination, leadership_domain, split,
                           mem_educator, mem_community, available, difficulty, skill,
                           skill_floor, switch_cost, chronic, chronic_weight, efficacy_slope,
                           efficacy_threshold, feedback, practice_rate, feedback_boost, rows,
                           skill_efficacy_sum, chronic_sum) -> dict:
-    """The same days from the per-mechanism references and the unit's raw arrays (split,
-    memberships, needs); inputs are not modified. Entries of educators outside ``rows`` keep
-    their input values (share, load and efficacy: NaN, meaning "not computed")."""
+    """The same days (``day_keys``: each day's event key) from the per-mechanism references
+    and the unit's raw arrays (split, memberships, needs); inputs are not modified. Entries
+    of educators outside ``rows`` keep their input values (share, load and efficacy: NaN,
+    meaning "not computed")."""
     n_educators = skill.shape[0]
     active = np.zeros(n_educators, dtype=bool)
     active[rows] = True
@@ -132,7 +136,7 @@ def school_days_reference(keys, community_open, fluctuation_table, need_sum,
     skill_efficacy_sum, chronic_sum = skill_efficacy_sum.copy(), chronic_sum.copy()
     ids = np.arange(need_sum.shape[0])
     day = {}
-    for key in keys:
+    for key in day_keys:
         fluctuation = np.where(community_open,
                                table_draw_reference(key, ids, fluctuation_table), 1.0)
         demand = task_demand_reference(need_sum, minutes_per_need, coordination, fluctuation,
