@@ -59,3 +59,27 @@ def test_bench_workers_rows_at_a_tiny_scale():
     assert [row["workers"] for row in rows] == [1, 2] and rows[0]["speed_up"] == 1.0
     assert all(row["seconds"] > 0 and row["runs_per_minute"] > 0 for row in rows)
     assert bench.format_table(rows).count("\n") == 3
+
+
+def test_bench_cli_writes_every_number_as_json(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from nextwork_sim.cli import app
+
+    out = tmp_path / "bench.json"
+    result = CliRunner().invoke(app, ["bench", "--scale", "school", "--years", "1",
+                                      "--burn-in", "1", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    for field in ("students", "educators", "days", "student_days_per_s", "mesa_ratio",
+                  "mesa_baseline_student_days_per_s", "peak_memory_gb", "compile_seconds",
+                  "burn_in_seconds", "bytes_per_student_day", "school_day_seconds"):
+        assert report[field] > 0, field
+    assert report["days"] == 180 and report["burn_in_years"] == 1
+    parts = ("day_span_seconds", "unit_start_seconds", "unit_end_seconds", "week_seconds")
+    assert abs(sum(report[p] for p in parts) - report["school_day_seconds"]) < 0.01
+    bad = CliRunner().invoke(app, ["bench", "--scale", "county"])
+    assert bad.exit_code == 2 and "allowed: school, district, state" in bad.output
+    assert not list(tmp_path.glob("*.tmp"))

@@ -1,10 +1,14 @@
 """``nextwork-sim bench``: numbers, not assertions (issue "Performance at state scale").
 
-Builds the district of a preset (Mesa agents included), runs whole simulated years through
-the real calendar and times, separately, the full school day (demand, allocation when due,
-load, efficacy, skill growth, learning, noise: every day, unit and week hook) and the summer.
-Then it builds the same district's day as idiomatic per-agent Mesa (``bench/mesa_baseline``)
-and times a sample of its days. Peak memory is the process's maximum resident set size.
+Builds the district of a preset (Mesa agents included), optionally burns it in, runs whole
+simulated years through the real calendar and times, separately, the full school day
+(demand, allocation when due, load, efficacy, skill growth, learning, noise: the day
+spans, unit starts and ends and the weekly peer learning), the term events (credentials),
+the start of each year (rosters) and the summer. Then it builds the same district's day as
+idiomatic per-agent Mesa (``bench/mesa_baseline``) and times a sample of its days. JIT
+compilation (or loading the kernels from Numba's cache) is timed first, on a one-school
+model, so it is in no other number. Peak memory is the process's maximum resident set size
+before the baseline is built.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ import numpy as np
 
 from .config import apply_overrides, load_config, validate
 
-DAY_HOOKS = ("start_unit", "school_days", "end_unit", "end_week", "end_term")
+#: the calendar hooks that make up the school day (the issue's list of daily mechanisms)
+DAY_HOOKS = ("start_unit", "school_days", "end_unit", "end_week")
+OTHER_HOOKS = ("end_term", "start_year", "summer")
 
 
 class _Timed:
@@ -25,7 +31,7 @@ class _Timed:
 
     def __init__(self, hooks):
         self.hooks = hooks
-        self.seconds = {name: 0.0 for name in (*DAY_HOOKS, "start_year", "summer")}
+        self.seconds = dict.fromkeys((*DAY_HOOKS, *OTHER_HOOKS), 0.0)
 
     def __getattr__(self, name):
         method = getattr(self.hooks, name)
@@ -42,55 +48,80 @@ class _Timed:
 
 
 def bytes_per_student_day(model) -> float:
-    """Array bytes a school day reads or writes, per enrolled student (a lower bound on the
-    memory traffic: each array counted once per pass that touches it)."""
+    """Array bytes the school day reads or writes, per enrolled student: a lower bound on the
+    memory traffic, each array counted once per pass that touches it (see docs/scaling.md).
+    Per day the fused pass streams the unit's member weights (8 float64 + a community index,
+    plus the community's fluctuation) and each educator's skill (float32, read and written),
+    summed skill x efficacy (float64, read and written) and scalars; per unit, allocation and
+    the unit's accounting pass over the memberships a few times; once a year each student's
+    learning is applied."""
     state, hooks = model.state, model.school_year
-    e, k, m = len(hooks.active_rows), state.communities.n, state.memberships.n
+    e, k = len(hooks.active_rows), state.communities.n
+    nnz = int((hooks.unit_mem_educator >= 0).sum())
+    m = state.memberships.n
     d = 8
-    day = (k * d * 8 * 4          # need_sum, demand (write, read twice), quality, quality_sum
-           + m * (d * 4 * 2 + 8)  # split read twice, member/community indices
-           + e * d * (8 * 3 + 4 * 3)  # share (zero, add, read), skill (read 2, write)
-           + e * 8 * 6)           # available, load, chronic, efficacy, feedback, chronic_sum
-    unit_days = model.shape.unit_days
+    day = k * 9 + nnz * (d * 8 + 4 + 8) + e * (d * 4 * 2 + d * 8 * 2 + 4 + 8 * 8)
+    unit = m * (d * 4 * 3 * 3 + d * 4 * 2 + d * 8 + d * 4 * 2) + k * d * 8 * 6
+    week = e * (d * 4 * 2 + 12 + 24)
     students = max(len(hooks.enrolled), 1)
-    per_unit = students * (d * 4 + 4 + 8 * 4 + 8)  # need, community, 3 sums + noise, flags
-    return (day + per_unit / unit_days) / students
+    year_end = students * (d * 4 + 4 + 8 + 3 * 8 * 2 + 1)
+    shape = model.shape
+    per_day = (day + unit / shape.unit_days + week / shape.days_per_week
+               + year_end / shape.days)
+    return per_day / students
+
+
+def _scenario(scale: str, config: Path | None, burn_in: int, overrides: list[str]):
+    overrides = [f'district.preset="{scale}"', f"burn_in_years={burn_in}", *overrides]
+    if config is not None:
+        return load_config(config, overrides)
+    return validate(apply_overrides({"name": "bench"}, overrides), "bench (with --set)")
+
+
+def compile_kernels(config: Path | None, overrides: list[str]) -> float:
+    """Seconds to compile (or load from Numba's cache) every kernel a year touches: one
+    simulated year of a one-school model of the same scenario."""
+    from .model import SchoolSystemModel
+
+    start = time.perf_counter()
+    model = SchoolSystemModel(_scenario("school", config, 0, overrides), seed=1)
+    model.run(1)
+    model.release()
+    return time.perf_counter() - start
 
 
 def run_benchmark(scale: str, years: int, config: Path | None = None,
-                  overrides: list[str] | None = None, baseline_days: int | None = None
-                  ) -> dict:
+                  overrides: list[str] | None = None, baseline_days: int | None = None,
+                  burn_in: int = 0) -> dict:
     from .bench.mesa_baseline import PerAgentDay
     from .model import SchoolSystemModel
 
-    overrides = [f'district.preset="{scale}"', "burn_in_years=0", *(overrides or [])]
-    if config is not None:
-        scenario = load_config(config, overrides)
-    else:
-        scenario = validate(apply_overrides({"name": "bench"}, overrides), "bench (with --set)")
+    overrides = list(overrides or [])
+    compile_seconds = compile_kernels(config, overrides)
+    scenario = _scenario(scale, config, burn_in, overrides)
     start = time.perf_counter()
     model = SchoolSystemModel(scenario, seed=1)
     build = time.perf_counter() - start
-    hooks = model.school_year
     start = time.perf_counter()
-    hooks.start_year(0)
-    hooks.start_unit(0, 0)
-    hooks.school_days(0, 0, 1)  # first call: JIT compile (or load from cache) and warm-up
-    compile_seconds = time.perf_counter() - start
-    students = len(hooks.enrolled)
-    educators = len(hooks.active_rows)
+    model.calendar.run(burn_in)
+    burn_in_seconds = time.perf_counter() - start
+    hooks = model.school_year
     timed = _Timed(hooks)
     model.calendar.hooks = timed
     start = time.perf_counter()
     model.run(years)
     run_seconds = time.perf_counter() - start
-    day_seconds = sum(timed.seconds[name] for name in DAY_HOOKS)
-    days = years * model.shape.days
-    student_days = students * days
+    peak_memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    seconds = timed.seconds
+    day_seconds = sum(seconds[name] for name in DAY_HOOKS)
+    students = len(hooks.enrolled)
+    educators = len(hooks.active_rows)
+    student_days = students * years * model.shape.days
     traffic = bytes_per_student_day(model)
 
-    hooks.start_year(years)
-    hooks.start_unit(years, 0)
+    year = burn_in + years
+    hooks.start_year(year)
+    hooks.start_unit(year, 0)
     baseline = PerAgentDay(model)
     sample = baseline_days or (1 if scale == "state" else 3)
     start = time.perf_counter()
@@ -103,22 +134,32 @@ def run_benchmark(scale: str, years: int, config: Path | None = None,
     baseline_rate = len(baseline.student_rows) / baseline_seconds
     return {
         "scale": scale,
+        "config": str(config) if config is not None else "default (traditional)",
         "students": students,
         "educators": educators,
         "years": years,
-        "days": days,
-        "build_seconds": round(build, 2),
+        "days": years * model.shape.days,
         "compile_seconds": round(compile_seconds, 2),
+        "build_seconds": round(build, 2),
+        "burn_in_years": burn_in,
+        "burn_in_seconds": round(burn_in_seconds, 2),
         "run_seconds": round(run_seconds, 2),
+        "build_and_run_seconds": round(build + run_seconds, 2),
         "seconds_per_year": round(run_seconds / years, 3),
         "school_day_seconds": round(day_seconds, 3),
-        "summer_seconds": round(timed.seconds["summer"], 3),
+        "day_span_seconds": round(seconds["school_days"], 3),
+        "unit_start_seconds": round(seconds["start_unit"], 3),
+        "unit_end_seconds": round(seconds["end_unit"], 3),
+        "week_seconds": round(seconds["end_week"], 3),
+        "term_seconds": round(seconds["end_term"], 3),
+        "year_start_seconds": round(seconds["start_year"], 3),
+        "summer_seconds": round(seconds["summer"], 3),
         "student_days_per_s": round(rate),
         "bytes_per_student_day": round(traffic, 1),
         "bandwidth_bound_student_days_per_s": round(10e9 / traffic),
         "mesa_baseline_student_days_per_s": round(baseline_rate),
         "mesa_ratio": round(rate / baseline_rate, 1),
-        "peak_memory_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, 2),
+        "peak_memory_gb": round(peak_memory, 2),
     }
 
 

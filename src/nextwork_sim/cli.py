@@ -299,6 +299,8 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
           = "district",
           years: Annotated[int, typer.Option(min=1, max=20)] = 2,
           config: Annotated[Path | None, typer.Option(help="scenario to time")] = None,
+          burn_in: Annotated[int, typer.Option(min=0, max=10, help="burn-in years, timed "
+                                               "apart from the reported years")] = 0,
           set_: SetOption = None,
           json: Annotated[Path | None, typer.Option("--json", help="also write the numbers "
                                                     "as JSON here")] = None) -> None:
@@ -311,7 +313,7 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
     if scale not in ("school", "district", "state"):
         _fail(f"--scale {scale!r}: allowed: school, district, state")
     try:
-        report = run_benchmark(scale, years, config, set_ or [])
+        report = run_benchmark(scale, years, config, set_ or [], burn_in=burn_in)
     except ConfigError as error:
         _fail(str(error))
     view = Table(title=f"nextwork-sim bench --scale {scale}")
