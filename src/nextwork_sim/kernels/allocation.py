@@ -130,11 +130,13 @@ def unit_staffing(split, mem_educator, mem_community, fte, skill, thresholds, ne
             continue
         k = mem_community[m]
         members[k] += 1
+        work = 0.0
         for d in range(n_domains):
-            carried[m] += split[m, d] * (need_sum[k, d] * minutes_per_need[d])
+            work += split[m, d] * (need_sum[k, d] * minutes_per_need[d])
             if split[m, d] > 0 and skill[i, d] >= thresholds[d]:
                 out_covered[k, d] = True
-        per_educator[i] += carried[m]
+        carried[m] = work
+        per_educator[i] += work
     adult_fte = np.zeros(n_communities)
     for m in range(split.shape[0]):
         i = mem_educator[m]

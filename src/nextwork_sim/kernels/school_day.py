@@ -58,11 +58,12 @@ def unit_weights(split, mem_educator, mem_community, need_sum, minutes_per_need,
         fill[slot[i]] += 1
         k = mem_community[m]
         community[at] = k
+        per_minute = 1.0 / available[i]
         for d in range(n_domains):
             base = need_sum[k, d] * minutes_per_need[d]
             if d == leadership_domain:
                 base += coordination[k]
-            weight[at, d] = split[m, d] * base / available[i]
+            weight[at, d] = split[m, d] * base * per_minute
     return ptr, weight, community
 
 
