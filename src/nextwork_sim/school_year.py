@@ -281,7 +281,9 @@ def _spread_evenly(model, year: int, rows: np.ndarray) -> None:
     served = codes[slot] == student_code
     rows, student_code, slot = rows[served], student_code[served], slot[served]
     u = kr.uniform(model.run_key, "roster", year, students.person_id[rows])
-    by_group = np.lexsort((u, student_code))
+    # np.lexsort((u, student_code)), as two stable sorts: the same order, twice as fast
+    by_u = np.argsort(u, kind="stable")
+    by_group = by_u[np.argsort(student_code[by_u], kind="stable")]
     sorted_code = student_code[by_group]
     start = np.searchsorted(sorted_code, sorted_code, side="left")
     rank = np.arange(len(by_group)) - start
