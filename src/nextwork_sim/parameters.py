@@ -175,8 +175,9 @@ class LearningParams(Frozen):
         0.3, unit="personalization units", ge=0, le=2,
         doc="personalization added when a team regroups its shared roster by need each unit "
             "(students are taught in groups matched to their need)")
-    daily_noise_sd: float = param(0.5, unit="relative rate", ge=0, le=3,
-                                  doc="SD of a student's daily rate noise (drawn per unit)")
+    daily_noise_sd: float = param(
+        0.5, unit="relative rate", ge=0, le=3,
+        doc="SD of a student's daily rate noise (the year's sum drawn at once: SD x sqrt(days))")
     socioemotional_rate: float = param(
         0.10, unit="SD per year", ge=0, le=1,
         doc="intra/interpersonal growth at full coverage of social_emotional / "
