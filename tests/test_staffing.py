@@ -95,3 +95,34 @@ def test_external_model_runs_and_bad_names_are_config_errors():
             SchoolSystemModel(scenario)
     with pytest.raises(ConfigError, match="allowed: configured, next_workforce"):
         validate({"name": "s", "staffing": {"model": "unknown"}})
+
+
+@pytest.mark.parametrize("config", ["traditional.toml", "next_workforce.toml",
+                                    "opportunity_culture.toml", "custom_example.toml"])
+def test_a_kept_split_is_the_split_allocation_would_give(config):
+    """Allocation is redone only when what the model reads has changed: at every unit
+    start the split in use equals a fresh allocation of that unit's members."""
+    from nextwork_sim.config import load_config
+    from nextwork_sim.school_year import allocate
+
+    from .conftest import CONFIGS
+
+    scenario = load_config(CONFIGS / config, ['district.preset="district"',
+                                              "district.enrollment_scale=0.1",
+                                              "burn_in_years=0"])
+    model = SchoolSystemModel(scenario, seed=5)
+    try:
+        hooks = model.school_year
+        hooks.start_year(0)
+        kept = 0
+        for unit in range(model.shape.n_units):
+            cached = dict(hooks.allocations)
+            hooks.start_unit(0, unit)
+            kept += all(hooks.allocations.get(i) is cached.get(i) for i in cached) and unit > 0
+            fresh = allocate(model, hooks.unit_members(unit), {})
+            np.testing.assert_array_equal(hooks.split, fresh)
+            hooks.school_days(0, unit * model.shape.unit_days, model.shape.unit_days)
+        if config in ("traditional.toml", "opportunity_culture.toml"):
+            assert kept > 0  # splits by duty alone are kept between most units
+    finally:
+        model.release()

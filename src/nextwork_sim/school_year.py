@@ -6,8 +6,6 @@ Everything here prepares whole arrays and calls kernels; nothing loops over peop
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from .channels import LearningLedger
@@ -91,6 +89,8 @@ class SchoolYear:
         self.skill_efficacy_sum = np.zeros((e_count, N_DOMAINS))
         self.fluctuation = np.ones(k_count)
         self.ones = np.ones(e_count)
+        self.allocations: dict = {}  # per staffing model: its last inputs and split
+        self.layout = None
         self.coordination = np.zeros(k_count)
         self.personalization = np.zeros(k_count)
         self.covered = np.zeros((k_count, N_DOMAINS), dtype=bool)
@@ -102,21 +102,32 @@ class SchoolYear:
         self.year_days = 0
 
     # --- unit ---------------------------------------------------------------------------
-    def start_unit(self, year: int, unit: int) -> None:
-        model, state = self.model, self.model.state
-        members = state.memberships
-        educators = state.educators
+    def unit_members(self, unit: int) -> Members:
+        """What allocation sees at the start of ``unit``: every membership, active when
+        filled and serving in that unit, with its holder's FTE, skill and category."""
+        state = self.model.state
+        members, educators = state.memberships, state.educators
         filled = self.mem_educator >= 0
         serving = (members.units >> np.uint64(unit)) & np.uint64(1) == 1
         holder = np.maximum(self.mem_educator, 0)
-        view = Members(
+        return Members(
             community=self.mem_community, active=filled & serving,
             duty=members.duty, fixed=members.fixed, fte=educators.fte[holder],
             skill=educators.skill[holder], category=educators.category[holder],
             role=state.positions.role[members.position],
             n_communities=state.communities.n, thresholds=self.thresholds)
-        self.split = allocate(model, view)
-        self.unit_mem_educator = np.where(view.active, self.mem_educator, -1).astype(np.int32)
+
+    def start_unit(self, year: int, unit: int) -> None:
+        model, state = self.model, self.model.state
+        educators = state.educators
+        view = self.unit_members(unit)
+        split = allocate(model, view, self.allocations)
+        unit_mem_educator = np.where(view.active, self.mem_educator, -1).astype(np.int32)
+        # the unit's layout follows from the split and who serves (the rest is fixed for the
+        # year), so a unit that changes neither keeps it
+        same = (self.layout is not None and np.array_equal(split, self.split)
+                and np.array_equal(unit_mem_educator, self.unit_mem_educator))
+        self.split, self.unit_mem_educator = split, unit_mem_educator
         p = model.scenario.parameters
         unit_staffing(self.split, self.unit_mem_educator, self.mem_community, educators.fte,
                       educators.skill, self.thresholds, self.need_sum, self.minutes_per_need,
@@ -124,9 +135,11 @@ class SchoolYear:
                       self.coordination, self.personalization, self.covered)
         self.personalization += p.learning.regrouping_effect * self.community_regroups
         self.year_covered &= self.covered
-        self.layout = unit_weights(self.split, self.unit_mem_educator, self.mem_community,
-                                   self.need_sum, self.minutes_per_need, self.coordination,
-                                   LEADERSHIP, self.available, self.active_rows)
+        if not same:
+            self.layout = unit_weights(self.split, self.unit_mem_educator, self.mem_community,
+                                       self.need_sum, self.minutes_per_need,
+                                       self.coordination, LEADERSHIP, self.available,
+                                       self.active_rows)
         self.skill_efficacy_sum[:] = 0.0
         self.quality_sum = np.zeros((state.communities.n, N_DOMAINS))
 
@@ -207,30 +220,39 @@ class SchoolYear:
         run_summer(self.model, year)
 
 
-def allocate(model, view: Members) -> np.ndarray:
+def allocate(model, view: Members, previous: dict) -> np.ndarray:
     """The unit's split (float32, members x domains): each staffing model allocates the
-    memberships of its schools; members not serving this unit carry nothing."""
+    memberships of its schools; members not serving this unit carry nothing. A model whose
+    ``allocation_inputs`` equal those of its last allocation in ``previous`` (this year's)
+    keeps that split: allocation is due only when what it reads has changed."""
     state = model.state
     split = np.zeros((view.community.size, N_DOMAINS), dtype=np.float32)
     if len(model.staffing_models) == 1:
-        staffing = model.staffing_models[0]
-        subset = replace(view, thresholds=as_array(staffing.settings.thresholds))
-        staffing.allocate(subset, split)
+        groups = [(0, slice(None))]
     else:
         mem_model = model.school_model[state.communities.school[view.community]]
-        for index, staffing in enumerate(model.staffing_models):
-            rows = np.flatnonzero(mem_model == index)
-            if rows.size == 0:
-                continue
-            subset = Members(
-                community=view.community[rows], active=view.active[rows],
-                duty=view.duty[rows], fixed=view.fixed[rows], fte=view.fte[rows],
-                skill=view.skill[rows], category=view.category[rows], role=view.role[rows],
-                n_communities=view.n_communities,
-                thresholds=as_array(staffing.settings.thresholds))
-            part = np.zeros((rows.size, N_DOMAINS), dtype=np.float32)
-            staffing.allocate(subset, part)
-            split[rows] = part
+        groups = [(index, np.flatnonzero(mem_model == index))
+                  for index in range(len(model.staffing_models))]
+    for index, rows in groups:
+        staffing = model.staffing_models[index]
+        subset = Members(
+            community=view.community[rows], active=view.active[rows], duty=view.duty[rows],
+            fixed=view.fixed[rows], fte=view.fte[rows], skill=view.skill[rows],
+            category=view.category[rows], role=view.role[rows],
+            n_communities=view.n_communities,
+            thresholds=as_array(staffing.settings.thresholds))
+        if subset.community.size == 0:
+            continue
+        inputs = {name: getattr(subset, name) for name in staffing.allocation_inputs}
+        last = previous.get(index)
+        if last is not None and all(np.array_equal(value, last[0][name])
+                                    for name, value in inputs.items()):
+            split[rows] = last[1]
+            continue
+        part = np.zeros((subset.community.size, N_DOMAINS), dtype=np.float32)
+        staffing.allocate(subset, part)
+        split[rows] = part
+        previous[index] = ({name: np.copy(value) for name, value in inputs.items()}, part)
     split[~view.active] = 0.0
     return split
 

@@ -96,6 +96,10 @@ class Members:
     thresholds: np.ndarray   # float64 [D]
 
 
+#: What a split by duty alone reads (``split_by_weight(members.duty, members, 0.0)``).
+DUTY_INPUTS = ("community", "active", "duty", "fixed")
+
+
 def teacher_duty() -> np.ndarray:
     """A classroom teacher's duty: every domain, equally weighted."""
     return np.ones(N_DOMAINS, dtype=np.float32)
@@ -131,6 +135,12 @@ class StaffingModel:
         return {role: design.count(role) for role in roles}
 
     # --- the day's work ---------------------------------------------------------------
+    #: The ``Members`` fields ``allocate`` reads. A unit whose fields equal the last unit's
+    #: reuses its split (allocation is due only when its inputs change); a model whose
+    #: split follows skill must keep "skill" here. The default, every field, is always safe.
+    allocation_inputs: tuple[str, ...] = ("community", "active", "duty", "fixed", "fte",
+                                          "skill", "category", "role", "thresholds")
+
     def allocate(self, members: Members, out_split: np.ndarray) -> None:
         """Fill ``out_split[M, D]`` so each covered domain's splits sum to 1 per community."""
         raise NotImplementedError
@@ -214,4 +224,4 @@ def most_skilled_fallback(weight: np.ndarray, members: Members) -> np.ndarray:
 
 
 __all__ = ["School", "SchoolDesign", "Members", "StaffingModel", "split_by_weight",
-           "most_skilled_fallback", "teacher_duty", "DOMAINS", "ALL_UNITS"]
+           "most_skilled_fallback", "teacher_duty", "DUTY_INPUTS", "DOMAINS", "ALL_UNITS"]

@@ -17,6 +17,7 @@ from ..domains import ASSESSMENT, CONTENT, DOMAIN_INDEX, LEADERSHIP, N_DOMAINS, 
 from ..roles import CATEGORY_INDEX
 from .base import (
     ALL_UNITS,
+    DUTY_INPUTS,
     Members,
     School,
     SchoolDesign,
@@ -66,6 +67,12 @@ class ConfiguredModel(StaffingModel):
             units = ALL_UNITS if member.span == "year" else self.one_unit_per_term(k + slot)
             position = design.position(member.role, k, member.fte or role.fte)
             design.member(position, k, duty=duty, fixed=fixed, units=units)
+
+    @property
+    def allocation_inputs(self) -> tuple[str, ...]:
+        if self.spec.allocation == "whole_class":
+            return DUTY_INPUTS
+        return StaffingModel.allocation_inputs
 
     def allocate(self, members: Members, out_split: np.ndarray) -> None:
         rule = self.spec.allocation

@@ -25,7 +25,7 @@ from ..domains import (
     SOCIAL_EMOTIONAL,
 )
 from ..roles import CATEGORY_INDEX
-from .base import School, SchoolDesign, StaffingModel, split_by_weight
+from .base import DUTY_INPUTS, School, SchoolDesign, StaffingModel, split_by_weight
 
 
 class OpportunityCulture(StaffingModel):
@@ -63,6 +63,8 @@ class OpportunityCulture(StaffingModel):
                     remaining -= fte
         self.add_support_staff(school, design, served)
         return design
+
+    allocation_inputs = DUTY_INPUTS
 
     def allocate(self, members, out_split: np.ndarray) -> None:
         split_by_weight(members.duty, members, 0.0, out=out_split)

@@ -11,7 +11,15 @@ import math
 
 import numpy as np
 
-from .base import Members, School, SchoolDesign, StaffingModel, split_by_weight, teacher_duty
+from .base import (
+    DUTY_INPUTS,
+    Members,
+    School,
+    SchoolDesign,
+    StaffingModel,
+    split_by_weight,
+    teacher_duty,
+)
 
 
 class Traditional(StaffingModel):
@@ -42,6 +50,8 @@ class Traditional(StaffingModel):
             served.extend(homerooms)
         self.add_support_staff(school, design, served)
         return design
+
+    allocation_inputs = DUTY_INPUTS
 
     def allocate(self, members: Members, out_split: np.ndarray) -> None:
         split_by_weight(members.duty, members, 0.0, out=out_split)
