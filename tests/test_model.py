@@ -141,3 +141,39 @@ def test_memory_stays_flat_over_twenty_models(small_scenario):
     assert len(getattr(mesa.Agent, "_ids", {})) <= 1
     # 15 more models may not keep more than a small fraction of one model's arrays alive
     assert after_twenty - after_five < 2_000_000, (after_five, after_twenty)
+
+
+def _registry_snapshot(model):
+    """What Mesa holds for a model: unique_id and row of every agent, in registration order,
+    per registry."""
+    def ids(agents):
+        return [(a.unique_id, type(a).__name__, a.idx) for a in agents]
+
+    return {"all": ids(model.agents), "hard": ids(model._agents),
+            "students": ids(model.agents_by_type[Student]),
+            "educators": ids(model.agents_by_type[Educator])}
+
+
+def test_bulk_agent_registration_matches_mesas_per_agent_path(small_scenario, monkeypatch):
+    """population.create_agents/remove_agents leave Mesa's registries exactly as one
+    ``Student(model, row)`` / ``agent.remove()`` per row would, through builds and summers."""
+    from nextwork_sim import population
+
+    snapshots, tables = [], []
+    for bulk in (True, False):
+        monkeypatch.setattr(population, "BULK_REGISTRATION", bulk)
+        model = SchoolSystemModel(small_scenario, seed=9)
+        try:
+            built = _registry_snapshot(model)
+            model.run(2)
+            snapshots.append((built, _registry_snapshot(model)))
+            tables.append(model.results())
+            agent = model.agents_by_type[Student][0]
+            assert agent.model is model and agent.pos is None
+            assert vars(agent).keys() == {"model", "unique_id", "pos", "idx"}
+        finally:
+            model.release()
+        assert len(model.agents) == 0
+    assert snapshots[0] == snapshots[1]
+    assert len(snapshots[0][1]["students"]) == (model.state.students.status == ENROLLED).sum()
+    assert tables[0].equals(tables[1])

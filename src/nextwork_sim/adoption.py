@@ -10,8 +10,12 @@ the summer's hiring fills what is left. Educators with no position left transfer
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+
 import numpy as np
 
+from .domains import N_DOMAINS
 from .kernels import keyed_random as kr
 from .population import MOVED
 from .staffing import staffing_class
@@ -86,9 +90,73 @@ STRUCTURE_FIELDS = (
 )
 
 
-def design_signature(design) -> str:
-    """A school design as text: equal signatures mean the same communities, positions and
-    memberships (collaboration minutes aside, which a switch updates in place)."""
+@dataclass(frozen=True)
+class DesignColumns:
+    """A school design as columns (school-local indices), in the order of its lists: what
+    ``SchoolSystemModel.add_design`` writes into the state tables and what a signature hashes."""
+
+    kind: np.ndarray            # communities
+    grade: np.ndarray
+    grade_high: np.ndarray
+    capacity: np.ndarray
+    collaboration: np.ndarray
+    peer_group: list            # tuples, as the staffing model gave them
+    role: list                  # positions: role names
+    position_community: np.ndarray
+    fte: np.ndarray
+    member_position: np.ndarray  # memberships
+    member_community: np.ndarray
+    duty: np.ndarray            # float64 [M, D]: the design's values, not yet float32
+    fixed: np.ndarray           # float64 [M, D]
+    units: np.ndarray           # uint64
+
+
+def design_columns(design) -> DesignColumns:
+    """The columns of ``design`` (one pass over its lists of dicts)."""
+    c, p, m = design.communities, design.positions, design.memberships
+
+    def column(rows: list, key: str, dtype=None) -> np.ndarray:
+        return np.array([row[key] for row in rows], dtype=dtype)
+
+    def rows_of(key: str) -> np.ndarray:
+        return np.array([row[key] for row in m], dtype=np.float64).reshape(len(m), N_DOMAINS)
+
+    return DesignColumns(
+        kind=column(c, "kind", np.int64), grade=column(c, "grade"),
+        grade_high=column(c, "grade_high"), capacity=column(c, "capacity"),
+        collaboration=column(c, "collaboration", np.float64),
+        peer_group=[row["peer_group"] for row in c],
+        role=[row["role"] for row in p], position_community=column(p, "community", np.int64),
+        fte=column(p, "fte", np.float64),
+        member_position=column(m, "position", np.int64),
+        member_community=column(m, "community", np.int64),
+        duty=rows_of("duty"), fixed=rows_of("fixed"), units=column(m, "units", np.uint64))
+
+
+#: Signatures are ``SIGNATURE_PREFIX`` + a digest; states saved before carry the design's text
+#: (``_text_signature``) instead, and are compared as text.
+SIGNATURE_PREFIX = "blake2b:"
+
+
+def design_signature(design, columns: DesignColumns | None = None) -> str:
+    """A digest of a school design: equal signatures mean the same communities, positions and
+    memberships (collaboration minutes aside, which a switch updates in place). Numbers are
+    compared by value (float64, exact for every int and float the designs hold)."""
+    cols = design_columns(design) if columns is None else columns
+    digest = hashlib.blake2b(digest_size=20)
+    numbers = (np.array([len(cols.kind), len(cols.role), len(cols.units)], dtype=np.float64),
+               cols.kind, cols.grade, cols.grade_high, cols.capacity, cols.position_community,
+               cols.fte, cols.member_position, cols.member_community, cols.duty, cols.fixed)
+    for values in numbers:
+        digest.update(np.ascontiguousarray(values, dtype=np.float64).tobytes())
+    digest.update(cols.units.tobytes())
+    # role names and peer-group keys as text; every column above has a known length
+    digest.update(repr((cols.role, cols.peer_group)).encode())
+    return SIGNATURE_PREFIX + digest.hexdigest()
+
+
+def _text_signature(design) -> str:
+    """The signature of states saved before signatures were digests: the design as text."""
     communities = [{k: v for k, v in c.items() if k != "collaboration"}
                    for c in design.communities]
     memberships = [(m["position"], m["community"], m["duty"].tolist(), m["fixed"].tolist(),
@@ -96,11 +164,19 @@ def design_signature(design) -> str:
     return repr((communities, design.positions, memberships))
 
 
+def same_design(design, columns: DesignColumns, signature: str) -> bool:
+    """Whether ``design`` is the one a school's stored ``signature`` describes."""
+    if signature.startswith(SIGNATURE_PREFIX):
+        return design_signature(design, columns) == signature
+    return _text_signature(design) == signature
+
+
 def _rebuild(model, school_index: int, which: int) -> None:
     state = model.state
     new = model.staffing_models[which].settings
     design = model.staffing_models[which].form_communities(model.schools[school_index])
-    if design_signature(design) == model.design_signatures[school_index]:
+    columns = design_columns(design)
+    if same_design(design, columns, model.design_signatures[school_index]):
         # same communities, positions and duties: only the rules change, people stay put
         model.school_model[school_index] = which
         here = (state.communities.school == school_index) & state.communities.open
@@ -115,7 +191,7 @@ def _rebuild(model, school_index: int, which: int) -> None:
     communities.open[(communities.school == school_index) & communities.open] = False
     model.school_model[school_index] = which
     school = model.schools[school_index]
-    new_positions = model.add_design(school, design)
+    new_positions = model.add_design(school, design, columns)
     # leaders first, then the rest; within a category, the most skilled first
     order = np.lexsort((-educators.skill[incumbents].mean(axis=1), educators.category[incumbents]))
     placed = np.zeros(incumbents.size, dtype=bool)

@@ -5,6 +5,7 @@ in kernels/, school_year.py, summer.py and workforce/."""
 from __future__ import annotations
 
 import inspect
+import itertools
 
 import mesa
 import numpy as np
@@ -14,7 +15,7 @@ from .adoption import build_staffing_models, model_index_in_year, school_plan
 from .calendar import SchoolCalendar, YearShape
 from .config import Scenario, resolve
 from .district import add_students, build_schools, initial_roster
-from .population import ACTIVE, Educator, State, Student
+from .population import ACTIVE, Educator, State, Student, create_agents, remove_agents
 from .roles import ROLE_INDEX, RoleCatalogue
 from .school_year import SchoolYear
 from .workforce.hiring import fill_vacancies
@@ -74,55 +75,59 @@ class SchoolSystemModel(mesa.Model):
             self.add_design(school, staffing.form_communities(school))
         fill_vacancies(self, 0, initial=True)
 
-    def add_design(self, school, design) -> np.ndarray:
-        """Append a school's communities, positions and memberships; returns the positions."""
-        from .adoption import design_signature
+    def add_design(self, school, design, columns=None) -> np.ndarray:
+        """Append a school's communities, positions and memberships; returns the positions.
+        ``columns`` is ``adoption.design_columns(design)`` when the caller has it already."""
+        from .adoption import design_columns, design_signature
 
-        self.design_signatures[school.index] = design_signature(design)
+        cols = design_columns(design) if columns is None else columns
+        self.design_signatures[school.index] = design_signature(design, cols)
         state = self.state
-        k0 = state.communities.n
-        c = state.communities
-        for k, spec in zip(c.add(len(design.communities)), design.communities, strict=True):
-            c.school[k], c.grade[k], c.kind[k] = school.index, spec["grade"], spec["kind"]
-            c.grade_high[k] = spec["grade_high"]
-            c.roster_size[k], c.collaboration[k] = spec["capacity"], spec["collaboration"]
-            key = (school.index, *spec["peer_group"])
-            c.peer_group[k] = self._peer_groups.setdefault(key, len(self._peer_groups))
-        p0 = state.positions.n
-        positions = state.positions
-        p_rows = positions.add(len(design.positions))
-        for p, spec in zip(p_rows, design.positions, strict=True):
-            positions.school[p] = school.index
-            positions.role[p] = self.roles.index[spec["role"]]
-            positions.fte[p], positions.community[p] = spec["fte"], k0 + spec["community"]
-        members = state.memberships
-        for m, spec in zip(members.add(len(design.memberships)), design.memberships,
-                           strict=True):
-            members.position[m] = p0 + spec["position"]
-            members.community[m] = k0 + spec["community"]
-            members.duty[m], members.fixed[m] = spec["duty"], spec["fixed"]
-            members.units[m] = spec["units"]
-        return p_rows
+        c, positions, members = state.communities, state.positions, state.memberships
+        k = c.add(len(cols.kind))
+        k0 = int(k[0]) if k.size else c.n
+        c.school[k] = school.index
+        c.grade[k], c.grade_high[k], c.kind[k] = cols.grade, cols.grade_high, cols.kind
+        c.roster_size[k], c.collaboration[k] = cols.capacity, cols.collaboration
+        # peer groups are numbered in order of first appearance over the whole build
+        groups = self._peer_groups
+        c.peer_group[k] = [groups.setdefault((school.index, *key), len(groups))
+                           for key in cols.peer_group]
+        p = positions.add(len(cols.role))
+        p0 = int(p[0]) if p.size else positions.n
+        positions.school[p] = school.index
+        positions.role[p] = [self.roles.index[role] for role in cols.role]
+        positions.fte[p], positions.community[p] = cols.fte, k0 + cols.position_community
+        m = members.add(len(cols.units))
+        members.position[m] = p0 + cols.member_position
+        members.community[m] = k0 + cols.member_community
+        members.duty[m], members.fixed[m] = cols.duty, cols.fixed
+        members.units[m] = cols.units
+        return p
 
+    # Agents are made and dropped in batches (population.create_agents): the same agents,
+    # unique_ids and Mesa registries as one ``Student(self, row)`` per row, at a tenth the cost.
     def add_student_agents(self, rows: np.ndarray) -> None:
-        for row in rows.tolist():
-            self._student_agents[row] = Student(self, row)
+        rows = rows.tolist()
+        self._student_agents.update(zip(rows, create_agents(self, Student, rows), strict=True))
 
     def add_educator_agents(self, rows: np.ndarray) -> None:
-        for row in rows.tolist():
-            self._educator_agents[row] = Educator(self, row)
+        rows = rows.tolist()
+        self._educator_agents.update(zip(rows, create_agents(self, Educator, rows), strict=True))
 
     def remove_student_agents(self, rows: np.ndarray) -> None:
-        for row in rows.tolist():
-            agent = self._student_agents.pop(row, None)
-            if agent is not None:
-                agent.remove()
+        remove_agents(self, _popped(self._student_agents, rows))
 
     def remove_educator_agents(self, rows: np.ndarray) -> None:
-        for row in rows.tolist():
-            agent = self._educator_agents.pop(row, None)
-            if agent is not None:
-                agent.remove()
+        remove_agents(self, _popped(self._educator_agents, rows))
+
+    def _remove_every_agent(self) -> None:
+        """Deregister all agents: ours in bulk, then anything else through Mesa."""
+        remove_agents(self, list(self._student_agents.values()))
+        remove_agents(self, list(self._educator_agents.values()))
+        self._student_agents.clear()
+        self._educator_agents.clear()
+        self.remove_all_agents()
 
     def year_share_served(self, rows: np.ndarray) -> np.ndarray:
         """Part of the year each educator served: unit-length members serve their units only."""
@@ -132,7 +137,8 @@ class SchoolSystemModel(mesa.Model):
         mask = np.zeros(state.positions.n, dtype=np.uint64)
         np.bitwise_or.at(mask, state.memberships.position, state.memberships.units)
         units = mask[position] & np.uint64((1 << n_units) - 1)
-        served = np.array([bin(int(x)).count("1") for x in units]) / n_units
+        bits = np.unpackbits(np.ascontiguousarray(units).view(np.uint8)).reshape(-1, 64)
+        served = bits.sum(axis=1, dtype=np.int64) / n_units  # units each member serves
         is_unit = state.educators.role[rows] == ROLE_INDEX["community_educator"]
         return np.where(is_unit, served, 1.0)
 
@@ -182,9 +188,7 @@ class SchoolSystemModel(mesa.Model):
             if problems:
                 raise ConfigError(f"{path}: saved state does not match this run "
                                   f"({', '.join(problems)} differ)")
-            self.remove_all_agents()
-            self._student_agents.clear()
-            self._educator_agents.clear()
+            self._remove_every_agent()
             for name in self.TABLES:
                 table = getattr(self.state, name)
                 columns = {c: saved[f"{name}.{c}"] for c in table.COLUMNS}
@@ -235,9 +239,7 @@ class SchoolSystemModel(mesa.Model):
     def release(self) -> None:
         """Drop this model from Mesa's class-level registries (Mesa 3.3 keeps every model
         alive in ``Agent._ids``), so long-lived workers do not grow."""
-        self.remove_all_agents()
-        self._student_agents.clear()
-        self._educator_agents.clear()
+        self._remove_every_agent()
         ids = getattr(mesa.Agent, "_ids", None)
         if isinstance(ids, dict):
             ids.pop(self, None)
@@ -245,3 +247,8 @@ class SchoolSystemModel(mesa.Model):
     @property
     def active_educators(self) -> np.ndarray:
         return np.flatnonzero(self.state.educators.status == ACTIVE)
+
+
+def _popped(agents: dict, rows: np.ndarray) -> list:
+    """The agents of ``rows`` that ``agents`` held, removed from it (rows it lacks are skipped)."""
+    return [a for a in map(agents.pop, rows.tolist(), itertools.repeat(None)) if a is not None]

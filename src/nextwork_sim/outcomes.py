@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 
 @dataclass(frozen=True)
@@ -112,17 +113,29 @@ class YearRecord:
 
     def __init__(self):
         self.rows: list[tuple[str, str, float]] = []
+        # group sizes by codes array: several metrics of a summer share one set of groups
+        self._sizes: dict[int, tuple[np.ndarray, int, np.ndarray]] = {}
 
     def add(self, metric: str, group: str, value: float) -> None:
         if metric not in METRICS:
             raise KeyError(f"metric {metric!r} is not in outcomes.METRICS")
         self.rows.append((metric, group, float(value)))
 
+    def group_sizes(self, codes: np.ndarray, n_labels: int) -> np.ndarray:
+        """``np.bincount(codes, minlength=n_labels)``, counted once per codes array."""
+        cached = self._sizes.get(id(codes))
+        if cached is None or cached[0] is not codes or cached[1] != n_labels:
+            cached = (codes, n_labels, np.bincount(codes, minlength=n_labels))
+            self._sizes[id(codes)] = cached  # keeps codes alive, so its id stays its own
+        return cached[2]
+
     def mean_by(self, metric: str, values: np.ndarray, groups: dict[str, tuple],
                 weights: np.ndarray | None = None, include_all: bool = True) -> None:
         """Add the (weighted) mean of ``values`` for `all` and for each ``field=label`` group;
         ``groups`` maps a field to (codes per row, labels)."""
-        weights = np.ones(values.shape[0]) if weights is None else weights
+        if weights is None:
+            self._mean_by_unweighted(metric, values, groups, include_all)
+            return
         if include_all and weights.sum() > 0:
             self.add(metric, "all", np.average(values, weights=weights))
         for field, (codes, labels) in groups.items():
@@ -131,6 +144,38 @@ class YearRecord:
             for code, label in enumerate(labels):
                 if count[code] > 0:
                     self.add(metric, f"{field}={label}", total[code] / count[code])
+
+    def _mean_by_unweighted(self, metric: str, values: np.ndarray, groups: dict[str, tuple],
+                            include_all: bool) -> None:
+        """``mean_by`` with weights of one, without making them: x * 1.0 is x and sums of ones
+        are exact counts, so every number is bit for bit the weighted form's."""
+        values = np.ascontiguousarray(values, dtype=np.float64)
+        if include_all and values.shape[0] > 0:
+            self.add(metric, "all", values.sum() / np.float64(values.shape[0]))
+        for field, (codes, labels) in groups.items():
+            total = np.bincount(codes, weights=values, minlength=len(labels))
+            count = self.group_sizes(codes, len(labels)).astype(np.float64)
+            for code, label in enumerate(labels):
+                if count[code] > 0:
+                    self.add(metric, f"{field}={label}", total[code] / count[code])
+
+    def means_by(self, metrics: tuple[str, ...], values: np.ndarray,
+                 groups: dict[str, tuple]) -> None:
+        """``mean_by(metric, values[i], groups)`` for each ``metrics[i]`` in turn (unweighted,
+        with `all`): the same rows, but one pass over the rows per group field for all the
+        metrics (``values`` is float64 [metrics, rows])."""
+        n = values.shape[1]
+        totals = {field: sums_by_code(codes, values, len(labels))
+                  for field, (codes, labels) in groups.items()}
+        for i, metric in enumerate(metrics):
+            if n > 0:
+                self.add(metric, "all", values[i].sum() / np.float64(n))
+            for field, (codes, labels) in groups.items():
+                total = totals[field][i]
+                count = self.group_sizes(codes, len(labels)).astype(np.float64)
+                for code, label in enumerate(labels):
+                    if count[code] > 0:
+                        self.add(metric, f"{field}={label}", total[code] / count[code])
 
     def count_by(self, metric: str, mask: np.ndarray, groups: dict[str, tuple],
                  weights: np.ndarray | None = None) -> None:
@@ -147,12 +192,45 @@ class YearRecord:
         total, count = standing.sum(), standing.shape[0]
         for field, (codes, labels) in groups.items():
             sums = np.bincount(codes, weights=standing, minlength=len(labels))
-            counts = np.bincount(codes, minlength=len(labels))
+            counts = self.group_sizes(codes, len(labels))
             for code, label in enumerate(labels):
                 if 0 < counts[code] < count:
                     rest = (total - sums[code]) / (count - counts[code])
                     gap = rest - sums[code] / counts[code]
                     self.add("achievement_gap", f"{field}={label}", gap)
+
+
+def sums_by_code(codes: np.ndarray, values: np.ndarray, n_labels: int) -> np.ndarray:
+    """out[v, k] = Σ values[v, r] over the rows r with codes[r] = k, for every row of
+    ``values`` at once: ``np.bincount(codes, weights=values[v], minlength=n_labels)`` for each
+    v, bit for bit (both add in row order). Codes at or past ``n_labels`` widen ``out``."""
+    from .kernels.backend import reference_enabled
+
+    if codes.size and codes.min() < 0:
+        raise ValueError("sums_by_code: codes must be non-negative")
+    size = max(n_labels, int(codes.max()) + 1) if codes.size else n_labels
+    if reference_enabled():
+        return sums_by_code_reference(codes, values, size)
+    out = np.zeros((values.shape[0], size))
+    _sums_by_code(codes, np.ascontiguousarray(values, dtype=np.float64), out)
+    return out
+
+
+@njit(cache=True)
+def _sums_by_code(codes, values, out):
+    """One pass over the rows: out[v, codes[r]] += values[v, r], rows in order."""
+    for r in range(codes.shape[0]):
+        k = codes[r]
+        for v in range(values.shape[0]):
+            out[v, k] += values[v, r]
+
+
+def sums_by_code_reference(codes: np.ndarray, values: np.ndarray, n_labels: int) -> np.ndarray:
+    """The NumPy twin of ``sums_by_code``: one ``np.bincount`` per row of ``values``."""
+    out = np.zeros((values.shape[0], n_labels))
+    for v in range(values.shape[0]):
+        out[v] = np.bincount(codes, weights=values[v], minlength=n_labels)
+    return out
 
 
 BOOL_LABELS = ("false", "true")

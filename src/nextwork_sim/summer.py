@@ -7,7 +7,7 @@ import numpy as np
 
 from .adoption import switch_schools
 from .channels import record_attrition_channels
-from .config import RACES
+from .config import LEVELS, RACES
 from .district import add_students
 from .outcomes import BOOL_LABELS, YearRecord
 from .population import ACTIVE, ENROLLED, GRADUATED, LEFT, LEFT_DISTRICT, MOVED, RETIRED
@@ -69,7 +69,13 @@ def run_summer(model, year: int) -> None:
 
 
 def _school_poverty(model) -> np.ndarray:
-    return np.array([POVERTY_BANDS.index(s.poverty) for s in model.schools], dtype=np.int64)
+    """Poverty band of each school (index into POVERTY_BANDS); schools keep theirs for the
+    whole run, so it is computed once per model."""
+    bands = model.__dict__.get("_school_poverty_bands")
+    if bands is None:
+        bands = np.array([POVERTY_BANDS.index(s.poverty) for s in model.schools], dtype=np.int64)
+        model._school_poverty_bands = bands
+    return bands
 
 
 def student_groups(model, rows: np.ndarray) -> dict[str, tuple]:
@@ -97,15 +103,19 @@ def record_students(model, record: YearRecord) -> int:
     s.standing[rows] += norm * (rate - 1.0)
     continuity = 1.0 + learning.continuity_bonus * np.minimum(s.continuity[rows], 3)
     scale = learning.socioemotional_rate / 180.0 / learning.reference_match * continuity
-    intra, inter = scale * s.intra_sum[rows], scale * s.inter_sum[rows]
+    # the five per-student metrics as rows of one array, averaged by group in one pass
+    metrics = ("achievement_growth", "months_of_learning", "intrapersonal_growth",
+               "interpersonal_growth", "uncovered_need_share")
+    values = np.empty((len(metrics), rows.size))
+    np.multiply(norm, rate, out=values[0])
+    np.multiply(9.0, rate, out=values[1])
+    intra = np.multiply(scale, s.intra_sum[rows], out=values[2])
+    inter = np.multiply(scale, s.inter_sum[rows], out=values[3])
+    values[4] = s.uncovered[rows]
     s.intrapersonal[rows] += intra
     s.interpersonal[rows] += inter
     groups = student_groups(model, rows)
-    record.mean_by("achievement_growth", norm * rate, groups)
-    record.mean_by("months_of_learning", 9.0 * rate, groups)
-    record.mean_by("intrapersonal_growth", intra, groups)
-    record.mean_by("interpersonal_growth", inter, groups)
-    record.mean_by("uncovered_need_share", s.uncovered[rows].astype(np.float64), groups)
+    record.means_by(metrics, values, groups)
     record_teacher_experience(model, record, rows, norm * (rate - 1.0) + norm.mean())
     model.school_year.learning_ledger.record(record)
     flag_groups = {k: v for k, v in groups.items() if k != "grade"}
@@ -152,12 +162,11 @@ def educator_groups(model, rows: np.ndarray) -> dict[str, tuple]:
 def _by_teachers_and_category(model, record, metric, rows, values, weights=None) -> None:
     e = model.state.educators
     teacher = is_teacher_category(e.category[rows])
-    w = np.ones(rows.size) if weights is None else weights
     if teacher.any():
         record.mean_by(metric, values[teacher], educator_groups(model, rows[teacher]),
-                       weights=w[teacher])
+                       weights=None if weights is None else weights[teacher])
     category = {"category": (e.category[rows].astype(np.int64), CATEGORIES)}
-    record.mean_by(metric, values, category, weights=w, include_all=False)
+    record.mean_by(metric, values, category, weights=weights, include_all=False)
 
 
 def record_workforce(model, record: YearRecord, rows: np.ndarray) -> None:
@@ -270,13 +279,15 @@ def promote_students(model, year: int) -> None:
     s = state.students
     rows = np.flatnonzero(s.status == ENROLLED)
     s.grade[rows] += 1
-    graduating = rows[s.grade[rows] > 12]
+    grade = s.grade[rows]
+    graduating = rows[grade > 12]
     s.status[graduating] = GRADUATED
     by_level = {level: [x.index for x in model.schools if x.level == level]
                 for level in ("elementary", "middle", "high")}
-    school_level = np.array([x.level for x in model.schools])
+    school_level = np.array([LEVELS.index(x.level) for x in model.schools], dtype=np.int8)
     for level, next_level, first_grade in (("elementary", "middle", 6), ("middle", "high", 9)):
-        moving = rows[(school_level[s.school[rows]] == level) & (s.grade[rows] == first_grade)]
+        here = school_level[s.school[rows]] == LEVELS.index(level)
+        moving = rows[here & (grade == first_grade)]
         targets = by_level[next_level]
         if not targets:
             s.status[moving] = LEFT_DISTRICT

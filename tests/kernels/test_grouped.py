@@ -24,11 +24,15 @@ def test_group_reductions_match_numpy(seed):
     np.testing.assert_array_equal(out, group_max_reference(groups, values, n_groups + 2, -5.0))
 
 
-def test_greedy_pick_matches_a_python_loop():
-    from nextwork_sim.workforce.pipelines import greedy_pick
+@pytest.mark.parametrize("seed", range(4))
+def test_pick_best_free_matches_a_python_loop_and_its_twin(seed):
+    from nextwork_sim.workforce.pipelines import pick_best_free, pick_best_free_reference
 
-    rng = np.random.default_rng(4)
+    rng = np.random.default_rng(seed)
     scores = rng.random((30, 50))
+    scores[:, 7] = scores[:, 3]  # exact ties go to the first column
+    jitter = 1e-6 * rng.random(50)
+    jitter[7] = jitter[3]
     experience = rng.integers(1, 10, 50)
     minimum = rng.integers(1, 6, 30)
     free = rng.random(50) < 0.7
@@ -38,12 +42,30 @@ def test_greedy_pick_matches_a_python_loop():
         if not allowed.any():
             expected.append(-1)
             continue
-        best = int(np.argmax(np.where(allowed, scores[row], -np.inf)))
+        best = int(np.argmax(np.where(allowed, scores[row] + jitter, -np.inf)))
         taken[best] = False
         expected.append(best)
-    out = np.empty(30, dtype=np.int64)
-    greedy_pick(scores, experience, minimum, free, out)
-    assert out.tolist() == expected and np.array_equal(free, taken)
+    columns = np.flatnonzero(free)
+    for pick in (pick_best_free, pick_best_free_reference):
+        out, still_free = np.empty(30, dtype=np.int64), free.copy()
+        pick(scores, jitter, columns, experience, minimum, still_free, out)
+        assert out.tolist() == expected and np.array_equal(still_free, taken)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sums_by_code_matches_bincount_bit_for_bit(seed):
+    from nextwork_sim.outcomes import sums_by_code, sums_by_code_reference
+
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 5, 300)
+    values = rng.normal(size=(4, 300))
+    got = sums_by_code(codes, values, 7)
+    assert got.shape == (4, 7) and np.all(got[:, 5:] == 0)
+    np.testing.assert_array_equal(got, sums_by_code_reference(codes, values, 7))
+    for v in range(4):
+        np.testing.assert_array_equal(got[v], np.bincount(codes, weights=values[v], minlength=7))
+    with pytest.raises(ValueError, match="non-negative"):
+        sums_by_code(codes - 1, values, 7)
 
 
 def test_masked_keyed_normal_matches_reference():

@@ -177,16 +177,20 @@ def settle_transfers(model, year: int) -> int:
     order = np.argsort(kr.uniform(model.run_key, "hiring", year, table.person_id[movers], 99))
     open_vacant = np.flatnonzero((positions.holder < 0) & positions.open)
     wanted = model.roles.category[positions.role[open_vacant]]
-    queues = {int(c): list(open_vacant[wanted == c]) for c in np.unique(wanted)}
+    # per category, the open vacancies in position order, each with its school
+    queues = {int(c): list(zip(open_vacant[wanted == c].tolist(),
+                               positions.school[open_vacant[wanted == c]].tolist(), strict=True))
+              for c in np.unique(wanted)}
+    category, school = table.column("category"), table.column("school")
     leaving = []
     for person in movers[order].tolist():
-        queue = queues.get(_home_category(table.category[person]), [])
-        here = table.school[person]
-        slot = next((i for i, p in enumerate(queue) if positions.school[p] != here), None)
+        queue = queues.get(_home_category(category[person]), [])
+        here = school[person]
+        slot = next((i for i, (_, at) in enumerate(queue) if at != here), None)
         if slot is None:
             leaving.append(person)
             continue
-        occupy(model, person, int(queue.pop(slot)))
+        occupy(model, person, queue.pop(slot)[0])
         placed += 1
     leaving = np.array(leaving, dtype=np.int64)
     table.status[leaving] = MOVED

@@ -108,6 +108,9 @@ def match_candidates(pool: Candidates, kind: np.ndarray, minimum: np.ndarray,
     """For vacancies in the given order, the index of the free candidate of the right kind
     (and experience) whose skills best cover the community's lack; -1 when none is left.
     Greedy in vacancy order: scores are computed a chunk of vacancies at a time."""
+    from ..kernels.backend import reference_enabled
+
+    pick = pick_best_free_reference if reference_enabled() else pick_best_free
     chosen = np.full(kind.size, -1, dtype=np.int64)
     for k in np.unique(kind).tolist():
         candidates = np.flatnonzero(pool.kind == k)
@@ -115,32 +118,56 @@ def match_candidates(pool: Candidates, kind: np.ndarray, minimum: np.ndarray,
             continue
         free = np.ones(candidates.size, dtype=bool)
         skill = pool.skill[candidates].astype(np.float64)
-        experience = pool.experience[candidates]
+        experience = pool.experience[candidates].astype(np.int64)
+        jitter = 1e-6 * tie_break[candidates]
         wanted = np.flatnonzero(kind == k)
+        # one scores buffer for every chunk: a chunk's scores are tens of MB, and fresh pages
+        # cost more than the product itself
+        buffer = np.empty((min(chunk, wanted.size), candidates.size))
         for start in range(0, wanted.size, chunk):
             block = wanted[start:start + chunk]
-            scores = lack[block] @ skill.T + 1e-6 * tie_break[candidates][None, :]
+            scores = np.matmul(lack[block], skill.T, out=buffer[:block.size])
+            # the kernel adds the jitter as it reads a score and looks only at the candidates
+            # still free (fewer each chunk)
             picks = np.full(block.size, -1, dtype=np.int64)
-            greedy_pick(scores, experience.astype(np.int64), minimum[block].astype(np.int64),
-                        free, picks)
+            pick(scores, jitter, np.flatnonzero(free), experience,
+                 minimum[block].astype(np.int64), free, picks)
             chosen[block[picks >= 0]] = candidates[picks[picks >= 0]]
     pool.taken[chosen[chosen >= 0]] = True
     return chosen
 
 
 @njit(cache=True)
-def greedy_pick(scores, experience, minimum, free, out):
-    """Row by row, the free column with the highest score among those with enough
-    experience; marks it taken. Rows with no such column get -1."""
+def pick_best_free(scores, jitter, columns, experience, minimum, free, out):
+    """Greedy matching on ``scores + jitter`` (each sum formed as it is read, the same
+    double as the array's), looking only at ``columns`` (ascending; every free column among
+    them): row by row, the free column with enough experience and the highest score, the
+    first such on ties; marks it taken. Rows with no such column get -1."""
     for row in range(scores.shape[0]):
         best = -1
         best_score = -np.inf
-        for c in range(scores.shape[1]):
-            if free[c] and experience[c] >= minimum[row] and scores[row, c] > best_score:
-                best = c
-                best_score = scores[row, c]
+        for i in range(columns.shape[0]):
+            c = columns[i]
+            if free[c] and experience[c] >= minimum[row]:
+                score = scores[row, c] + jitter[c]
+                if score > best_score:
+                    best = c
+                    best_score = score
         if best >= 0:
             free[best] = False
+        out[row] = best
+
+
+def pick_best_free_reference(scores, jitter, columns, experience, minimum, free, out):
+    """The NumPy twin of ``pick_best_free`` (for scores without NaN)."""
+    for row in range(scores.shape[0]):
+        allowed = columns[free[columns] & (experience[columns] >= minimum[row])]
+        values = scores[row, allowed] + jitter[allowed]
+        if allowed.size == 0 or not (values > -np.inf).any():
+            out[row] = -1
+            continue
+        best = int(allowed[np.argmax(values)])
+        free[best] = False
         out[row] = best
 
 
