@@ -70,7 +70,7 @@ def test_promotion_keeps_each_students_history():
         assert np.array_equal(s.person_id[rows], ids)
         still = s.status[rows] == 0
         assert np.all(s.grade[rows][still] == grades[still] + 1)
-        norm = np.asarray(model.scenario.parameters.learning.growth_by_grade)[grades[still]]
+        norm = np.asarray(model.config.parameters.learning.growth_by_grade)[grades[still]]
         expected = standing[still] + norm * (s.rate_sum[rows][still] / 180.0 - 1.0)
         np.testing.assert_allclose(s.standing[rows][still], expected, atol=1e-12)
     finally:

@@ -149,7 +149,8 @@ def _registry_snapshot(model):
     def ids(agents):
         return [(a.unique_id, type(a).__name__, a.idx) for a in agents]
 
-    return {"all": ids(model.agents), "hard": ids(model._agents),
+    hard = getattr(model, "_agents", model.agents)  # Mesa 3.3/3.4 keep a dict of hard refs
+    return {"all": ids(model.agents), "hard": ids(hard),
             "students": ids(model.agents_by_type[Student]),
             "educators": ids(model.agents_by_type[Educator])}
 
@@ -168,7 +169,7 @@ def test_bulk_agent_registration_matches_mesas_per_agent_path(small_scenario, mo
             model.run(2)
             snapshots.append((built, _registry_snapshot(model)))
             tables.append(model.results())
-            agent = model.agents_by_type[Student][0]
+            agent = next(iter(model.agents_by_type[Student]))
             assert agent.model is model and agent.pos is None
             assert vars(agent).keys() == {"model", "unique_id", "pos", "idx"}
         finally:

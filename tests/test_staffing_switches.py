@@ -25,7 +25,7 @@ def _unit(model, unit=0):
 def test_regrouping_raises_personalization_by_its_effect():
     on, off = _model(regroup_each_unit=True), _model(regroup_each_unit=False)
     try:
-        effect = on.scenario.parameters.learning.regrouping_effect
+        effect = on.config.parameters.learning.regrouping_effect
         np.testing.assert_allclose(_unit(on).personalization - _unit(off).personalization,
                                    effect)
     finally:
@@ -71,7 +71,7 @@ def test_unit_length_members_carry_work_only_in_their_units():
         loads = np.array(load_by_unit)
         assert np.all((loads > 0).sum(axis=0) == model.shape.terms)  # one unit a term each
         fte = model.state.educators.fte[rows]
-        minutes = model.scenario.parameters.load.minutes_per_day
+        minutes = model.config.parameters.load.minutes_per_day
         np.testing.assert_allclose(hooks.available[rows], fte * minutes)
     finally:
         model.release()
@@ -122,7 +122,7 @@ def test_just_right_never_gives_a_domain_below_threshold_unless_nobody_qualifies
         category = state.educators.category[holder]
         factor = np.where(np.isin(category, [CATEGORY_INDEX["novice"],
                                              CATEGORY_INDEX["resident"]]),
-                          model.scenario.staffing.sheltered_threshold_factor, 1.0)
+                          model.config.staffing.sheltered_threshold_factor, 1.0)
         thresholds = hooks.thresholds[None, :] * factor[:, None]
         fixed = state.memberships.fixed >= 0
         below = (hooks.split > 0) & (skill < thresholds) & ~fixed & (hooks.unit_mem_educator

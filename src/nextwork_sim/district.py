@@ -75,7 +75,7 @@ def roster_experience(model) -> tuple[np.ndarray, int]:
     roster rows that found no position of their role at their school."""
     positions = model.state.positions
     experience = np.full(positions.n, -1, dtype=np.int64)
-    path = model.scenario.district.staff_csv
+    path = model.config.district.staff_csv
     if path is None:
         return experience, 0
     from .district_files import read_staff

@@ -38,7 +38,7 @@ class SchoolSystemModel(mesa.Model):
             super().__init__(rng=int(seed))
         else:  # pragma: no cover - Mesa versions without rng=
             super().__init__(seed=int(seed))
-        self.scenario = scenario
+        self.config = scenario
         self.seed = int(seed)
         self.replication = int(replication)
         self.run_key = run_key(seed, replication)
@@ -67,7 +67,7 @@ class SchoolSystemModel(mesa.Model):
     # --- assembly -----------------------------------------------------------------------
     def _build(self) -> None:
         school_of, grades = initial_roster(self.schools)
-        rows = add_students(self.state, self.scenario, self.run_key, self.schools, school_of,
+        rows = add_students(self.state, self.config, self.run_key, self.schools, school_of,
                             grades, 0)
         self.add_student_agents(rows)
         for school in self.schools:
@@ -155,9 +155,9 @@ class SchoolSystemModel(mesa.Model):
             : getattr(self.state, name).n] for name in self.TABLES
             for column in getattr(self.state, name).COLUMNS}
         meta = {"year": self.year, "seed": self.seed, "replication": self.replication,
-                "district": self.scenario.district.model_dump(mode="json"),
-                "burn_in_years": self.scenario.burn_in_years,
-                "staffing": self.scenario.staffing.model_dump(mode="json"),
+                "district": self.config.district.model_dump(mode="json"),
+                "burn_in_years": self.config.burn_in_years,
+                "staffing": self.config.staffing.model_dump(mode="json"),
                 "school_model": self.school_model.tolist(),
                 "design_signatures": {str(k): v for k, v in self.design_signatures.items()},
                 "peer_groups": [[list(k), v] for k, v in self._peer_groups.items()],
@@ -180,9 +180,9 @@ class SchoolSystemModel(mesa.Model):
             problems = [name for name, mine, theirs in (
                 ("seed", self.seed, meta["seed"]),
                 ("replication", self.replication, meta["replication"]),
-                ("district", self.scenario.district.model_dump(mode="json"), meta["district"]),
-                ("burn_in_years", self.scenario.burn_in_years, meta["burn_in_years"]),
-                ("base staffing", self.scenario.staffing.model_dump(mode="json"),
+                ("district", self.config.district.model_dump(mode="json"), meta["district"]),
+                ("burn_in_years", self.config.burn_in_years, meta["burn_in_years"]),
+                ("base staffing", self.config.staffing.model_dump(mode="json"),
                  meta["staffing"]))
                 if mine != theirs]
             if problems:
@@ -215,15 +215,15 @@ class SchoolSystemModel(mesa.Model):
     # --- running ------------------------------------------------------------------------
     def close_year(self, year: int, rows: list) -> None:
         """Called by the summer when the year's record is complete (MODEL.md §3 step 6)."""
-        reported = year - self.scenario.burn_in_years + 1
+        reported = year - self.config.burn_in_years + 1
         if reported >= 1:
             self._records.append((reported, rows))
         self.year = year + 1
 
     def run(self, years: int | None = None, progress=None) -> pd.DataFrame:
         """Burn in, then run ``years`` reported years (default: the scenario's)."""
-        years = self.scenario.years if years is None else int(years)
-        total = self.scenario.burn_in_years + years
+        years = self.config.years if years is None else int(years)
+        total = self.config.burn_in_years + years
         self.calendar.run(total - self.year, first_year=self.year, progress=progress)
         return self.results()
 

@@ -36,10 +36,10 @@ class SchoolYear:
 
     def __init__(self, model):
         self.model = model
-        p = model.scenario.parameters
+        p = model.config.parameters
         self.minutes_per_need = as_array(p.load.minutes_per_need)
         self.difficulty = as_array(p.load.difficulty)
-        self.thresholds = as_array(model.scenario.staffing.thresholds)
+        self.thresholds = as_array(model.config.staffing.thresholds)
         self.chronic_weight = 1.0 / p.load.chronic_days
         self.fluctuation_table = fluctuation_table(p.load.demand_fluctuation_sd)
         self.learning_ledger = LearningLedger()
@@ -54,7 +54,7 @@ class SchoolYear:
         self.need_sum = sum_by(students.community[enrolled], students.need[enrolled], k_count)
         self.n_students = np.bincount(students.community[enrolled], minlength=k_count)
         self.enrolled = enrolled
-        learning = model.scenario.parameters.learning
+        learning = model.config.parameters.learning
         self.learning_ledger.start_year(
             np.asarray(learning.growth_by_grade)[students.grade[enrolled]],
             students.community[enrolled], students.need[enrolled], k_count,
@@ -71,12 +71,12 @@ class SchoolYear:
         self.mem_community = state.memberships.community.astype(np.int32)
         active = educators.status == ACTIVE
         self.active_rows = np.flatnonzero(active).astype(np.int64)
-        self.available = np.where(active, educators.fte * model.scenario.parameters.load
+        self.available = np.where(active, educators.fte * model.config.parameters.load
                                   .minutes_per_day, 1.0).astype(np.float64)
         primary = educators.community
         collaboration = np.where(active & (primary >= 0),
                                  state.communities.collaboration[primary], 0.0)
-        full = model.scenario.parameters.skill.feedback_full_minutes
+        full = model.config.parameters.skill.feedback_full_minutes
         educators.feedback[:] = np.minimum(collaboration / full, 1.0)
         self.collaboration = collaboration.astype(np.float32)
         self.peer_group = np.where(active & (primary >= 0),
@@ -128,7 +128,7 @@ class SchoolYear:
         same = (self.layout is not None and np.array_equal(split, self.split)
                 and np.array_equal(unit_mem_educator, self.unit_mem_educator))
         self.split, self.unit_mem_educator = split, unit_mem_educator
-        p = model.scenario.parameters
+        p = model.config.parameters
         unit_staffing(self.split, self.unit_mem_educator, self.mem_community, educators.fte,
                       educators.skill, self.thresholds, self.need_sum, self.minutes_per_need,
                       self.n_students, p.load.coordination_minutes_per_member,
@@ -147,8 +147,8 @@ class SchoolYear:
         """Days ``first_day`` to ``first_day + n_days - 1`` of the year, none of them after a
         week's, unit's or term's end but the last."""
         model = self.model
-        load = model.scenario.parameters.load
-        skill_params = model.scenario.parameters.skill
+        load = model.config.parameters.load
+        skill_params = model.config.parameters.skill
         educators = model.state.educators
         school_days(self.day_prefix, first_day, n_days, self.community_open,
                     self.fluctuation_table,
@@ -168,7 +168,7 @@ class SchoolYear:
         skipped)."""
         model = self.model
         students = model.state.students
-        learning = model.scenario.parameters.learning
+        learning = model.config.parameters.learning
         self.sum_unit_quality()
         self.learning_ledger.add_unit(days, self.quality_sum, self.personalization, self.split,
                                       self.unit_mem_educator, self.mem_community,
@@ -200,7 +200,7 @@ class SchoolYear:
     def end_week(self, year: int, week: int) -> None:
         model = self.model
         educators = model.state.educators
-        p = model.scenario.parameters
+        p = model.config.parameters
         peer_learning(educators.skill, self.peer_group, self.n_peer_groups, self.collaboration,
                       p.skill.peer_learning_rate, self.mentor, self.mentor_minutes)
         mood = p.satisfaction

@@ -94,7 +94,7 @@ def student_groups(model, rows: np.ndarray) -> dict[str, tuple]:
 def record_students(model, record: YearRecord) -> int:
     """Step 1: the year's growth, before anyone moves; standing z moves by g x (r - 1)."""
     s = model.state.students
-    learning = model.scenario.parameters.learning
+    learning = model.config.parameters.learning
     rows = np.flatnonzero((s.status == ENROLLED) & (s.community >= 0))
     if rows.size == 0:
         return 0
@@ -241,7 +241,7 @@ def record_advancement(model, record: YearRecord, advanced: np.ndarray) -> None:
     from .workforce.costs import salaries
 
     record.add("advanced", "all", advanced.size)
-    e, costs = model.state.educators, model.scenario.parameters.costs
+    e, costs = model.state.educators, model.config.parameters.costs
     pay = salaries(e.role[advanced], e.experience[advanced], e.fte[advanced],
                    np.ones(advanced.size), costs, model.roles)
     below = int(np.sum(pay < costs.market_teacher_salary))
@@ -301,6 +301,6 @@ def promote_students(model, year: int) -> None:
     entering = [s for s in model.schools if s.level == "elementary"]
     counts = [s.students_per_grade for s in entering]
     school_of = np.repeat([s.index for s in entering], counts).astype(np.int32)
-    new = add_students(state, model.scenario, model.run_key, model.schools, school_of,
+    new = add_students(state, model.config, model.run_key, model.schools, school_of,
                        np.zeros(school_of.size, dtype=np.int8), year + 1)
     model.add_student_agents(new)

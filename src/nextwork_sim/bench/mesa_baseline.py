@@ -96,7 +96,7 @@ class PerAgentDay(mesa.Model):
     def __init__(self, source, max_students: int | None = None):
         super().__init__()
         hooks, state = source.school_year, source.state
-        params = source.scenario.parameters
+        params = source.config.parameters
         self.p = {
             "minutes_per_need": list(hooks.minutes_per_need), "difficulty": list(hooks.difficulty),
             "skill_floor": params.load.skill_floor, "switch_cost": params.load.switch_cost,

@@ -146,7 +146,7 @@ def out_of_classroom(model, year: int) -> np.ndarray:
     from ..population import MOVED
 
     educators = model.state.educators
-    rate = model.scenario.parameters.careers.out_of_classroom_rate
+    rate = model.config.parameters.careers.out_of_classroom_rate
     rows = np.flatnonzero((educators.status == ACTIVE) & ~educators.substitute
                           & (educators.position >= 0)
                           & np.isin(educators.category, _ELIGIBLE))

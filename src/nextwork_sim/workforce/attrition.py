@@ -52,8 +52,8 @@ def driver_terms(model, rows: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
     from .pipelines import PATHWAYS
 
     table = model.state.educators
-    a = model.scenario.parameters.attrition
-    costs = model.scenario.parameters.costs
+    a = model.config.parameters.attrition
+    costs = model.config.parameters.costs
     schools = table.school[rows]
     poverty = np.array([s.low_income_share for s in model.schools])[schools]
     leader = np.array([s.leader_quality for s in model.schools])[schools]
@@ -75,7 +75,7 @@ def driver_terms(model, rows: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
     has_lead_role[positions.school[positions.open
                                    & (model.roles.category[positions.role] == lead)]] = True
     path = teacher & (category != lead) & has_lead_role[schools]
-    pipelines = model.scenario.parameters.pipelines
+    pipelines = model.config.parameters.pipelines
     early_retention = np.array([getattr(pipelines, p).early_retention if hasattr(pipelines, p)
                                 else 0.0 for p in PATHWAYS])[table.pathway[rows]]
     entry = (a.first_year_effect * (table.experience[rows] == 1) * teacher
@@ -116,7 +116,7 @@ def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray]:
     the district first are kept active and pooled (``model.transfers``) for hiring to place;
     the others leave the district's rows."""
     table = model.state.educators
-    attrition = model.scenario.parameters.attrition
+    attrition = model.config.parameters.attrition
     release_substitutes(model, year)
     rows = np.flatnonzero(table.status == ACTIVE)
     move, leave = base_rates(table.category[rows], table.experience[rows], attrition)

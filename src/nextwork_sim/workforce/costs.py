@@ -41,7 +41,7 @@ def annual_budget(model, rows: np.ndarray, teacher_departures: int) -> dict:
     district's share of credential prices, recruitment, and the turnover cost of teachers who
     moved or left over the summer. The lines add up to ``cost_total``."""
     table = model.state.educators
-    params = model.scenario.parameters
+    params = model.config.parameters
     costs = params.costs
     arguments = (table.role[rows], table.experience[rows], table.fte[rows],
                  model.year_share_served(rows), costs, model.roles, table.degree[rows],

@@ -24,7 +24,7 @@ from ..population import ACTIVE
 def term_learning(model, year: int, term: int) -> None:
     state = model.state
     e = state.educators
-    params = model.scenario.parameters.credentials
+    params = model.config.parameters.credentials
     rows = np.flatnonzero((e.status == ACTIVE) & ~e.substitute)
     if rows.size == 0:
         return
@@ -37,7 +37,7 @@ def term_learning(model, year: int, term: int) -> None:
     micro = route == "micro"
     price = np.where(micro, params.micro_cost, params.masters_cost / params.masters_terms * 2)
     pay = salaries(e.role[rows], e.experience[rows], e.fte[rows], np.ones(rows.size),
-                   model.scenario.parameters.costs, model.roles)
+                   model.config.parameters.costs, model.roles)
     out_of_pocket = price * (1 - pays)
     # price deters in proportion to pay; study time (hours out of ~1,400 working hours a
     # year) deters everyone alike

@@ -81,7 +81,7 @@ def fill_vacancies(model, year: int, initial: bool = False) -> np.ndarray:
 
 
 def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
-    state, params = model.state, model.scenario.parameters
+    state, params = model.state, model.config.parameters
     ids = state.new_ids(vacant.size)
 
     def draw(sub: int) -> np.ndarray:
@@ -98,7 +98,7 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
                              for d in range(N_DOMAINS)])
     category = teacher_category(role, experience, model.roles)
     skill = initial_skill(role, category, experience, noise, params.skill)
-    race_cdf = np.cumsum([getattr(model.scenario.district.composition.teacher_race, r)
+    race_cdf = np.cumsum([getattr(model.config.district.composition.teacher_race, r)
                           for r in RACES])
     race = np.minimum(np.searchsorted(race_cdf, draw(2)), len(RACES) - 1)
     pathway = np.full(vacant.size, PATHWAYS.index("traditional"))
@@ -115,7 +115,7 @@ def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
         race_of,
     )
 
-    state, params = model.state, model.scenario.parameters
+    state, params = model.state, model.config.parameters
     positions = state.positions
     order = np.argsort(kr.uniform(model.run_key, "hiring", year, vacant, 500), kind="stable")
     vacant = vacant[order]
@@ -143,7 +143,7 @@ def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
     of_color = u_race < 0.3  # substitutes: a local mix (assumption)
     of_color[~is_substitute] = pool.of_color[from_pool]
     race = race_of(of_color, kr.uniform(model.run_key, "hiring", year, ids, 3),
-                   model.scenario.district.composition.teacher_race)
+                   model.config.district.composition.teacher_race)
     pathway = np.full(fill.size, PATHWAYS.index("long_term_substitute"))
     pathway[~is_substitute] = pool.pathway[from_pool]
     rows = _place(model, fill, ids, experience.astype(np.int16), skill, race, pathway,
@@ -157,7 +157,7 @@ def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
 
 def _place(model, vacant, ids, experience, skill, race, pathway, first_year: int) -> np.ndarray:
     """Create educator rows in ``vacant`` positions."""
-    state, params = model.state, model.scenario.parameters
+    state, params = model.state, model.config.parameters
     positions, table = state.positions, state.educators
     rows = table.add(vacant.size)
     role = positions.role[vacant]

@@ -51,7 +51,7 @@ def candidate_pool(model, year: int) -> Candidates:
     """This summer's candidates of every pathway."""
     from .hiring import initial_skill
 
-    params = model.scenario.parameters
+    params = model.config.parameters
     pipelines = params.pipelines
     enrollment = sum(s.enrollment for s in model.schools)
     specs = []  # (pathway, kind, count)
@@ -99,7 +99,7 @@ def community_lack(model) -> np.ndarray:
     filled = holder >= 0
     best = max_by(members.community[filled], state.educators.skill[holder[filled]],
                   state.communities.n, 0.0)
-    thresholds = as_array(model.scenario.staffing.thresholds)
+    thresholds = as_array(model.config.staffing.thresholds)
     return np.maximum(thresholds[None, :] - best, 0.0) + 0.05
 
 
