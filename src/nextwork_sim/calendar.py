@@ -64,6 +64,10 @@ class YearShape:
                 first = day + 1
         return spans
 
+    def longest_span(self) -> int:
+        """Days in the longest span: the rows of scratch a span's fluctuations need."""
+        return max(last - first + 1 for first, last in self.spans())
+
     def unit_terms(self) -> tuple[int, ...]:
         """The term each unit starts in."""
         ends = self.term_ends()

@@ -15,7 +15,16 @@ from .adoption import build_staffing_models, model_index_in_year, school_plan
 from .calendar import SchoolCalendar, YearShape
 from .config import Scenario, resolve
 from .district import add_students, build_schools, initial_roster
-from .population import ACTIVE, Educator, State, Student, create_agents, remove_agents
+from .population import (
+    ACTIVE,
+    Educator,
+    State,
+    Student,
+    create_agents,
+    gc_paused,
+    old_objects_frozen,
+    remove_agents,
+)
 from .roles import ROLE_INDEX, RoleCatalogue
 from .school_year import SchoolYear
 from .workforce.hiring import fill_vacancies
@@ -60,7 +69,8 @@ class SchoolSystemModel(mesa.Model):
         self.days_this_year = 0
         self.year = 0
         self._records: list[tuple[int, list]] = []
-        self._build()
+        with gc_paused():
+            self._build()
         self.school_year = SchoolYear(self)
         self.calendar = SchoolCalendar(self.school_year, self.shape)
 
@@ -224,7 +234,8 @@ class SchoolSystemModel(mesa.Model):
         """Burn in, then run ``years`` reported years (default: the scenario's)."""
         years = self.config.years if years is None else int(years)
         total = self.config.burn_in_years + years
-        self.calendar.run(total - self.year, first_year=self.year, progress=progress)
+        with old_objects_frozen():
+            self.calendar.run(total - self.year, first_year=self.year, progress=progress)
         return self.results()
 
     def results(self) -> pd.DataFrame:

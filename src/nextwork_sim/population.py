@@ -256,10 +256,10 @@ _AGENT_FIELDS = ("model", "unique_id", "pos", "idx")
 
 
 @contextlib.contextmanager
-def _gc_paused():
-    """Pause the cyclic collector while a batch of agents is made or dropped. Each new agent
-    counts towards the collections that traverse the whole heap, which would otherwise cost
-    more than making the agents; nothing in a batch is cyclic garbage."""
+def gc_paused():
+    """Pause the cyclic collector while a batch of agents (or a whole district) is made or
+    dropped. Each new object counts towards the collections that traverse the whole heap,
+    which would otherwise cost more than making the agents; nothing made is cyclic garbage."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -267,6 +267,19 @@ def _gc_paused():
     finally:
         if enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def old_objects_frozen():
+    """While a run goes on, the cyclic collector skips every object that existed before it
+    (``gc.freeze``): a state-sized model holds a million Mesa agents, and each full
+    collection would walk them all (~0.6 s) to find none of them garbage. They are unfrozen
+    after, so a worker that releases the model can collect it."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _weak_store(agent_set) -> weakref.WeakKeyDictionary | None:
@@ -341,7 +354,7 @@ def create_agents(model: mesa.Model, cls: type, rows: list[int]) -> list:
     it did only what is expected, else one by one the same way."""
     if not rows:
         return []
-    with _gc_paused():
+    with gc_paused():
         probe = cls(model, rows[0])
         rest = rows[1:]
         registries = _registries(model, cls)
@@ -369,7 +382,7 @@ def remove_agents(model: mesa.Model, agents: list) -> None:
         return
     kinds = set(map(type, agents))
     registries = _registries(model, kinds.pop()) if len(kinds) == 1 else None
-    with _gc_paused():
+    with gc_paused():
         if registries is None:
             for agent in agents:
                 agent.remove()

@@ -87,7 +87,7 @@ class SchoolYear:
         self.community_open = state.communities.open.copy()
         self.share = np.zeros((e_count, N_DOMAINS))
         self.skill_efficacy_sum = np.zeros((e_count, N_DOMAINS))
-        self.fluctuation = np.ones(k_count)
+        self.fluctuation = np.ones((k_count, model.shape.longest_span()))
         self.ones = np.ones(e_count)
         self.allocations: dict = {}  # per staffing model: its last inputs and split
         self.layout = None
@@ -150,6 +150,8 @@ class SchoolYear:
         load = model.config.parameters.load
         skill_params = model.config.parameters.skill
         educators = model.state.educators
+        if n_days > self.fluctuation.shape[1]:  # longer than the calendar's spans (tests)
+            self.fluctuation = np.ones((self.fluctuation.shape[0], n_days))
         school_days(self.day_prefix, first_day, n_days, self.community_open,
                     self.fluctuation_table,
                     self.need_sum, self.minutes_per_need, self.coordination, LEADERSHIP,

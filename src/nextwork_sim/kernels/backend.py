@@ -76,6 +76,10 @@ def school_days(day_prefix, first_day, n_days, community_open, fluctuation_table
     params = (difficulty, skill, skill_floor, switch_cost, chronic, chronic_weight,
               efficacy_slope, efficacy_threshold, feedback, practice_rate, feedback_boost)
     if not reference_enabled():
+        # the kernel does not check bounds: a short scratch would be written past its end
+        if fluctuation.shape[0] < community_open.shape[0] or fluctuation.shape[1] < n_days:
+            raise ValueError(f"school_days: fluctuation scratch {fluctuation.shape} is too "
+                             f"small for {community_open.shape[0]} communities x {n_days} days")
         _school_days(day_prefix, first_day, n_days, community_open, fluctuation_table, rows,
                      *layout, *params,
                      fluctuation, share_out, load_out, efficacy_out, skill_efficacy_sum,

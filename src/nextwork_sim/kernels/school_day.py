@@ -7,7 +7,8 @@ unfluctuated demand. :func:`unit_weights` lays the unit's memberships out by edu
 with these weights; :func:`school_days` then runs the days between two calendar boundaries:
 each day the keyed fluctuation of every open community (a draw from a table of quantiles,
 ``task_demand.fluctuation_table``), then per educator share, load,
-chronic load, efficacy, skill growth and the running sum Σ_days skill·efficacy. Quality of
+chronic load, efficacy, skill growth and the running sum Σ_days skill·efficacy, each
+educator running all the span's days in turn. Quality of
 instruction is linear in that sum (the split is fixed within the unit), so the unit's summed
 quality is Q[k,d] = Σ_members split·Σ_days skill·e (``daily_learning.instruction_quality``
 with efficacy 1), formed once at the unit's end.
@@ -78,46 +79,67 @@ def school_days(day_prefix, first_day, n_days, community_open, fluctuation_table
     efficacy and the sums in place, share_out holds the last day's shares. An open
     community's fluctuation on day t is a keyed draw (the key of sub-event t under
     ``day_prefix``, the community's index) from ``fluctuation_table``, a closed one's 1.
-    Work is done for ``rows`` (the active educators) only; ``fluctuation`` is scratch of one
-    entry per community."""
-    share = np.zeros(N_DOMAINS)
+    Work is done for ``rows`` (the active educators, in any order) only; ``fluctuation`` is
+    scratch of one row per community and at least ``n_days`` columns (a community's days
+    side by side, read together).
+
+    Educators do not interact within a day, so once the span's fluctuations are drawn each
+    educator runs all the span's days in turn with its state held in locals: its weights
+    and state are read and written once a span instead of once a day."""
     shift = table_shift(fluctuation_table.shape[0])
+    n_communities = community_open.shape[0]
     for t in range(n_days):
         key = sub_key(day_prefix, first_day + t)
-        for k in range(fluctuation.shape[0]):
-            fluctuation[k] = 1.0
+        for k in range(n_communities):
+            fluctuation[k, t] = 1.0
             if community_open[k]:
-                fluctuation[k] = table_draw(key, k, fluctuation_table, shift)
-        for r in range(rows.shape[0]):
-            i = rows[r]
+                fluctuation[k, t] = table_draw(key, k, fluctuation_table, shift)
+    share = np.zeros(N_DOMAINS)
+    own_skill = np.zeros(N_DOMAINS)
+    own_sum = np.zeros(N_DOMAINS)
+    for r in range(rows.shape[0]):
+        i = rows[r]
+        for d in range(N_DOMAINS):
+            own_skill[d] = skill[i, d]
+            own_sum[d] = skill_efficacy_sum[i, d]
+        own_chronic = chronic[i]
+        own_chronic_sum = chronic_sum[i]
+        boost = 1.0 + feedback_boost * feedback[i]
+        load = 0.0
+        efficacy = 0.0
+        for t in range(n_days):
             for d in range(N_DOMAINS):
                 share[d] = 0.0
             for m in range(ptr[r], ptr[r + 1]):
-                f = fluctuation[member_community[m]]
+                f = fluctuation[member_community[m], t]
                 for d in range(N_DOMAINS):
                     share[d] += weight[m, d] * f
-            # a domain not carried has share 0 and adds nothing to the sum
+            # a domain not carried has share 0 and adds nothing to the sum (the branch
+            # saves the division, which costs more than a mispredicted branch)
             total = 0.0
             carried = 0
             for d in range(N_DOMAINS):
                 if share[d] > 0.0:
                     carried += 1
-                    total += share[d] * difficulty[d] / (skill_floor + skill[i, d])
+                    total += share[d] * difficulty[d] / (skill_floor + own_skill[d])
             load = total + switch_cost * max(carried - 1, 0)
-            load_out[i] = load
-            chronic[i] += chronic_weight * (load - chronic[i])
+            own_chronic += chronic_weight * (load - own_chronic)
             efficacy = 1.0 / (1.0 + np.exp(efficacy_slope * (load - efficacy_threshold)))
-            efficacy_out[i] = efficacy
-            rate = practice_rate * efficacy * (1.0 + feedback_boost * feedback[i])
+            rate = practice_rate * efficacy * boost
             for d in range(N_DOMAINS):
-                grown = skill[i, d] + rate * share[d] * (1.0 - skill[i, d])
-                skill[i, d] = min(max(grown, 0.0), 1.0)
-            for d in range(N_DOMAINS):
-                skill_efficacy_sum[i, d] += np.float64(skill[i, d]) * efficacy
-            chronic_sum[i] += chronic[i]
-            if t == n_days - 1:
-                for d in range(N_DOMAINS):
-                    share_out[i, d] = share[d]
+                grown = own_skill[d] + rate * share[d] * (1.0 - own_skill[d])
+                # skill is float32 state: round as storing it each day would
+                own_skill[d] = np.float32(min(max(grown, 0.0), 1.0))
+                own_sum[d] += own_skill[d] * efficacy
+            own_chronic_sum += own_chronic
+        for d in range(N_DOMAINS):
+            skill[i, d] = own_skill[d]
+            skill_efficacy_sum[i, d] = own_sum[d]
+            share_out[i, d] = share[d]
+        chronic[i] = own_chronic
+        chronic_sum[i] = own_chronic_sum
+        load_out[i] = load
+        efficacy_out[i] = efficacy
 
 
 def school_days_reference(day_keys, community_open, fluctuation_table, need_sum,
