@@ -25,7 +25,6 @@ from __future__ import annotations
 import numpy as np
 
 from .kernels.backend import quality_factor_logs
-from .kernels.grouped import sum_by
 
 LEARNING_FACTORS = ("skill", "allocation", "efficacy")
 LEARNING_SUMS = ("norm", "match", "personalization")
@@ -36,16 +35,15 @@ ATTRITION_CHANNELS = ("load", "satisfaction", "pay", "support", "advancement", "
 class LearningLedger:
     """Per-year sums for the learning channels; ``start_year`` then ``add_unit`` per unit."""
 
-    def start_year(self, growth_norm: np.ndarray, community: np.ndarray, need: np.ndarray,
-                   n_communities: int, reference_match: float) -> None:
-        need = need.astype(np.float64)
-        total = need.sum(axis=1)
-        share = np.divide(need, total[:, None], out=np.zeros_like(need),
-                          where=total[:, None] > 0)
-        self.need_weight = sum_by(community, growth_norm[:, None] * share, n_communities)
-        self.norm_weight = np.bincount(community, weights=growth_norm, minlength=n_communities)
-        self.fixed_match = reference_match * float(growth_norm[total <= 0].sum())
-        self.students = community.size
+    def start_year(self, need_weight: np.ndarray, norm_weight: np.ndarray,
+                   unmatched_norm: float, students: int, reference_match: float) -> None:
+        """The year's weights, from ``kernels.community_needs``: per community the
+        growth-norm-weighted need shares and summed norms; ``unmatched_norm`` sums the norms of
+        students with no need (whose match is the reference's)."""
+        self.need_weight = need_weight
+        self.norm_weight = norm_weight
+        self.fixed_match = reference_match * unmatched_norm
+        self.students = students
         self.sums = dict.fromkeys(LEARNING_SUMS, 0.0)
         self.log_sums = dict.fromkeys(LEARNING_FACTORS, 0.0)
         self.log_weight = 0.0

@@ -12,6 +12,7 @@ from .channels import LearningLedger
 from .domains import LEADERSHIP, N_DOMAINS, PROJECT, SOCIAL_EMOTIONAL
 from .kernels import keyed_random as kr
 from .kernels.backend import (
+    community_needs,
     instruction_quality,
     peer_learning,
     satisfaction_update,
@@ -20,7 +21,6 @@ from .kernels.backend import (
     unit_staffing,
     unit_weights,
 )
-from .kernels.grouped import sum_by
 from .kernels.task_demand import fluctuation_table
 from .parameters import as_array
 from .population import ACTIVE, ENROLLED
@@ -51,14 +51,15 @@ class SchoolYear:
         students, educators = state.students, state.educators
         k_count = state.communities.n
         enrolled = np.flatnonzero((students.status == ENROLLED) & (students.community >= 0))
-        self.need_sum = sum_by(students.community[enrolled], students.need[enrolled], k_count)
-        self.n_students = np.bincount(students.community[enrolled], minlength=k_count)
-        self.enrolled = enrolled
         learning = model.config.parameters.learning
-        self.learning_ledger.start_year(
-            np.asarray(learning.growth_by_grade)[students.grade[enrolled]],
-            students.community[enrolled], students.need[enrolled], k_count,
-            learning.reference_match)
+        growth_by_grade = np.asarray(learning.growth_by_grade, dtype=np.float64)
+        self.need_sum, self.n_students, need_weight, norm_weight, no_need = community_needs(
+            enrolled, students.community, students.need, students.grade, growth_by_grade,
+            k_count)
+        self.enrolled = enrolled
+        unmatched_norm = float(growth_by_grade[students.grade[enrolled[no_need]]].sum())
+        self.learning_ledger.start_year(need_weight, norm_weight, unmatched_norm,
+                                        enrolled.size, learning.reference_match)
         for column in ("rate_sum", "intra_sum", "inter_sum"):
             getattr(students, column)[:] = 0.0
         students.uncovered[:] = False

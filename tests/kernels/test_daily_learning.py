@@ -133,3 +133,25 @@ def test_quality_factor_logs_match_reference(seed, k, e, m):
     got = quality_factor_logs(*args)
     np.testing.assert_allclose(got, quality_factor_logs_reference(*args), rtol=1e-12,
                                atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_community_needs_match_reference(seed):
+    from nextwork_sim.kernels import community_needs, community_needs_reference
+
+    rng = np.random.default_rng(seed)
+    n_rows, k = 400, 9
+    community = rng.integers(0, k, n_rows).astype(np.int32)
+    need = rng.random((n_rows, 8)).astype(np.float32)
+    need[rng.random(n_rows) < 0.2] = 0.0  # students with no need at all
+    grade = rng.integers(0, 13, n_rows).astype(np.int8)
+    growth = rng.random(13) + 0.2
+    rows = np.sort(rng.choice(n_rows, 300, replace=False)).astype(np.int64)
+    got = community_needs(rows, community, need, grade, growth, k)
+    expected = community_needs_reference(rows, community, need, grade, growth, k)
+    for name, a, b in zip(("need_sum", "count", "need_weight", "norm_weight", "no_need"),
+                          got, expected, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12, err_msg=name)
+    assert got[4].sum() == (need[rows].sum(axis=1) == 0).sum() > 0
+    # the shares of a student with need add up to its norm
+    np.testing.assert_allclose(got[2].sum(), growth[grade[rows[~got[4]]]].sum(), rtol=1e-12)

@@ -16,6 +16,8 @@ from .cognitive_load import (
     load_share_reference,
 )
 from .daily_learning import (
+    community_needs,
+    community_needs_reference,
     instruction_quality,
     instruction_quality_reference,
     unit_learning,
@@ -38,6 +40,8 @@ __all__ = [
     "chronic_and_efficacy_reference",
     "cognitive_load",
     "cognitive_load_reference",
+    "community_needs",
+    "community_needs_reference",
     "instruction_quality",
     "instruction_quality_reference",
     "load_share",

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 
+import numpy as np
+
 # Names, not submodules: the package re-exports functions (school_day, skill_growth) under
 # their modules' names, so ``from . import school_day`` would give the function.
 from .allocation import split_by_weight as _split_by_weight
@@ -22,6 +24,8 @@ from .allocation import unit_staffing as _unit_staffing
 from .allocation import unit_staffing_reference as _unit_staffing_reference
 from .attrition import attrition_probabilities as _attrition
 from .attrition import attrition_probabilities_reference as _attrition_reference
+from .daily_learning import community_needs as _community_needs
+from .daily_learning import community_needs_reference as _community_needs_reference
 from .daily_learning import instruction_quality as _instruction_quality
 from .daily_learning import instruction_quality_reference as _instruction_quality_reference
 from .daily_learning import quality_factor_logs as _quality_factor_logs
@@ -135,6 +139,15 @@ def unit_learning(student_community, need, person_id, key_a, key_b, quality_sum,
     out_intra_sum += intra
     out_inter_sum += inter
     out_uncovered |= uncovered
+
+
+def community_needs(rows, community, need, grade, growth_by_grade, n_communities):
+    """``daily_learning.community_needs`` on the selected backend."""
+    args = (np.ascontiguousarray(rows, dtype=np.int64), community, need, grade,
+            np.asarray(growth_by_grade, dtype=np.float64), n_communities)
+    if not reference_enabled():
+        return _community_needs(*args)
+    return _community_needs_reference(*args)
 
 
 def quality_factor_logs(split, mem_educator, mem_community, fte, skill, quality_sum,

@@ -148,3 +148,51 @@ def quality_factor_logs_reference(split, mem_educator, mem_community, fte, skill
     usable = (omega > 0) & (carried > 0) & (team > 0)
     return np.array([omega[usable].sum(),
                      *((omega[usable] * np.log(f[usable])).sum() for f in factors)])
+
+
+@njit(cache=True)
+def community_needs(rows, community, need, grade, growth_by_grade, n_communities):
+    """One pass over the enrolled students ``rows`` (each with a community): per community
+    the summed need [K, D] and head count, for the learning ledger the growth-norm-weighted
+    need shares [K, D] and summed growth norms; and which students have no need at all (in
+    ``rows`` order). A student's need shares are need / Σ need, added in row order."""
+    n_domains = need.shape[1]
+    need_sum = np.zeros((n_communities, n_domains))
+    count = np.zeros(n_communities, dtype=np.int64)
+    need_weight = np.zeros((n_communities, n_domains))
+    norm_weight = np.zeros(n_communities)
+    no_need = np.zeros(rows.shape[0], dtype=np.bool_)
+    own = np.zeros(n_domains)
+    for j in range(rows.shape[0]):
+        r = rows[j]
+        k = community[r]
+        norm = growth_by_grade[grade[r]]
+        count[k] += 1
+        norm_weight[k] += norm
+        for d in range(n_domains):
+            own[d] = need[r, d]
+            need_sum[k, d] += own[d]
+        # pairwise, in the order NumPy sums a row of eight
+        total = ((own[0] + own[1]) + (own[2] + own[3])) + ((own[4] + own[5]) + (own[6] + own[7]))
+        if total > 0:
+            for d in range(n_domains):
+                need_weight[k, d] += norm * (own[d] / total)
+        else:
+            no_need[j] = True
+    return need_sum, count, need_weight, norm_weight, no_need
+
+
+def community_needs_reference(rows, community, need, grade, growth_by_grade, n_communities):
+    """The NumPy twin of ``community_needs``."""
+    where = community[rows]
+    own = need[rows].astype(np.float64)
+    norm = np.asarray(growth_by_grade, dtype=np.float64)[grade[rows]]
+    total = own.sum(axis=1)
+    share = np.divide(own, total[:, None], out=np.zeros_like(own), where=total[:, None] > 0)
+    need_sum = np.zeros((n_communities, own.shape[1]))
+    np.add.at(need_sum, where, own)
+    need_weight = np.zeros_like(need_sum)
+    np.add.at(need_weight, where, norm[:, None] * share)
+    return (need_sum, np.bincount(where, minlength=n_communities),
+            need_weight, np.bincount(where, weights=norm, minlength=n_communities),
+            total <= 0)
