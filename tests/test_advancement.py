@@ -125,3 +125,55 @@ def test_seat_time_teachers_leave_the_classroom_for_promotion_only_when_qualifie
         assert np.all(model.state.positions.holder[model.state.positions.open] != gone[0])
     finally:
         model.release()
+
+
+def _advance_one_position_at_a_time(model):
+    """The rule as written, one vacancy at a time: the most skilled qualified professional or
+    specialist then at the vacancy's school, stable ids breaking ties."""
+    from nextwork_sim.population import ACTIVE
+    from nextwork_sim.workforce.advancement import qualifies
+    from nextwork_sim.workforce.placement import occupy
+
+    positions, e = model.state.positions, model.state.educators
+    vacant = np.flatnonzero((positions.holder < 0) & positions.open
+                            & (model.roles.category[positions.role] == LEAD))
+    advanced = []
+    for position in vacant.tolist():
+        school = positions.school[position]
+        settings = model.staffing_models[model.school_model[school]].settings
+        pool = np.flatnonzero((e.status == ACTIVE) & (e.school == school) & (e.position >= 0)
+                              & np.isin(e.category, [CATEGORY_INDEX["professional"],
+                                                     CATEGORY_INDEX["specialist"]]))
+        pool = pool[qualifies(settings, e.skill[pool], e.experience[pool], e.credentials[pool],
+                              e.degree[pool])]
+        if pool.size:
+            person = int(pool[np.lexsort((e.person_id[pool], -e.skill[pool].mean(axis=1)))[0]])
+            occupy(model, person, position)
+            advanced.append(person)
+    return advanced
+
+
+def test_advancement_in_queues_per_school_is_the_rule_one_vacancy_at_a_time():
+    """Many leads vacated across a district's schools: the per-school queues advance the same
+    people into the same positions as filling one vacancy at a time."""
+    scenario = validate({"name": "a", "years": 1, "burn_in_years": 0,
+                         "district": {"preset": "district"},
+                         "staffing": {"model": "next_workforce", "advancement": "seat_time",
+                                      "advancement_years": 3}})
+    outcomes = []
+    for advance in (lambda m: advance_into_leads(m).tolist(), _advance_one_position_at_a_time):
+        model = SchoolSystemModel(scenario, seed=8)
+        try:
+            e, p = model.state.educators, model.state.positions
+            e.degree[::3] = True
+            leads = np.flatnonzero(e.category == LEAD)[::2]
+            e.status[leads] = LEFT
+            p.holder[e.position[leads]] = -1
+            moved = advance(model)
+            outcomes.append((moved, p.holder.copy(), e.category.copy()))
+        finally:
+            model.release()
+    assert len(outcomes[0][0]) > 5  # several schools, several vacancies
+    assert outcomes[0][0] == outcomes[1][0]
+    assert np.array_equal(outcomes[0][1], outcomes[1][1])
+    assert np.array_equal(outcomes[0][2], outcomes[1][2])

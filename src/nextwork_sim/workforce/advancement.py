@@ -37,27 +37,58 @@ def qualifies(settings, skill: np.ndarray, experience: np.ndarray, credentials: 
 
 
 def advance_into_leads(model) -> np.ndarray:
-    """Fill vacant lead positions from within; returns the rows of those who advanced."""
+    """Fill vacant lead positions from within; returns the rows of those who advanced.
+    Each vacancy (in position order) takes the most skilled qualified professional or
+    specialist of its school not yet advanced: one queue per school, best first."""
     state = model.state
     positions, educators = state.positions, state.educators
     vacant = np.flatnonzero((positions.holder < 0) & positions.open
                             & (model.roles.category[positions.role] == _LEAD))
-    advanced: list[int] = []
-    for position in vacant.tolist():
-        school = positions.school[position]
-        settings = model.staffing_models[model.school_model[school]].settings
-        pool = np.flatnonzero((educators.status == ACTIVE) & (educators.school == school)
+    if vacant.size == 0:
+        return np.empty(0, dtype=np.int64)
+    eligible = np.flatnonzero((educators.status == ACTIVE)
                               & (educators.position >= 0)  # not movers in transit
                               & np.isin(educators.category, _ELIGIBLE))
-        pool = pool[qualifies(settings, educators.skill[pool], educators.experience[pool],
-                              educators.credentials[pool], educators.degree[pool])]
-        if pool.size == 0:
+    model_of = model.school_model[educators.school[eligible]]
+    qualified = np.zeros(eligible.size, dtype=bool)
+    for index, staffing in enumerate(model.staffing_models):
+        mine = np.flatnonzero(model_of == index)
+        if mine.size:
+            rows = eligible[mine]
+            qualified[mine] = qualifies(staffing.settings, educators.skill[rows],
+                                        educators.experience[rows],
+                                        educators.credentials[rows], educators.degree[rows])
+    queues = _SchoolQueues(educators, eligible[qualified])
+    advanced: list[int] = []
+    for position in vacant.tolist():
+        person = queues.take(int(positions.school[position]))
+        if person < 0:
             continue
-        order = np.lexsort((educators.person_id[pool], -educators.skill[pool].mean(axis=1)))
-        person = int(pool[order[0]])
         occupy(model, person, position)
         advanced.append(person)
     return np.array(advanced, dtype=np.int64)
+
+
+class _SchoolQueues:
+    """``candidates`` queued per school, most skilled (mean skill) first, stable ids
+    breaking ties; ``take(school)`` gives the next one, or -1 when the school has none left."""
+
+    def __init__(self, educators, candidates: np.ndarray):
+        order = np.lexsort((educators.person_id[candidates],
+                            -educators.skill[candidates].mean(axis=1),
+                            educators.school[candidates]))
+        self.candidates = candidates[order]
+        school_ids, first, count = np.unique(educators.school[self.candidates],
+                                             return_index=True, return_counts=True)
+        self.start = dict(zip(school_ids.tolist(), first.tolist(), strict=True))
+        self.end = dict(zip(school_ids.tolist(), (first + count).tolist(), strict=True))
+
+    def take(self, school: int) -> int:
+        start = self.start.get(school)
+        if start is None or start >= self.end[school]:
+            return -1
+        self.start[school] = start + 1
+        return int(self.candidates[start])
 
 
 def _internal_fill(model, vacant_role: int, from_category: int, qualifies_for, pathway: str,
@@ -81,24 +112,13 @@ def _internal_fill(model, vacant_role: int, from_category: int, qualifies_for, p
         mine = model_of == index
         if mine.any():
             qualified[mine] = qualifies_for(staffing.settings, candidates[mine])
-    candidates = candidates[qualified]
-    # Per school, best first: the queue each school's vacancies draw from in turn.
-    order = np.lexsort((educators.person_id[candidates],
-                        -educators.skill[candidates].mean(axis=1),
-                        educators.school[candidates]))
-    candidates = candidates[order]
-    school_ids, first, count = np.unique(educators.school[candidates], return_index=True,
-                                         return_counts=True)
-    queue_start = dict(zip(school_ids.tolist(), first.tolist(), strict=True))
-    queue_end = dict(zip(school_ids.tolist(), (first + count).tolist(), strict=True))
+    queues = _SchoolQueues(educators, candidates[qualified])
     moved: list[int] = []
     for position in vacant.tolist():
         school = int(positions.school[position])
-        start = queue_start.get(school)
-        if start is None or start >= queue_end[school]:
+        person = queues.take(school)
+        if person < 0:
             continue
-        person = int(candidates[start])
-        queue_start[school] = start + 1
         settings = model.staffing_models[model.school_model[school]].settings
         educators.pathway[person] = PATHWAYS.index(pathway)
         if seat_time_restart and settings.advancement == "seat_time":
