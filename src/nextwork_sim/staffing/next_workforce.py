@@ -92,8 +92,10 @@ class NextWorkforce(StaffingModel):
         # duty > 0 marks the team's own members; pull-out staff keep only their fixed shares
         qualified = (may_carry & (members.duty > 0)
                      & (members.skill >= factor * members.thresholds[None, :]))
-        weight = np.where(qualified, members.fte[:, None] * members.skill ** s.just_right_exponent,
-                          0.0)
+        # the power only where it is used: it is most of this method's time at state scale
+        fitted = np.power(members.skill, np.float32(s.just_right_exponent),
+                          out=np.zeros(members.skill.shape, dtype=np.float32), where=qualified)
+        weight = np.where(qualified, members.fte[:, None] * fitted, 0.0)
         weight = most_skilled_fallback(weight, members)
         out_split[:] = split_by_weight(weight, members, s.min_split_share)
 
