@@ -61,3 +61,25 @@ def test_a_community_with_one_full_time_adult_per_25_students_has_personalizatio
                   np.full((1, D), 0.5, np.float32), np.full(D, 0.4), np.ones((1, D)),
                   np.ones(D), np.array([25]), 15.0, coordination, personalization, covered)
     assert personalization[0] == 0.0 and coordination[0] == 0.0 and covered.all()
+
+
+@pytest.mark.parametrize(("seed", "k", "m"), [(0, 1, 1), (1, 3, 12), (2, 12, 80), (3, 5, 40)])
+def test_most_skilled_fallback_matches_reference(seed, k, m):
+    from nextwork_sim.kernels.allocation import (
+        most_skilled_fallback,
+        most_skilled_fallback_reference,
+    )
+
+    rng = np.random.default_rng(seed)
+    community = rng.integers(0, k, m).astype(np.int64)
+    active = rng.random(m) < 0.85
+    weight = rng.random((m, 8)) * (rng.random((m, 8)) < 0.4)  # many domains nobody weighs
+    fixed = np.where(rng.random((m, 8)) < 0.2, 0.5, -1.0).astype(np.float32)
+    skill = rng.choice([0.2, 0.5, 0.8], (m, 8)).astype(np.float32)  # ties for the most skilled
+    out = np.full((m, 8), 9.0)
+    most_skilled_fallback(weight, community, active, fixed, skill, k, out)
+    expected = most_skilled_fallback_reference(weight, community, active, fixed, skill, k)
+    np.testing.assert_array_equal(out, expected)
+    candidate = active[:, None] & (fixed < 0)
+    assert np.all(out[~candidate] == 0)
+    assert np.all(out[candidate & (weight > 0)] == weight[candidate & (weight > 0)])

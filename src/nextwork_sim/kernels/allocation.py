@@ -169,3 +169,44 @@ def unit_staffing_reference(split, mem_educator, mem_community, fte, skill, thre
     qualified = serving[:, None] & (split > 0) & (skill[person] >= thresholds[None, :])
     covered = group_sum_reference(mem_community, qualified, k_count) > 0
     return coordination, personalization, covered
+
+
+@njit(cache=True)
+def most_skilled_fallback(weight, community, active, fixed, skill, n_communities, out):
+    """Fills ``out[M, D]``: the weight of each active member without a fixed share of the
+    domain (0 for the rest); where no such member of a community has weight for a domain,
+    1 for the most skilled of them (all of them on a tie) instead (MODEL.md §3 step 2)."""
+    n_members, n_domains = weight.shape
+    total = np.zeros((n_communities, n_domains))
+    best = np.full((n_communities, n_domains), -1.0)
+    for m in range(n_members):
+        k = community[m]
+        for d in range(n_domains):
+            if active[m] and fixed[m, d] < 0:
+                out[m, d] = weight[m, d]
+                total[k, d] += weight[m, d]
+                if skill[m, d] > best[k, d]:
+                    best[k, d] = skill[m, d]
+            else:
+                out[m, d] = 0.0
+    for m in range(n_members):
+        k = community[m]
+        for d in range(n_domains):
+            if (total[k, d] <= 0 and active[m] and fixed[m, d] < 0
+                    and skill[m, d] >= best[k, d]):
+                out[m, d] = 1.0
+
+
+def most_skilled_fallback_reference(weight, community, active, fixed, skill, n_communities):
+    """The NumPy twin of ``most_skilled_fallback``."""
+    candidate = active[:, None] & (fixed < 0)
+    weight = np.where(candidate, weight, 0.0)
+    total = group_sum_reference(community, weight, n_communities)
+    empty = total[community] <= 0
+    if not empty.any():
+        return weight
+    masked = np.where(candidate, skill.astype(np.float64), -1.0)
+    best = np.full((n_communities, weight.shape[1]), -1.0)
+    np.maximum.at(best, community, masked)
+    chosen = empty & candidate & (masked >= best[community])
+    return np.where(chosen, 1.0, weight)

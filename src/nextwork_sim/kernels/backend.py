@@ -18,6 +18,8 @@ import numpy as np
 
 # Names, not submodules: the package re-exports functions (school_day, skill_growth) under
 # their modules' names, so ``from . import school_day`` would give the function.
+from .allocation import most_skilled_fallback as _most_skilled_fallback
+from .allocation import most_skilled_fallback_reference as _most_skilled_fallback_reference
 from .allocation import split_by_weight as _split_by_weight
 from .allocation import split_by_weight_reference as _split_by_weight_reference
 from .allocation import unit_staffing as _unit_staffing
@@ -186,6 +188,19 @@ def split_by_weight(weight, community, active, fixed, fte, n_communities, min_sh
         _split_by_weight(*args, out)
         return
     out[:] = _split_by_weight_reference(*args)
+
+
+def most_skilled_fallback(weight, community, active, fixed, skill, n_communities):
+    """``allocation.most_skilled_fallback`` on the selected backend (a new float64 array)."""
+    args = (np.ascontiguousarray(weight, dtype=np.float64),
+            np.ascontiguousarray(community, dtype=np.int64),
+            np.ascontiguousarray(active, dtype=np.bool_), np.ascontiguousarray(fixed),
+            np.ascontiguousarray(skill), n_communities)
+    if not reference_enabled():
+        out = np.empty(weight.shape)
+        _most_skilled_fallback(*args, out)
+        return out
+    return _most_skilled_fallback_reference(*args)
 
 
 def unit_staffing(split, mem_educator, mem_community, fte, skill, thresholds, need_sum,

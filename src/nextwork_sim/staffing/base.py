@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..domains import DOMAINS, INDIVIDUALIZED, LANGUAGE, N_DOMAINS, SOCIAL_EMOTIONAL
-from ..kernels.grouped import max_by, sum_by
 from ..roles import DEFAULT_CATALOGUE
 
 ALL_UNITS = np.iinfo(np.uint64).max
@@ -223,17 +222,13 @@ def split_by_weight(weight: np.ndarray, members: Members, min_share: float,
 
 def most_skilled_fallback(weight: np.ndarray, members: Members) -> np.ndarray:
     """Where no active member has weight for a domain, the most skilled active member (fixed
-    pull-out shares aside) carries it: MODEL.md §3 step 2, reported as uncovered need."""
-    candidate = members.active[:, None] & (members.fixed < 0)
-    weight = np.where(candidate, weight, 0.0)
-    total = sum_by(members.community, weight, members.n_communities)
-    empty = total[members.community] <= 0
-    if not empty.any():
-        return weight
-    skill = np.where(candidate, members.skill, -1.0)
-    best = max_by(members.community, skill, members.n_communities, -1.0)
-    chosen = empty & candidate & (skill >= best[members.community])
-    return np.where(chosen, 1.0, weight)
+    pull-out shares aside) carries it: MODEL.md §3 step 2, reported as uncovered need.
+    Members with a fixed share of a domain, and inactive ones, get weight 0 for it. The
+    kernel is ``kernels.allocation.most_skilled_fallback``."""
+    from ..kernels import backend
+
+    return backend.most_skilled_fallback(weight, members.community, members.active,
+                                         members.fixed, members.skill, members.n_communities)
 
 
 __all__ = ["School", "SchoolDesign", "Members", "StaffingModel", "split_by_weight",
