@@ -156,13 +156,13 @@ def _registry_snapshot(model):
 
 
 def test_bulk_agent_registration_matches_mesas_per_agent_path(small_scenario, monkeypatch):
-    """population.create_agents/remove_agents leave Mesa's registries exactly as one
+    """registration.create_agents/remove_agents leave Mesa's registries exactly as one
     ``Student(model, row)`` / ``agent.remove()`` per row would, through builds and summers."""
-    from nextwork_sim import population
+    from nextwork_sim import registration
 
     snapshots, tables = [], []
     for bulk in (True, False):
-        monkeypatch.setattr(population, "BULK_REGISTRATION", bulk)
+        monkeypatch.setattr(registration, "BULK_REGISTRATION", bulk)
         model = SchoolSystemModel(small_scenario, seed=9)
         try:
             built = _registry_snapshot(model)

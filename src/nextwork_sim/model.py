@@ -15,16 +15,8 @@ from .adoption import build_staffing_models, model_index_in_year, school_plan
 from .calendar import SchoolCalendar, YearShape
 from .config import Scenario, resolve
 from .district import add_students, build_schools, initial_roster
-from .population import (
-    ACTIVE,
-    Educator,
-    State,
-    Student,
-    create_agents,
-    gc_paused,
-    old_objects_frozen,
-    remove_agents,
-)
+from .population import ACTIVE, Educator, State, Student
+from .registration import create_agents, gc_paused, old_objects_frozen, remove_agents
 from .roles import ROLE_INDEX, RoleCatalogue
 from .school_year import SchoolYear
 from .workforce.hiring import fill_vacancies
@@ -115,7 +107,7 @@ class SchoolSystemModel(mesa.Model):
         members.units[m] = cols.units
         return p
 
-    # Agents are made and dropped in batches (population.create_agents): the same agents,
+    # Agents are made and dropped in batches (registration.create_agents): the same agents,
     # unique_ids and Mesa registries as one ``Student(self, row)`` per row, at a tenth the cost.
     def add_student_agents(self, rows: np.ndarray) -> None:
         rows = rows.tolist()

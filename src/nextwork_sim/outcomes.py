@@ -134,48 +134,38 @@ class YearRecord:
         """Add the (weighted) mean of ``values`` for `all` and for each ``field=label`` group;
         ``groups`` maps a field to (codes per row, labels)."""
         if weights is None:
-            self._mean_by_unweighted(metric, values, groups, include_all)
+            # weights of one need not be made: x * 1.0 is x and sums of ones are exact
+            # counts, so every number is bit for bit the weighted form's
+            values = np.asarray(values, dtype=np.float64)[None, :]
+            self.means_by((metric,), values, groups, include_all)
             return
         if include_all and weights.sum() > 0:
             self.add(metric, "all", np.average(values, weights=weights))
         for field, (codes, labels) in groups.items():
             total = np.bincount(codes, weights=weights * values, minlength=len(labels))
             count = np.bincount(codes, weights=weights, minlength=len(labels))
-            for code, label in enumerate(labels):
-                if count[code] > 0:
-                    self.add(metric, f"{field}={label}", total[code] / count[code])
-
-    def _mean_by_unweighted(self, metric: str, values: np.ndarray, groups: dict[str, tuple],
-                            include_all: bool) -> None:
-        """``mean_by`` with weights of one, without making them: x * 1.0 is x and sums of ones
-        are exact counts, so every number is bit for bit the weighted form's."""
-        values = np.ascontiguousarray(values, dtype=np.float64)
-        if include_all and values.shape[0] > 0:
-            self.add(metric, "all", values.sum() / np.float64(values.shape[0]))
-        for field, (codes, labels) in groups.items():
-            total = np.bincount(codes, weights=values, minlength=len(labels))
-            count = self.group_sizes(codes, len(labels)).astype(np.float64)
-            for code, label in enumerate(labels):
-                if count[code] > 0:
-                    self.add(metric, f"{field}={label}", total[code] / count[code])
+            self._add_group_means(metric, field, labels, total, count)
 
     def means_by(self, metrics: tuple[str, ...], values: np.ndarray,
-                 groups: dict[str, tuple]) -> None:
-        """``mean_by(metric, values[i], groups)`` for each ``metrics[i]`` in turn (unweighted,
-        with `all`): the same rows, but one pass over the rows per group field for all the
-        metrics (``values`` is float64 [metrics, rows])."""
+                 groups: dict[str, tuple], include_all: bool = True) -> None:
+        """``mean_by(metric, values[i], groups)`` for each ``metrics[i]`` in turn (unweighted):
+        the same rows, but one pass over the rows per group field for all the metrics
+        (``values`` is float64 [metrics, rows])."""
         n = values.shape[1]
         totals = {field: sums_by_code(codes, values, len(labels))
                   for field, (codes, labels) in groups.items()}
         for i, metric in enumerate(metrics):
-            if n > 0:
+            if include_all and n > 0:
                 self.add(metric, "all", values[i].sum() / np.float64(n))
             for field, (codes, labels) in groups.items():
-                total = totals[field][i]
                 count = self.group_sizes(codes, len(labels)).astype(np.float64)
-                for code, label in enumerate(labels):
-                    if count[code] > 0:
-                        self.add(metric, f"{field}={label}", total[code] / count[code])
+                self._add_group_means(metric, field, labels, totals[field][i], count)
+
+    def _add_group_means(self, metric: str, field: str, labels, total: np.ndarray,
+                         count: np.ndarray) -> None:
+        for code, label in enumerate(labels):
+            if count[code] > 0:
+                self.add(metric, f"{field}={label}", total[code] / count[code])
 
     def count_by(self, metric: str, mask: np.ndarray, groups: dict[str, tuple],
                  weights: np.ndarray | None = None) -> None:
