@@ -106,9 +106,19 @@ def test_the_reference_path_calls_no_numba_kernel(monkeypatch):
     def numba_called(*args):
         raise AssertionError("a Numba kernel ran on the reference path")
 
-    for name in ("_school_days", "_unit_weights", "_instruction_quality", "_unit_learning",
-                 "_peer_learning", "_satisfaction", "_attrition", "_group_sum", "_group_max"):
-        monkeypatch.setattr(backend, name, numba_called)
+    from numba.core.registry import CPUDispatcher
+
+    from nextwork_sim import outcomes
+    from nextwork_sim.workforce import pipelines
+
+    # every kernel the backend dispatches (imported under a leading underscore), and those
+    # that choose their path themselves
+    kernels = [(backend, name) for name, value in vars(backend).items()
+               if name.startswith("_") and isinstance(value, CPUDispatcher)]
+    kernels += [(outcomes, "_sums_by_code"), (pipelines, "pick_best_free")]
+    assert len(kernels) >= 15
+    for module, name in kernels:
+        monkeypatch.setattr(module, name, numba_called)
     table, _ = _run("next_workforce.toml", "school", 1, reference=True)
     assert not backend.reference_enabled()
     assert (table["metric"] == "mean_skill").any()
