@@ -130,10 +130,12 @@ class SchoolYear:
                 and np.array_equal(unit_mem_educator, self.unit_mem_educator))
         self.split, self.unit_mem_educator = split, unit_mem_educator
         p = model.config.parameters
-        unit_staffing(self.split, self.unit_mem_educator, self.mem_community, educators.fte,
-                      educators.skill, self.thresholds, self.need_sum, self.minutes_per_need,
-                      self.n_students, p.load.coordination_minutes_per_member,
-                      self.coordination, self.personalization, self.covered)
+        # the view holds each member's FTE and skill already, in membership order
+        unit_staffing(self.split, self.unit_mem_educator, self.mem_community, view.fte,
+                      view.skill, educators.n, self.thresholds, self.need_sum,
+                      self.minutes_per_need, self.n_students,
+                      p.load.coordination_minutes_per_member, self.coordination,
+                      self.personalization, self.covered)
         self.personalization += p.learning.regrouping_effect * self.community_regroups
         self.year_covered &= self.covered
         if not same:

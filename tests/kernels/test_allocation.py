@@ -41,8 +41,9 @@ def test_unit_staffing_matches_reference(seed, k, e, m):
     fte = rng.choice([0.2, 0.5, 1.0], e).astype(np.float32)
     thresholds = rng.uniform(0.2, 0.6, D)
     n_students = rng.integers(0, 30, k)
-    args = (w.split, w.mem_educator, w.mem_community, fte, w.skill, thresholds, w.need_sum,
-            w.minutes_per_need, n_students, 15.0)
+    holder = np.maximum(w.mem_educator, 0)  # each membership's holder's FTE and skill
+    args = (w.split, w.mem_educator, w.mem_community, fte[holder], w.skill[holder], e,
+            thresholds, w.need_sum, w.minutes_per_need, n_students, 15.0)
     coordination, personalization = np.full(k, 9.0), np.full(k, 9.0)
     covered = np.ones((k, D), dtype=bool)
     unit_staffing(*args, coordination, personalization, covered)
@@ -58,7 +59,7 @@ def test_a_community_with_one_full_time_adult_per_25_students_has_personalizatio
     coordination, personalization = np.zeros(1), np.zeros(1)
     covered = np.zeros((1, D), dtype=bool)
     unit_staffing(split, np.zeros(1, np.int32), np.zeros(1, np.int32), np.ones(1, np.float32),
-                  np.full((1, D), 0.5, np.float32), np.full(D, 0.4), np.ones((1, D)),
+                  np.full((1, D), 0.5, np.float32), 1, np.full(D, 0.4), np.ones((1, D)),
                   np.ones(D), np.array([25]), 15.0, coordination, personalization, covered)
     assert personalization[0] == 0.0 and coordination[0] == 0.0 and covered.all()
 

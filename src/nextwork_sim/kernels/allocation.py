@@ -104,12 +104,12 @@ def _normalise(weight, community, n_communities):
 
 
 @njit(cache=True)
-def unit_staffing(split, mem_educator, mem_community, fte, skill, thresholds, need_sum,
-                  minutes_per_need, n_students, coordination_per_member, out_coordination,
-                  out_personalization, out_covered):
+def unit_staffing(split, mem_educator, mem_community, mem_fte, mem_skill, n_educators,
+                  thresholds, need_sum, minutes_per_need, n_students, coordination_per_member,
+                  out_coordination, out_personalization, out_covered):
     """What a unit's split implies for each community, in one pass over the memberships
-    (``mem_educator`` −1 for members not serving this unit; ``fte`` and ``skill`` per
-    educator):
+    (``mem_educator`` −1 for members not serving this unit; ``mem_fte`` and ``mem_skill``
+    are the holder's, per membership, so the pass reads them in order):
 
     - coordination minutes, c·(members − 1);
     - personalization: adult FTE per student relative to one adult per 25, minus one,
@@ -119,7 +119,7 @@ def unit_staffing(split, mem_educator, mem_community, fte, skill, thresholds, ne
     """
     n_communities, n_domains = need_sum.shape
     carried = np.zeros(split.shape[0])
-    per_educator = np.zeros(fte.shape[0])
+    per_educator = np.zeros(n_educators)
     members = np.zeros(n_communities)
     for k in range(n_communities):
         for d in range(n_domains):
@@ -133,7 +133,7 @@ def unit_staffing(split, mem_educator, mem_community, fte, skill, thresholds, ne
         work = 0.0
         for d in range(n_domains):
             work += split[m, d] * (need_sum[k, d] * minutes_per_need[d])
-            if split[m, d] > 0 and skill[i, d] >= thresholds[d]:
+            if split[m, d] > 0 and mem_skill[m, d] >= thresholds[d]:
                 out_covered[k, d] = True
         carried[m] = work
         per_educator[i] += work
@@ -142,15 +142,16 @@ def unit_staffing(split, mem_educator, mem_community, fte, skill, thresholds, ne
         i = mem_educator[m]
         if i < 0 or per_educator[i] <= 0:
             continue
-        adult_fte[mem_community[m]] += carried[m] / per_educator[i] * fte[i]
+        adult_fte[mem_community[m]] += carried[m] / per_educator[i] * mem_fte[m]
     for k in range(n_communities):
         out_coordination[k] = coordination_per_member * max(members[k] - 1, 0)
         ratio = adult_fte[k] * 25.0 / max(n_students[k], 1) - 1.0
         out_personalization[k] = min(max(ratio, -1.0), 3.0)
 
 
-def unit_staffing_reference(split, mem_educator, mem_community, fte, skill, thresholds,
-                            need_sum, minutes_per_need, n_students, coordination_per_member):
+def unit_staffing_reference(split, mem_educator, mem_community, mem_fte, mem_skill,
+                            n_educators, thresholds, need_sum, minutes_per_need, n_students,
+                            coordination_per_member):
     """Returns (coordination, personalization, covered) as whole-array NumPy operations."""
     k_count = need_sum.shape[0]
     serving = mem_educator >= 0
@@ -159,14 +160,14 @@ def unit_staffing_reference(split, mem_educator, mem_community, fte, skill, thre
     coordination = coordination_per_member * np.maximum(n_members - 1, 0)
     typical = need_sum * minutes_per_need
     carried = np.where(serving, (split * typical[mem_community]).sum(axis=1), 0.0)
-    per_educator = np.bincount(person, weights=carried, minlength=fte.shape[0])
+    per_educator = np.bincount(person, weights=carried, minlength=n_educators)
     with np.errstate(invalid="ignore", divide="ignore"):
         time_share = np.where(serving & (per_educator[person] > 0),
                               carried / per_educator[person], 0.0)
-    adult_fte = np.bincount(mem_community, weights=time_share * fte[person],
+    adult_fte = np.bincount(mem_community, weights=time_share * mem_fte,
                             minlength=k_count)
     personalization = np.clip(adult_fte * 25.0 / np.maximum(n_students, 1) - 1.0, -1.0, 3.0)
-    qualified = serving[:, None] & (split > 0) & (skill[person] >= thresholds[None, :])
+    qualified = serving[:, None] & (split > 0) & (mem_skill >= thresholds[None, :])
     covered = group_sum_reference(mem_community, qualified, k_count) > 0
     return coordination, personalization, covered
 

@@ -203,12 +203,12 @@ def most_skilled_fallback(weight, community, active, fixed, skill, n_communities
     return _most_skilled_fallback_reference(*args)
 
 
-def unit_staffing(split, mem_educator, mem_community, fte, skill, thresholds, need_sum,
-                  minutes_per_need, n_students, coordination_per_member, out_coordination,
-                  out_personalization, out_covered):
+def unit_staffing(split, mem_educator, mem_community, mem_fte, mem_skill, n_educators,
+                  thresholds, need_sum, minutes_per_need, n_students, coordination_per_member,
+                  out_coordination, out_personalization, out_covered):
     """``allocation.unit_staffing`` on the selected backend."""
-    args = (split, mem_educator, mem_community, fte, skill, thresholds, need_sum,
-            minutes_per_need, n_students, coordination_per_member)
+    args = (split, mem_educator, mem_community, mem_fte, mem_skill, n_educators, thresholds,
+            need_sum, minutes_per_need, n_students, coordination_per_member)
     if not reference_enabled():
         _unit_staffing(*args, out_coordination, out_personalization, out_covered)
         return
