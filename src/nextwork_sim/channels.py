@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels.backend import quality_factor_logs
-
 LEARNING_FACTORS = ("skill", "allocation", "efficacy")
 LEARNING_SUMS = ("norm", "match", "personalization")
 ATTRITION_CHANNELS = ("load", "satisfaction", "pay", "support", "advancement", "leader",
@@ -49,16 +47,15 @@ class LearningLedger:
         self.log_weight = 0.0
 
     def add_unit(self, days: int, quality_sum: np.ndarray, personalization: np.ndarray,
-                 split: np.ndarray, member_educator: np.ndarray, member_community: np.ndarray,
-                 fte: np.ndarray, skill: np.ndarray) -> None:
+                 factor_logs: np.ndarray) -> None:
+        """One unit: its summed quality and personalization, and the weighted log factor
+        sums of ``kernels.unit_quality_and_factor_logs`` (which forms both)."""
         self.sums["norm"] += days * float(self.norm_weight.sum())
         matched = float((self.need_weight * quality_sum).sum())
         self.sums["match"] += matched + days * self.fixed_match
         self.sums["personalization"] += days * float(self.norm_weight @ personalization)
-        sums = quality_factor_logs(split, member_educator, member_community, fte, skill,
-                                   quality_sum, self.need_weight, days)
-        self.log_weight += float(sums[0])
-        for name, value in zip(LEARNING_FACTORS, sums[1:], strict=True):
+        self.log_weight += float(factor_logs[0])
+        for name, value in zip(LEARNING_FACTORS, factor_logs[1:], strict=True):
             self.log_sums[name] += float(value)
 
     def record(self, record) -> None:

@@ -18,6 +18,7 @@ from .kernels.backend import (
     satisfaction_update,
     school_days,
     unit_learning,
+    unit_quality_and_factor_logs,
     unit_staffing,
     unit_weights,
 )
@@ -174,10 +175,13 @@ class SchoolYear:
         model = self.model
         students = model.state.students
         learning = model.config.parameters.learning
-        self.sum_unit_quality()
-        self.learning_ledger.add_unit(days, self.quality_sum, self.personalization, self.split,
-                                      self.unit_mem_educator, self.mem_community,
-                                      model.state.educators.fte, model.state.educators.skill)
+        educators = model.state.educators
+        factor_logs = unit_quality_and_factor_logs(
+            self.split, self.unit_mem_educator, self.mem_community, self.skill_efficacy_sum,
+            educators.fte, educators.skill, self.learning_ledger.need_weight, days,
+            self.quality_sum)
+        self.learning_ledger.add_unit(days, self.quality_sum, self.personalization,
+                                      factor_logs)
         self.year_quality += self.quality_sum
         self.year_personalization += days * self.personalization
         self.year_days += days

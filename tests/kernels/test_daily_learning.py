@@ -117,22 +117,29 @@ def test_a_needed_domain_not_covered_flags_the_student():
 
 
 @pytest.mark.parametrize(("seed", "k", "e", "m"), SHAPES)
-def test_quality_factor_logs_match_reference(seed, k, e, m):
+def test_unit_quality_and_factor_logs_match_reference(seed, k, e, m):
     from nextwork_sim.kernels.daily_learning import (
-        quality_factor_logs,
-        quality_factor_logs_reference,
+        unit_quality_and_factor_logs,
+        unit_quality_and_factor_logs_reference,
     )
 
     w = world(seed, k, e, m)
     rng = np.random.default_rng(seed)
     fte = rng.choice([0.0, 0.5, 1.0], e).astype(np.float32)
-    quality_sum = rng.random((k, D)) * 10 * (rng.random((k, D)) < 0.9)
+    skill_efficacy_sum = rng.random((e, D)) * 20 * (rng.random((e, D)) < 0.9)
     need_weight = rng.random((k, D))
-    args = (w.split, w.mem_educator, w.mem_community, fte, w.skill, quality_sum, need_weight,
-            20)
-    got = quality_factor_logs(*args)
-    np.testing.assert_allclose(got, quality_factor_logs_reference(*args), rtol=1e-12,
-                               atol=1e-12)
+    args = (w.split, w.mem_educator, w.mem_community, skill_efficacy_sum, fte, w.skill,
+            need_weight, 20)
+    quality = np.full((k, D), 7.0)  # stale values must be cleared
+    got = unit_quality_and_factor_logs(*args, quality)
+    expected_quality, expected = unit_quality_and_factor_logs_reference(*args, k)
+    np.testing.assert_allclose(quality, expected_quality, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    # the quality half is instruction_quality with efficacy one, bit for bit
+    alone = np.zeros((k, D))
+    instruction_quality(w.split, w.mem_educator, w.mem_community, skill_efficacy_sum,
+                        np.ones(e), alone)
+    np.testing.assert_array_equal(quality, alone)
 
 
 @pytest.mark.parametrize("seed", range(4))

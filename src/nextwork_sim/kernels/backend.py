@@ -30,10 +30,12 @@ from .daily_learning import community_needs as _community_needs
 from .daily_learning import community_needs_reference as _community_needs_reference
 from .daily_learning import instruction_quality as _instruction_quality
 from .daily_learning import instruction_quality_reference as _instruction_quality_reference
-from .daily_learning import quality_factor_logs as _quality_factor_logs
-from .daily_learning import quality_factor_logs_reference as _quality_factor_logs_reference
 from .daily_learning import unit_learning as _unit_learning
 from .daily_learning import unit_learning_reference as _unit_learning_reference
+from .daily_learning import unit_quality_and_factor_logs as _unit_quality_and_factor_logs
+from .daily_learning import (
+    unit_quality_and_factor_logs_reference as _unit_quality_and_factor_logs_reference,
+)
 from .grouped import group_max as _group_max
 from .grouped import group_max_reference as _group_max_reference
 from .grouped import group_sum as _group_sum
@@ -152,13 +154,15 @@ def community_needs(rows, community, need, grade, growth_by_grade, n_communities
     return _community_needs_reference(*args)
 
 
-def quality_factor_logs(split, mem_educator, mem_community, fte, skill, quality_sum,
-                        need_weight, days):
-    """``daily_learning.quality_factor_logs`` on the selected backend."""
-    args = (split, mem_educator, mem_community, fte, skill, quality_sum, need_weight, days)
+def unit_quality_and_factor_logs(split, mem_educator, mem_community, skill_efficacy_sum, fte,
+                                 skill, need_weight, days, quality_sum):
+    """``daily_learning.unit_quality_and_factor_logs`` on the selected backend."""
+    args = (split, mem_educator, mem_community, skill_efficacy_sum, fte, skill, need_weight,
+            days)
     if not reference_enabled():
-        return _quality_factor_logs(*args)
-    return _quality_factor_logs_reference(*args)
+        return _unit_quality_and_factor_logs(*args, quality_sum)
+    quality_sum[:], sums = _unit_quality_and_factor_logs_reference(*args, quality_sum.shape[0])
+    return sums
 
 
 def peer_learning(skill, group, n_groups, minutes, rate, mentor, mentor_minutes):

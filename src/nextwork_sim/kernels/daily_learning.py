@@ -94,13 +94,18 @@ def unit_learning_reference(student_community, need, person_id, key_a, key_b, qu
 
 
 @njit(cache=True)
-def quality_factor_logs(split, mem_educator, mem_community, fte, skill, quality_sum,
-                        need_weight, days):
-    """The learning ledger's unit sums (``channels.LearningLedger``): quality factors per
-    community and domain, Q = days·T·A·E with T the FTE-weighted mean skill of the serving
-    adults, A = Σ split·skill / T and E = Q / (days·Σ split·skill); returns Σω and Σω·log T,
-    Σω·log A, Σω·log E with weight ω = need_weight·Q over the cells where all are positive."""
+def unit_quality_and_factor_logs(split, mem_educator, mem_community, skill_efficacy_sum, fte,
+                                 skill, need_weight, days, quality_sum):
+    """At a unit's end, one pass over its memberships gives the unit's summed quality
+    Q[k,d] = Σ_members split·Σ_days skill·e into ``quality_sum`` (``instruction_quality``
+    with efficacy 1) and the learning ledger's unit sums (``channels.LearningLedger``):
+    quality factors per community and domain, Q = days·T·A·E with T the FTE-weighted mean
+    skill of the serving adults, A = Σ split·skill / T and E = Q / (days·Σ split·skill);
+    returns Σω and Σω·log T, Σω·log A, Σω·log E with weight ω = need_weight·Q over the
+    cells where all are positive. One pass, because each membership's educator row is a
+    random read: reading it once for both halves halves that cost."""
     n_communities, n_domains = quality_sum.shape
+    quality_sum[:] = 0.0
     carried = np.zeros((n_communities, n_domains))
     team = np.zeros((n_communities, n_domains))
     team_fte = np.zeros(n_communities)
@@ -111,6 +116,7 @@ def quality_factor_logs(split, mem_educator, mem_community, fte, skill, quality_
         k = mem_community[m]
         team_fte[k] += fte[i]
         for d in range(n_domains):
+            quality_sum[k, d] += np.float64(split[m, d]) * skill_efficacy_sum[i, d]
             carried[k, d] += split[m, d] * np.float64(skill[i, d])
             team[k, d] += np.float64(fte[i]) * skill[i, d]
     sums = np.zeros(4)
@@ -128,8 +134,23 @@ def quality_factor_logs(split, mem_educator, mem_community, fte, skill, quality_
     return sums
 
 
+def unit_quality_and_factor_logs_reference(split, mem_educator, mem_community,
+                                           skill_efficacy_sum, fte, skill, need_weight, days,
+                                           n_communities):
+    """The twin: (quality_sum, sums) from ``instruction_quality_reference`` and
+    ``quality_factor_logs_reference``."""
+    quality_sum = instruction_quality_reference(split, mem_educator, mem_community,
+                                                skill_efficacy_sum,
+                                                np.ones(skill_efficacy_sum.shape[0]),
+                                                n_communities)
+    return quality_sum, quality_factor_logs_reference(split, mem_educator, mem_community, fte,
+                                                      skill, quality_sum, need_weight, days)
+
+
 def quality_factor_logs_reference(split, mem_educator, mem_community, fte, skill, quality_sum,
                                   need_weight, days):
+    """The learning ledger's unit sums given the unit's quality (see
+    ``unit_quality_and_factor_logs``)."""
     k_count = quality_sum.shape[0]
     serving = mem_educator >= 0
     person = mem_educator[serving]
