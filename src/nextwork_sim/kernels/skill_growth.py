@@ -56,6 +56,10 @@ def peer_learning(skill, group, n_groups, minutes, rate, mentor, mentor_minutes)
     for i in range(n):
         g = group[i]
         j = mentor[i]
+        if g < 0 and j < 0:
+            # no peers and no mentor: no gain, and skill is kept within [0, 1], so the row
+            # stays as it is (most rows of a long run: leavers keep theirs)
+            continue
         for d in range(n_domains):
             gain = 0.0
             if g >= 0:
