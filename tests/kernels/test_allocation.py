@@ -84,3 +84,25 @@ def test_most_skilled_fallback_matches_reference(seed, k, m):
     candidate = active[:, None] & (fixed < 0)
     assert np.all(out[~candidate] == 0)
     assert np.all(out[candidate & (weight > 0)] == weight[candidate & (weight > 0)])
+
+
+@pytest.mark.parametrize(("seed", "m"), [(0, 1), (1, 30), (2, 200)])
+def test_just_right_weight_matches_reference(seed, m):
+    from nextwork_sim.kernels.allocation import just_right_weight, just_right_weight_reference
+    from nextwork_sim.staffing.next_workforce import MAY_CARRY_TABLE, SHELTERED_TABLE
+
+    rng = np.random.default_rng(seed)
+    category = rng.integers(0, MAY_CARRY_TABLE.shape[0], m)
+    duty = (rng.random((m, D)) < 0.7).astype(np.float32)
+    skill = rng.random((m, D)).astype(np.float32)
+    fte = rng.choice([0.2, 0.5, 1.0], m).astype(np.float32)
+    thresholds = rng.uniform(0.2, 0.6, D)
+    args = (category, duty, skill, fte, thresholds, MAY_CARRY_TABLE, SHELTERED_TABLE, 0.6,
+            np.float32(1.5))
+    out = np.full((m, D), 9.0, dtype=np.float32)
+    just_right_weight(*args, out)
+    expected = just_right_weight_reference(*args)
+    assert expected.dtype == np.float32
+    np.testing.assert_allclose(out, expected, rtol=1e-6, atol=0)
+    # a member weighs a domain only where the category may carry it and it has duty there
+    assert np.all(out[~MAY_CARRY_TABLE[category] | (duty <= 0)] == 0)

@@ -211,3 +211,31 @@ def most_skilled_fallback_reference(weight, community, active, fixed, skill, n_c
     np.maximum.at(best, community, masked)
     chosen = empty & candidate & (masked >= best[community])
     return np.where(chosen, 1.0, weight)
+
+
+@njit(cache=True)
+def just_right_weight(category, duty, skill, fte, thresholds, may_carry, sheltered,
+                      sheltered_factor, exponent, out):
+    """Fills ``out[M, D]`` (float32) with each member's weight for each domain under
+    just-right responsibilities: FTE·skill^γ where the member's category may carry the
+    domain, the member has duty in it (pull-out staff keep only their fixed shares) and
+    meets its threshold (× ``sheltered_factor`` for sheltered categories); 0 elsewhere."""
+    for m in range(duty.shape[0]):
+        c = category[m]
+        factor = sheltered_factor if sheltered[c] else 1.0
+        for d in range(duty.shape[1]):
+            if (may_carry[c, d] and duty[m, d] > 0
+                    and skill[m, d] >= factor * thresholds[d]):
+                out[m, d] = fte[m] * skill[m, d] ** exponent
+            else:
+                out[m, d] = 0.0
+
+
+def just_right_weight_reference(category, duty, skill, fte, thresholds, may_carry, sheltered,
+                                sheltered_factor, exponent):
+    """The NumPy twin of ``just_right_weight``."""
+    factor = np.where(sheltered[category], sheltered_factor, 1.0)[:, None]
+    qualified = (may_carry[category] & (duty > 0) & (skill >= factor * thresholds[None, :]))
+    fitted = np.power(skill, exponent, out=np.zeros(skill.shape, dtype=np.float32),
+                      where=qualified)
+    return np.where(qualified, fte[:, None] * fitted, np.float32(0.0))

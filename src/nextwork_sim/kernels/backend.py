@@ -18,6 +18,8 @@ import numpy as np
 
 # Names, not submodules: the package re-exports functions (school_day, skill_growth) under
 # their modules' names, so ``from . import school_day`` would give the function.
+from .allocation import just_right_weight as _just_right_weight
+from .allocation import just_right_weight_reference as _just_right_weight_reference
 from .allocation import most_skilled_fallback as _most_skilled_fallback
 from .allocation import most_skilled_fallback_reference as _most_skilled_fallback_reference
 from .allocation import split_by_weight as _split_by_weight
@@ -192,6 +194,20 @@ def split_by_weight(weight, community, active, fixed, fte, n_communities, min_sh
         _split_by_weight(*args, out)
         return
     out[:] = _split_by_weight_reference(*args)
+
+
+def just_right_weight(category, duty, skill, fte, thresholds, may_carry, sheltered,
+                      sheltered_factor, exponent):
+    """``allocation.just_right_weight`` on the selected backend (a new float32 array)."""
+    args = (np.ascontiguousarray(category, dtype=np.int64), np.ascontiguousarray(duty),
+            np.ascontiguousarray(skill), np.ascontiguousarray(fte),
+            np.ascontiguousarray(thresholds, dtype=np.float64), may_carry, sheltered,
+            float(sheltered_factor), np.float32(exponent))
+    if not reference_enabled():
+        out = np.empty(duty.shape, dtype=np.float32)
+        _just_right_weight(*args, out)
+        return out
+    return _just_right_weight_reference(*args)
 
 
 def most_skilled_fallback(weight, community, active, fixed, skill, n_communities):

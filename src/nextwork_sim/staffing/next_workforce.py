@@ -22,6 +22,7 @@ from ..domains import (
     PROJECT,
     SOCIAL_EMOTIONAL,
 )
+from ..kernels import backend
 from ..roles import CATEGORIES, CATEGORY_INDEX
 from .base import (
     Members,
@@ -54,6 +55,7 @@ MAY_CARRY = {
 }
 SHELTERED = [CATEGORY_INDEX["novice"], CATEGORY_INDEX["resident"]]
 MAY_CARRY_TABLE = np.array([MAY_CARRY[c] for c in CATEGORIES])  # assessment_data: teachers only
+SHELTERED_TABLE = np.isin(np.arange(len(CATEGORIES)), SHELTERED)  # by category
 
 
 
@@ -86,16 +88,13 @@ class NextWorkforce(StaffingModel):
 
     def allocate(self, members: Members, out_split: np.ndarray) -> None:
         s = self.settings
-        may_carry = MAY_CARRY_TABLE[members.category]
-        sheltered = np.isin(members.category, SHELTERED)
-        factor = np.where(sheltered, s.sheltered_threshold_factor, 1.0)[:, None]
-        # duty > 0 marks the team's own members; pull-out staff keep only their fixed shares
-        qualified = (may_carry & (members.duty > 0)
-                     & (members.skill >= factor * members.thresholds[None, :]))
-        # the power only where it is used: it is most of this method's time at state scale
-        fitted = np.power(members.skill, np.float32(s.just_right_exponent),
-                          out=np.zeros(members.skill.shape, dtype=np.float32), where=qualified)
-        weight = np.where(qualified, members.fte[:, None] * fitted, 0.0)
+        # FTE x skill^γ where the category may carry the domain, the member has duty in it
+        # (duty > 0 marks the team's own members; pull-out staff keep only their fixed
+        # shares) and meets its threshold, lowered for sheltered novices and residents
+        weight = backend.just_right_weight(members.category, members.duty, members.skill,
+                                           members.fte, members.thresholds, MAY_CARRY_TABLE,
+                                           SHELTERED_TABLE, s.sheltered_threshold_factor,
+                                           s.just_right_exponent)
         weight = most_skilled_fallback(weight, members)
         out_split[:] = split_by_weight(weight, members, s.min_split_share)
 
