@@ -126,3 +126,16 @@ def test_a_kept_split_is_the_split_allocation_would_give(config):
             assert kept > 0  # splits by duty alone are kept between most units
     finally:
         model.release()
+
+
+@pytest.mark.parametrize("groups", [5, 26_000, 40_000])
+def test_roster_order_is_the_lexsort_order(groups):
+    """Rosters shuffle each school-grade group by keyed uniforms: the fast sort keys give
+    np.lexsort((u, group)) exactly, ties in u included, with 16-bit group codes or wider."""
+    from nextwork_sim.school_year import roster_order
+
+    rng = np.random.default_rng(groups)
+    u = rng.random(50_000)
+    u[::7] = u[1::7][: u[::7].size]  # equal uniforms: the earlier row first
+    group = rng.integers(0, groups, u.size)
+    assert np.array_equal(roster_order(u, group), np.lexsort((u, group)))
