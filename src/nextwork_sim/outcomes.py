@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 
 @dataclass(frozen=True)
@@ -192,35 +191,14 @@ class YearRecord:
 
 def sums_by_code(codes: np.ndarray, values: np.ndarray, n_labels: int) -> np.ndarray:
     """out[v, k] = Σ values[v, r] over the rows r with codes[r] = k, for every row of
-    ``values`` at once: ``np.bincount(codes, weights=values[v], minlength=n_labels)`` for each
-    v, bit for bit (both add in row order). Codes at or past ``n_labels`` widen ``out``."""
-    from .kernels.backend import reference_enabled
+    ``values`` at once (``kernels.grouped.sum_by`` on the transpose: one pass over the rows,
+    adding in row order as ``np.bincount`` does). Codes at or past ``n_labels`` widen ``out``."""
+    from .kernels.grouped import sum_by
 
     if codes.size and codes.min() < 0:
         raise ValueError("sums_by_code: codes must be non-negative")
     size = max(n_labels, int(codes.max()) + 1) if codes.size else n_labels
-    if reference_enabled():
-        return sums_by_code_reference(codes, values, size)
-    out = np.zeros((values.shape[0], size))
-    _sums_by_code(codes, np.ascontiguousarray(values, dtype=np.float64), out)
-    return out
-
-
-@njit(cache=True)
-def _sums_by_code(codes, values, out):
-    """One pass over the rows: out[v, codes[r]] += values[v, r], rows in order."""
-    for r in range(codes.shape[0]):
-        k = codes[r]
-        for v in range(values.shape[0]):
-            out[v, k] += values[v, r]
-
-
-def sums_by_code_reference(codes: np.ndarray, values: np.ndarray, n_labels: int) -> np.ndarray:
-    """The NumPy twin of ``sums_by_code``: one ``np.bincount`` per row of ``values``."""
-    out = np.zeros((values.shape[0], n_labels))
-    for v in range(values.shape[0]):
-        out[v] = np.bincount(codes, weights=values[v], minlength=n_labels)
-    return out
+    return sum_by(codes, np.asarray(values).T, size).T
 
 
 BOOL_LABELS = ("false", "true")

@@ -69,13 +69,8 @@ def run_summer(model, year: int) -> None:
 
 
 def _school_poverty(model) -> np.ndarray:
-    """Poverty band of each school (index into POVERTY_BANDS); schools keep theirs for the
-    whole run, so it is computed once per model."""
-    bands = model.__dict__.get("_school_poverty_bands")
-    if bands is None:
-        bands = np.array([POVERTY_BANDS.index(s.poverty) for s in model.schools], dtype=np.int64)
-        model._school_poverty_bands = bands
-    return bands
+    """Poverty band of each school (index into POVERTY_BANDS)."""
+    return np.array([POVERTY_BANDS.index(s.poverty) for s in model.schools], dtype=np.int64)
 
 
 def student_groups(model, rows: np.ndarray) -> dict[str, tuple]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .grouped import group_sum_reference
+from .grouped import group_max_reference, group_sum_reference
 
 
 @njit(cache=True)
@@ -207,8 +207,7 @@ def most_skilled_fallback_reference(weight, community, active, fixed, skill, n_c
     if not empty.any():
         return weight
     masked = np.where(candidate, skill.astype(np.float64), -1.0)
-    best = np.full((n_communities, weight.shape[1]), -1.0)
-    np.maximum.at(best, community, masked)
+    best = group_max_reference(community, masked, n_communities, -1.0)
     chosen = empty & candidate & (masked >= best[community])
     return np.where(chosen, 1.0, weight)
 
