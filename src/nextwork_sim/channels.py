@@ -53,7 +53,8 @@ class LearningLedger:
         self.sums["norm"] += days * float(self.norm_weight.sum())
         matched = float((self.need_weight * quality_sum).sum())
         self.sums["match"] += matched + days * self.fixed_match
-        self.sums["personalization"] += days * float(self.norm_weight @ personalization)
+        # a sum of products, not ``@``: BLAS's dot product rounds differently on different CPUs
+        self.sums["personalization"] += days * float((self.norm_weight * personalization).sum())
         self.log_weight += float(factor_logs[0])
         for name, value in zip(LEARNING_FACTORS, factor_logs[1:], strict=True):
             self.log_sums[name] += float(value)

@@ -26,30 +26,44 @@ def test_group_reductions_match_numpy(seed):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_pick_best_free_matches_a_python_loop_and_its_twin(seed):
+    from nextwork_sim.workforce import pipelines
     from nextwork_sim.workforce.pipelines import pick_best_free, pick_best_free_reference
 
     rng = np.random.default_rng(seed)
-    scores = rng.random((30, 50))
-    scores[:, 7] = scores[:, 3]  # exact ties go to the first column
-    jitter = 1e-6 * rng.random(50)
+    n_rows = 3 * pipelines._COMPACT_EVERY + 11  # rows span several repackings
+    n_columns = n_rows + n_rows // 4  # 70 % free: the last rows find none
+    lack = rng.random((n_rows, 8))
+    skill_by_domain = rng.random((8, n_columns))
+    skill_by_domain[:, 7] = skill_by_domain[:, 3]  # exact ties go to the first column
+    jitter = 1e-6 * rng.random(n_columns)
     jitter[7] = jitter[3]
-    experience = rng.integers(1, 10, 50)
-    minimum = rng.integers(1, 6, 30)
-    free = rng.random(50) < 0.7
+    experience = rng.integers(1, 10, n_columns)
+    minimum = rng.integers(1, 6, n_rows)
+    free = rng.random(n_columns) < 0.7
     expected, taken = [], free.copy()
-    for row in range(30):
-        allowed = taken & (experience >= minimum[row])
-        if not allowed.any():
+    for row in range(n_rows):
+        score = [sum_in_order(lack[row], skill_by_domain[:, c]) + jitter[c]
+                 if taken[c] and experience[c] >= minimum[row] else -np.inf
+                 for c in range(n_columns)]
+        if max(score) == -np.inf:
             expected.append(-1)
             continue
-        best = int(np.argmax(np.where(allowed, scores[row] + jitter, -np.inf)))
+        best = int(np.argmax(score))
         taken[best] = False
         expected.append(best)
-    columns = np.flatnonzero(free)
+    assert -1 in expected  # some rows find no candidate left
     for pick in (pick_best_free, pick_best_free_reference):
-        out, still_free = np.empty(30, dtype=np.int64), free.copy()
-        pick(scores, jitter, columns, experience, minimum, still_free, out)
+        out, still_free = np.empty(n_rows, dtype=np.int64), free.copy()
+        pick(lack, skill_by_domain, jitter, experience, minimum, still_free, out)
         assert out.tolist() == expected and np.array_equal(still_free, taken)
+
+
+def sum_in_order(weights, values) -> float:
+    """Σ weights·values, left to right in Python floats (the order every machine keeps)."""
+    total = float(weights[0]) * float(values[0])
+    for w, v in zip(weights[1:], values[1:], strict=True):
+        total += float(w) * float(v)
+    return total
 
 
 @pytest.mark.parametrize("seed", range(3))

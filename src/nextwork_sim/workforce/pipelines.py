@@ -104,10 +104,10 @@ def community_lack(model) -> np.ndarray:
 
 
 def match_candidates(pool: Candidates, kind: np.ndarray, minimum: np.ndarray,
-                     lack: np.ndarray, tie_break: np.ndarray, chunk: int = 256) -> np.ndarray:
+                     lack: np.ndarray, tie_break: np.ndarray) -> np.ndarray:
     """For vacancies in the given order, the index of the free candidate of the right kind
     (and experience) whose skills best cover the community's lack; -1 when none is left.
-    Greedy in vacancy order: scores are computed a chunk of vacancies at a time."""
+    Greedy in vacancy order (``pick_best_free``)."""
     from ..kernels.backend import reference_enabled
 
     pick = pick_best_free_reference if reference_enabled() else pick_best_free
@@ -116,53 +116,73 @@ def match_candidates(pool: Candidates, kind: np.ndarray, minimum: np.ndarray,
         candidates = np.flatnonzero(pool.kind == k)
         if candidates.size == 0:
             continue
-        free = np.ones(candidates.size, dtype=bool)
-        skill = pool.skill[candidates].astype(np.float64)
-        experience = pool.experience[candidates].astype(np.int64)
-        jitter = 1e-6 * tie_break[candidates]
         wanted = np.flatnonzero(kind == k)
-        # one scores buffer for every chunk: a chunk's scores are tens of MB, and fresh pages
-        # cost more than the product itself
-        buffer = np.empty((min(chunk, wanted.size), candidates.size))
-        for start in range(0, wanted.size, chunk):
-            block = wanted[start:start + chunk]
-            scores = np.matmul(lack[block], skill.T, out=buffer[:block.size])
-            # the kernel adds the jitter as it reads a score and looks only at the candidates
-            # still free (fewer each chunk)
-            picks = np.full(block.size, -1, dtype=np.int64)
-            pick(scores, jitter, np.flatnonzero(free), experience,
-                 minimum[block].astype(np.int64), free, picks)
-            chosen[block[picks >= 0]] = candidates[picks[picks >= 0]]
+        picks = np.full(wanted.size, -1, dtype=np.int64)
+        pick(np.ascontiguousarray(lack[wanted], dtype=np.float64),
+             np.ascontiguousarray(pool.skill[candidates].T, dtype=np.float64),
+             1e-6 * tie_break[candidates], pool.experience[candidates].astype(np.int64),
+             minimum[wanted].astype(np.int64), np.ones(candidates.size, dtype=bool), picks)
+        chosen[wanted[picks >= 0]] = candidates[picks[picks >= 0]]
     pool.taken[chosen[chosen >= 0]] = True
     return chosen
 
 
+#: rows between two repackings of the free candidates
+_COMPACT_EVERY = 256
+
+
 @njit(cache=True)
-def pick_best_free(scores, jitter, columns, experience, minimum, free, out):
-    """Greedy matching on ``scores + jitter`` (each sum formed as it is read, the same
-    double as the array's), looking only at ``columns`` (ascending; every free column among
-    them): row by row, the free column with enough experience and the highest score, the
-    first such on ties; marks it taken. Rows with no such column get -1."""
-    for row in range(scores.shape[0]):
-        best = -1
-        best_score = -np.inf
-        for i in range(columns.shape[0]):
-            c = columns[i]
-            if free[c] and experience[c] >= minimum[row]:
-                score = scores[row, c] + jitter[c]
-                if score > best_score:
-                    best = c
-                    best_score = score
-        if best >= 0:
-            free[best] = False
-        out[row] = best
+def pick_best_free(lack, skill_by_domain, jitter, experience, minimum, free, out):
+    """Greedy matching, row by row in order: among the ``free`` columns (candidates) with
+    ``experience`` at least the row's ``minimum``, the one with the highest score
+    Σ_d lack[row, d]·skill_by_domain[d, c] + jitter[c] (the sum taken over d in order, so
+    the same bits on every machine, unlike a BLAS product), the first such on ties; marks
+    it taken. Rows with no such column get -1.
+
+    Every ``_COMPACT_EVERY`` rows the free columns are copied side by side (domain-major),
+    so a row's scores are one pass over contiguous memory that LLVM vectorises."""
+    n_domains = skill_by_domain.shape[0]
+    n_rows = lack.shape[0]
+    scores = np.empty(skill_by_domain.shape[1])
+    packed = np.empty_like(skill_by_domain)
+    columns = np.empty(skill_by_domain.shape[1], dtype=np.int64)
+    for start in range(0, n_rows, _COMPACT_EVERY):
+        n_free = 0
+        for c in range(free.shape[0]):
+            if free[c]:
+                columns[n_free] = c
+                for d in range(n_domains):
+                    packed[d, n_free] = skill_by_domain[d, c]
+                n_free += 1
+        for row in range(start, min(start + _COMPACT_EVERY, n_rows)):
+            for j in range(n_free):
+                scores[j] = lack[row, 0] * packed[0, j]
+            for d in range(1, n_domains):
+                weight = lack[row, d]
+                for j in range(n_free):
+                    scores[j] += weight * packed[d, j]
+            best = -1
+            best_score = -np.inf
+            for j in range(n_free):
+                c = columns[j]
+                if free[c] and experience[c] >= minimum[row]:
+                    score = scores[j] + jitter[c]
+                    if score > best_score:
+                        best = c
+                        best_score = score
+            if best >= 0:
+                free[best] = False
+            out[row] = best
 
 
-def pick_best_free_reference(scores, jitter, columns, experience, minimum, free, out):
+def pick_best_free_reference(lack, skill_by_domain, jitter, experience, minimum, free, out):
     """The NumPy twin of ``pick_best_free`` (for scores without NaN)."""
-    for row in range(scores.shape[0]):
-        allowed = columns[free[columns] & (experience[columns] >= minimum[row])]
-        values = scores[row, allowed] + jitter[allowed]
+    for row in range(lack.shape[0]):
+        allowed = np.flatnonzero(free & (experience >= minimum[row]))
+        values = lack[row, 0] * skill_by_domain[0, allowed]
+        for d in range(1, lack.shape[1]):
+            values = values + lack[row, d] * skill_by_domain[d, allowed]
+        values = values + jitter[allowed]
         if allowed.size == 0 or not (values > -np.inf).any():
             out[row] = -1
             continue
