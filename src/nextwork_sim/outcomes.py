@@ -151,7 +151,8 @@ class YearRecord:
         the same rows, but one pass over the rows per group field for all the metrics
         (``values`` is float64 [metrics, rows])."""
         n = values.shape[1]
-        totals = {field: sums_by_code(codes, values, len(labels))
+        by_row = values.T
+        totals = {field: sums_by_code(codes, by_row, len(labels))
                   for field, (codes, labels) in groups.items()}
         for i, metric in enumerate(metrics):
             if include_all and n > 0:
@@ -189,16 +190,17 @@ class YearRecord:
                     self.add("achievement_gap", f"{field}={label}", gap)
 
 
-def sums_by_code(codes: np.ndarray, values: np.ndarray, n_labels: int) -> np.ndarray:
-    """out[v, k] = Σ values[v, r] over the rows r with codes[r] = k, for every row of
-    ``values`` at once (``kernels.grouped.sum_by`` on the transpose: one pass over the rows,
-    adding in row order as ``np.bincount`` does). Codes at or past ``n_labels`` widen ``out``."""
+def sums_by_code(codes: np.ndarray, by_row: np.ndarray, n_labels: int) -> np.ndarray:
+    """out[v, k] = Σ by_row[r, v] over the rows r with codes[r] = k, for every column of
+    ``by_row`` (float64 [rows, values], C or Fortran order) at once (``kernels.grouped.sum_by``: one pass over the
+    rows, adding in row order as ``np.bincount`` does). Codes at or past ``n_labels`` widen
+    ``out``."""
     from .kernels.grouped import sum_by
 
     if codes.size and codes.min() < 0:
         raise ValueError("sums_by_code: codes must be non-negative")
     size = max(n_labels, int(codes.max()) + 1) if codes.size else n_labels
-    return sum_by(codes, np.asarray(values).T, size).T
+    return sum_by(codes, by_row, size).T
 
 
 BOOL_LABELS = ("false", "true")

@@ -73,12 +73,13 @@ def test_sums_by_code_matches_bincount_bit_for_bit(seed):
     rng = np.random.default_rng(seed)
     codes = rng.integers(0, 5, 300)
     values = rng.normal(size=(4, 300))
-    got = sums_by_code(codes, values, 7)
+    got = sums_by_code(codes, values.T.copy(), 7)
     assert got.shape == (4, 7) and np.all(got[:, 5:] == 0)
+    np.testing.assert_array_equal(sums_by_code(codes, values.T, 7), got)  # Fortran order
     for v in range(4):
         np.testing.assert_array_equal(got[v], np.bincount(codes, weights=values[v], minlength=7))
     with pytest.raises(ValueError, match="non-negative"):
-        sums_by_code(codes - 1, values, 7)
+        sums_by_code(codes - 1, values.T.copy(), 7)
 
 
 def test_masked_keyed_normal_matches_reference():

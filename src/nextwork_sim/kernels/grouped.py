@@ -42,12 +42,16 @@ def group_max_reference(groups, values, n_groups, fill):
 
 
 def sum_by(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
-    """Convenience: allocate and fill a group sum (float64), on the selected backend."""
+    """Convenience: allocate and fill a group sum (float64), on the selected backend.
+    ``values`` may be the transpose of a C array (Fortran order): the kernel reads it in
+    place, a copy of a million-row transpose costing more than the sums."""
     from . import backend  # imported here: backend imports this module
 
     out = np.empty((n_groups, values.shape[1]))
-    backend.group_sum(np.ascontiguousarray(groups, dtype=np.int64),
-                      np.ascontiguousarray(values, dtype=np.float64), n_groups, out)
+    values = np.asarray(values, dtype=np.float64)
+    if not values.flags.f_contiguous:
+        values = np.ascontiguousarray(values)
+    backend.group_sum(np.ascontiguousarray(groups, dtype=np.int64), values, n_groups, out)
     return out
 
 
