@@ -50,9 +50,10 @@ class _Timed:
 def bytes_per_student_day(model) -> float:
     """Array bytes the school day reads or writes, per enrolled student: a lower bound on the
     memory traffic, each array counted once per pass that touches it (see docs/scaling.md).
-    Each day the fluctuation of every community is drawn and written; once a span (the days
-    between two calendar boundaries, run by one kernel call) the fused pass streams the
-    unit's member weights (8 float64 + a community index, plus the community's fluctuations)
+    Each day the fluctuation of every community is drawn and its index (uint16) written; once
+    a span (the days between two calendar boundaries, run by one kernel call) the fused pass
+    streams the unit's member weights (8 float64 + a community index, plus the community's
+    fluctuation indices)
     and each educator's skill (float32, read and written), summed skill x efficacy (float64,
     read and written) and scalars; per unit, allocation and the unit's accounting pass over
     the memberships a few times; once a year each student's learning is applied."""
@@ -63,8 +64,8 @@ def bytes_per_student_day(model) -> float:
     d = 8
     shape = model.shape
     days_per_span = shape.days / len(shape.spans())
-    day = k * (1 + 8)
-    span = nnz * (d * 8 + 4 + 8) + e * (d * 4 * 2 + d * 8 * 2 + 4 + 8 * 8)
+    day = k * (1 + 2)
+    span = nnz * (d * 8 + 4 + 2) + e * (d * 4 * 2 + d * 8 * 2 + 4 + 8 * 8)
     unit = m * (d * 4 * 3 * 3 + d * 4 * 2 + d * 8 + d * 4 * 2) + k * d * 8 * 6
     week = e * (d * 4 * 2 + 12 + 24)
     students = max(len(hooks.enrolled), 1)

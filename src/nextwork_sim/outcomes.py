@@ -192,9 +192,9 @@ class YearRecord:
 
 def sums_by_code(codes: np.ndarray, by_row: np.ndarray, n_labels: int) -> np.ndarray:
     """out[v, k] = Σ by_row[r, v] over the rows r with codes[r] = k, for every column of
-    ``by_row`` (float64 [rows, values], C or Fortran order) at once (``kernels.grouped.sum_by``: one pass over the
-    rows, adding in row order as ``np.bincount`` does). Codes at or past ``n_labels`` widen
-    ``out``."""
+    ``by_row`` (float64 [rows, values], C or Fortran order) at once
+    (``kernels.grouped.sum_by``: one pass over the rows, adding in row order as
+    ``np.bincount`` does). Codes at or past ``n_labels`` widen ``out``."""
     from .kernels.grouped import sum_by
 
     if codes.size and codes.min() < 0:

@@ -89,7 +89,7 @@ class SchoolYear:
         self.community_open = state.communities.open.copy()
         self.share = np.zeros((e_count, N_DOMAINS))
         self.skill_efficacy_sum = np.zeros((e_count, N_DOMAINS))
-        self.fluctuation = np.ones((k_count, model.shape.longest_span()))
+        self.fluctuation = np.zeros((k_count, model.shape.longest_span()), dtype=np.uint16)
         self.ones = np.ones(e_count)
         self.allocations: dict = {}  # per staffing model: its last inputs and split
         self.layout = None
@@ -155,7 +155,7 @@ class SchoolYear:
         skill_params = model.config.parameters.skill
         educators = model.state.educators
         if n_days > self.fluctuation.shape[1]:  # longer than the calendar's spans (tests)
-            self.fluctuation = np.ones((self.fluctuation.shape[0], n_days))
+            self.fluctuation = np.zeros((self.fluctuation.shape[0], n_days), dtype=np.uint16)
         school_days(self.day_prefix, first_day, n_days, self.community_open,
                     self.fluctuation_table,
                     self.need_sum, self.minutes_per_need, self.coordination, LEADERSHIP,

@@ -37,11 +37,13 @@ def _run_both(w, rows, days, fluctuation_sd=0.2):
     got = dict(skill=w.skill.copy(), chronic=w.chronic.copy(), share=np.full((e, D), np.nan),
                load=np.full(e, np.nan), efficacy=np.full(e, np.nan),
                skill_efficacy_sum=se_sum.copy(), chronic_sum=chronic_sum.copy())
-    school_days(kr.year_prefix(5, "demand", 0), 0, days, community_open, table, rows, *layout,
+    school_days(kr.year_prefix(5, "demand", 0), 0, days, community_open,
+                np.append(table, 1.0), rows, *layout,
                 w.difficulty, got["skill"], s["skill_floor"], s["switch_cost"], got["chronic"],
                 s["chronic_weight"], s["efficacy_slope"], s["efficacy_threshold"], w.feedback,
-                s["practice_rate"], s["feedback_boost"], np.empty((k, days)), got["share"],
-                got["load"], got["efficacy"], got["skill_efficacy_sum"], got["chronic_sum"])
+                s["practice_rate"], s["feedback_boost"], np.empty((k, days), np.uint16),
+                got["share"], got["load"], got["efficacy"], got["skill_efficacy_sum"],
+                got["chronic_sum"])
     return got, expected
 
 
@@ -121,3 +123,31 @@ def test_the_fluctuation_table_is_a_mean_one_lognormal_and_draws_index_it_unifor
     np.testing.assert_array_equal(got, draws[:500])
     counts = np.bincount(np.searchsorted(table, draws), minlength=4096)
     assert abs(draws.mean() - 1.0) < 0.005 and counts.max() < 60  # about 24 a bin
+
+
+def test_the_day_kernel_refuses_scratch_it_would_overrun_or_misread():
+    """Numba does not check bounds: the backend checks the span's scratch before the kernel
+    writes a day's draw indices into it."""
+    from nextwork_sim.config import validate
+    from nextwork_sim.model import SchoolSystemModel
+
+    model = SchoolSystemModel(validate({"name": "g", "burn_in_years": 0,
+                                        "district": {"preset": "school"}}), seed=1)
+    try:
+        hooks = model.school_year
+        hooks.start_year(0)
+        hooks.start_unit(0, 0)
+        k = hooks.fluctuation.shape[0]
+        hooks.fluctuation = np.zeros((k - 1, 5), dtype=np.uint16)
+        with pytest.raises(ValueError, match="too small"):
+            hooks.school_days(0, 0, 2)
+        hooks.fluctuation = np.ones((k, 5))
+        with pytest.raises(ValueError, match="must be uint16"):
+            hooks.school_days(0, 0, 2)
+        hooks.fluctuation = np.zeros((k, 1), dtype=np.uint16)
+        skill_before = model.state.educators.skill.copy()
+        hooks.school_days(0, 0, 3)  # a span longer than the scratch grows it
+        assert hooks.fluctuation.shape == (k, 3)
+        assert not np.array_equal(model.state.educators.skill, skill_before)
+    finally:
+        model.release()

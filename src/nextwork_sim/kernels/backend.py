@@ -90,7 +90,11 @@ def school_days(day_prefix, first_day, n_days, community_open, fluctuation_table
         if fluctuation.shape[0] < community_open.shape[0] or fluctuation.shape[1] < n_days:
             raise ValueError(f"school_days: fluctuation scratch {fluctuation.shape} is too "
                              f"small for {community_open.shape[0]} communities x {n_days} days")
-        _school_days(day_prefix, first_day, n_days, community_open, fluctuation_table, rows,
+        if fluctuation.dtype != np.uint16 or fluctuation_table.shape[0] >= 2 ** 16:
+            raise ValueError(f"school_days: fluctuation scratch must be uint16 (indices of "
+                             f"draws, fewer than 2^16), not {fluctuation.dtype}")
+        values = np.append(fluctuation_table, 1.0)  # a closed community's fluctuation last
+        _school_days(day_prefix, first_day, n_days, community_open, values, rows,
                      *layout, *params,
                      fluctuation, share_out, load_out, efficacy_out, skill_efficacy_sum,
                      chronic_sum)

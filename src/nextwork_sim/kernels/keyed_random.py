@@ -112,9 +112,15 @@ def table_draw(key, person_id, table, shift):
     ``person_id`` under ``key``; ``len(table)`` is 2^(64 − shift). One hash and one lookup:
     for a stream drawn for every community every day, where Box-Muller would cost more than
     the day's work."""
+    return table[table_index(key, person_id, shift)]
+
+
+@njit(cache=True, inline="always")
+def table_index(key, person_id, shift):
+    """The entry of a table of 2^(64 − shift) quantiles that :func:`table_draw` reads."""
     golden = np.uint64(0x9E3779B97F4A7C15)
     z = _mix(key ^ _mix(np.uint64(person_id) * golden + golden))
-    return table[z >> shift]
+    return z >> shift
 
 
 @njit(cache=True)

@@ -27,7 +27,7 @@ from .cognitive_load import (
     cognitive_load_reference,
     load_share_reference,
 )
-from .keyed_random import sub_key, table_draw, table_draw_reference, table_shift
+from .keyed_random import sub_key, table_draw_reference, table_index, table_shift
 from .skill_growth import skill_growth_reference
 from .task_demand import task_demand_reference
 
@@ -69,7 +69,7 @@ def unit_weights(split, mem_educator, mem_community, need_sum, minutes_per_need,
 
 
 @njit(cache=True)
-def school_days(day_prefix, first_day, n_days, community_open, fluctuation_table, rows, ptr,
+def school_days(day_prefix, first_day, n_days, community_open, fluctuation_values, rows, ptr,
                 weight,
                 member_community, difficulty, skill, skill_floor, switch_cost, chronic,
                 chronic_weight, efficacy_slope, efficacy_threshold, feedback, practice_rate,
@@ -78,22 +78,26 @@ def school_days(day_prefix, first_day, n_days, community_open, fluctuation_table
     """Runs days ``first_day`` to ``first_day + n_days - 1``; updates skill, chronic, load,
     efficacy and the sums in place, share_out holds the last day's shares. An open
     community's fluctuation on day t is a keyed draw (the key of sub-event t under
-    ``day_prefix``, the community's index) from ``fluctuation_table``, a closed one's 1.
+    ``day_prefix``, the community's index) from the table of quantiles that
+    ``fluctuation_values`` starts with (2^b entries), a closed one's the 1 that follows it.
     Work is done for ``rows`` (the active educators, in any order) only; ``fluctuation`` is
-    scratch of one row per community and at least ``n_days`` columns (a community's days
-    side by side, read together).
+    uint16 scratch of one row per community and at least ``n_days`` columns (a community's
+    days side by side, read together) holding the index of each draw in
+    ``fluctuation_values``: four times smaller than the values, so the rows an educator's
+    communities read stay in cache in later years, when transfers have scattered them.
 
     Educators do not interact within a day, so once the span's fluctuations are drawn each
     educator runs all the span's days in turn with its state held in locals: its weights
     and state are read and written once a span instead of once a day."""
-    shift = table_shift(fluctuation_table.shape[0])
+    closed = fluctuation_values.shape[0] - 1
+    shift = table_shift(closed)
     n_communities = community_open.shape[0]
     for t in range(n_days):
         key = sub_key(day_prefix, first_day + t)
         for k in range(n_communities):
-            fluctuation[k, t] = 1.0
+            fluctuation[k, t] = closed
             if community_open[k]:
-                fluctuation[k, t] = table_draw(key, k, fluctuation_table, shift)
+                fluctuation[k, t] = table_index(key, k, shift)
     share = np.zeros(N_DOMAINS)
     own_skill = np.zeros(N_DOMAINS)
     own_sum = np.zeros(N_DOMAINS)
@@ -111,7 +115,7 @@ def school_days(day_prefix, first_day, n_days, community_open, fluctuation_table
             for d in range(N_DOMAINS):
                 share[d] = 0.0
             for m in range(ptr[r], ptr[r + 1]):
-                f = fluctuation[member_community[m], t]
+                f = fluctuation_values[fluctuation[member_community[m], t]]
                 for d in range(N_DOMAINS):
                     share[d] += weight[m, d] * f
             # a domain not carried has share 0 and adds nothing to the sum (the branch
