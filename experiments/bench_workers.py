@@ -78,10 +78,13 @@ def main(argv: list[str] | None = None) -> list[dict]:
                    args.overrides, args.seed)
     print(format_table(rows))
     if args.json is not None:
+        from nextwork_sim.benchmark import machine
+
         setup = {"config": str(args.config), "years": args.years, "seed": args.seed,
                  "overrides": args.overrides, "cpu_count": os.cpu_count(),
                  # another job on the machine shows here and slows the pool first
-                 "load_average_before": [round(x, 2) for x in load_before]}
+                 "load_average_before": [round(x, 2) for x in load_before],
+                 "machine": machine()}
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"setup": setup, "rows": rows}, indent=2) + "\n")
     return rows

@@ -78,6 +78,7 @@ def test_bench_cli_writes_every_number_as_json(tmp_path):
                   "burn_in_seconds", "bytes_per_student_day", "school_day_seconds"):
         assert report[field] > 0, field
     assert report["days"] == 180 and report["burn_in_years"] == 1
+    assert report["cores"] >= 1 and report["cpu"] and report["numba"] and report["mesa"]
     parts = ("day_span_seconds", "unit_start_seconds", "unit_end_seconds", "week_seconds")
     assert abs(sum(report[p] for p in parts) - report["school_day_seconds"]) < 0.01
     bad = CliRunner().invoke(app, ["bench", "--scale", "county"])

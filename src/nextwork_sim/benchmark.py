@@ -75,6 +75,35 @@ def bytes_per_student_day(model) -> float:
     return per_day / students
 
 
+def machine() -> dict:
+    """What the numbers were measured on: the CPU's name and widest vector extension, the
+    cores, and the versions of Python, NumPy, Numba and Mesa. Machines sold under the same
+    name have run the same commit 1.5x apart, so a number means little without them."""
+    import os
+    import platform
+
+    import mesa
+    import numba
+
+    name, flags = platform.processor() or platform.machine(), set()
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name":
+                    name = value.strip()
+                elif key.strip() == "flags":
+                    flags = set(value.split())
+                    break
+    except OSError:  # not Linux: the name platform gives
+        pass
+    vector = next((v for v in ("avx512f", "avx2", "avx", "sse4_2", "neon", "asimd")
+                   if v in flags), "unknown")
+    return {"cpu": name, "vector_extension": vector, "cores": os.cpu_count(),
+            "python": platform.python_version(), "numpy": np.__version__,
+            "numba": numba.__version__, "mesa": mesa.__version__}
+
+
 def _scenario(scale: str, config: Path | None, burn_in: int, overrides: list[str]):
     overrides = [f'district.preset="{scale}"', f"burn_in_years={burn_in}", *overrides]
     if config is not None:
@@ -164,6 +193,7 @@ def run_benchmark(scale: str, years: int, config: Path | None = None,
         "mesa_baseline_student_days_per_s": round(baseline_rate),
         "mesa_ratio": round(rate / baseline_rate, 1),
         "peak_memory_gb": round(peak_memory, 2),
+        **machine(),
     }
 
 
