@@ -22,7 +22,7 @@ from .kernels.backend import (
     unit_staffing,
     unit_weights,
 )
-from .kernels.task_demand import fluctuation_table
+from .kernels.task_demand import fluctuation_values
 from .parameters import as_array
 from .population import ACTIVE, ENROLLED
 from .staffing.base import Members
@@ -42,7 +42,7 @@ class SchoolYear:
         self.difficulty = as_array(p.load.difficulty)
         self.thresholds = as_array(model.config.staffing.thresholds)
         self.chronic_weight = 1.0 / p.load.chronic_days
-        self.fluctuation_table = fluctuation_table(p.load.demand_fluctuation_sd)
+        self.fluctuation_values = fluctuation_values(p.load.demand_fluctuation_sd)
         self.learning_ledger = LearningLedger()
 
     # --- year ---------------------------------------------------------------------------
@@ -90,6 +90,7 @@ class SchoolYear:
         self.share = np.zeros((e_count, N_DOMAINS))
         self.skill_efficacy_sum = np.zeros((e_count, N_DOMAINS))
         self.fluctuation = np.zeros((k_count, model.shape.longest_span()), dtype=np.uint16)
+        self.domain_work = np.zeros((3, N_DOMAINS))
         self.ones = np.ones(e_count)
         self.allocations: dict = {}  # per staffing model: its last inputs and split
         self.layout = None
@@ -157,15 +158,15 @@ class SchoolYear:
         if n_days > self.fluctuation.shape[1]:  # longer than the calendar's spans (tests)
             self.fluctuation = np.zeros((self.fluctuation.shape[0], n_days), dtype=np.uint16)
         school_days(self.day_prefix, first_day, n_days, self.community_open,
-                    self.fluctuation_table,
+                    self.fluctuation_values,
                     self.need_sum, self.minutes_per_need, self.coordination, LEADERSHIP,
                     self.split, self.unit_mem_educator, self.mem_community, self.available,
                     self.layout, self.difficulty, educators.skill, load.skill_floor,
                     load.switch_cost, educators.chronic_load, self.chronic_weight,
                     load.efficacy_slope, load.efficacy_threshold, educators.feedback,
                     skill_params.practice_rate, skill_params.feedback_boost, self.active_rows,
-                    self.fluctuation, self.share, educators.load, educators.efficacy,
-                    self.skill_efficacy_sum, educators.chronic_sum)
+                    self.fluctuation, self.domain_work, self.share, educators.load,
+                    educators.efficacy, self.skill_efficacy_sum, educators.chronic_sum)
         model.days_this_year += n_days
 
     def end_unit(self, year: int, unit: int, days: int) -> None:

@@ -42,8 +42,8 @@ def _run_both(w, rows, days, fluctuation_sd=0.2):
                 w.difficulty, got["skill"], s["skill_floor"], s["switch_cost"], got["chronic"],
                 s["chronic_weight"], s["efficacy_slope"], s["efficacy_threshold"], w.feedback,
                 s["practice_rate"], s["feedback_boost"], np.empty((k, days), np.uint16),
-                got["share"], got["load"], got["efficacy"], got["skill_efficacy_sum"],
-                got["chronic_sum"])
+                np.empty((3, D)), got["share"], got["load"], got["efficacy"],
+                got["skill_efficacy_sum"], got["chronic_sum"])
     return got, expected
 
 
@@ -144,6 +144,11 @@ def test_the_day_kernel_refuses_scratch_it_would_overrun_or_misread():
         hooks.fluctuation = np.ones((k, 5))
         with pytest.raises(ValueError, match="must be uint16"):
             hooks.school_days(0, 0, 2)
+        hooks.fluctuation = np.zeros((k, 5), dtype=np.uint16)
+        hooks.domain_work = np.zeros((2, D))
+        with pytest.raises(ValueError, match="domain work"):
+            hooks.school_days(0, 0, 2)
+        hooks.domain_work = np.zeros((3, D))
         hooks.fluctuation = np.zeros((k, 1), dtype=np.uint16)
         skill_before = model.state.educators.skill.copy()
         hooks.school_days(0, 0, 3)  # a span longer than the scratch grows it

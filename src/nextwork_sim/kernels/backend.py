@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ..domains import N_DOMAINS
+
 # Names, not submodules: the package re-exports functions (school_day, skill_growth) under
 # their modules' names, so ``from . import school_day`` would give the function.
 from .allocation import just_right_weight as _just_right_weight
@@ -74,15 +76,16 @@ def use_reference(enabled: bool = True):
         _backend = previous
 
 
-def school_days(day_prefix, first_day, n_days, community_open, fluctuation_table, need_sum,
+def school_days(day_prefix, first_day, n_days, community_open, fluctuation_values, need_sum,
                 minutes_per_need,
                 coordination, leadership_domain, split, mem_educator, mem_community, available,
                 layout, difficulty, skill, skill_floor, switch_cost, chronic, chronic_weight,
                 efficacy_slope, efficacy_threshold, feedback, practice_rate, feedback_boost,
-                rows, fluctuation, share_out, load_out, efficacy_out, skill_efficacy_sum,
-                chronic_sum):
+                rows, fluctuation, domain_work, share_out, load_out, efficacy_out,
+                skill_efficacy_sum, chronic_sum):
     """``school_day.school_days`` on the selected backend. The kernel reads the unit's
-    ``layout`` (``unit_weights``); the reference the raw split, memberships and needs."""
+    ``layout`` (``unit_weights``); the reference the raw split, memberships and needs.
+    ``fluctuation_values`` is ``task_demand.fluctuation_values``: the table, then 1.0."""
     params = (difficulty, skill, skill_floor, switch_cost, chronic, chronic_weight,
               efficacy_slope, efficacy_threshold, feedback, practice_rate, feedback_boost)
     if not reference_enabled():
@@ -90,17 +93,19 @@ def school_days(day_prefix, first_day, n_days, community_open, fluctuation_table
         if fluctuation.shape[0] < community_open.shape[0] or fluctuation.shape[1] < n_days:
             raise ValueError(f"school_days: fluctuation scratch {fluctuation.shape} is too "
                              f"small for {community_open.shape[0]} communities x {n_days} days")
-        if fluctuation.dtype != np.uint16 or fluctuation_table.shape[0] >= 2 ** 16:
+        if fluctuation.dtype != np.uint16 or fluctuation_values.shape[0] > 2 ** 16:
             raise ValueError(f"school_days: fluctuation scratch must be uint16 (indices of "
                              f"draws, fewer than 2^16), not {fluctuation.dtype}")
-        values = np.append(fluctuation_table, 1.0)  # a closed community's fluctuation last
-        _school_days(day_prefix, first_day, n_days, community_open, values, rows,
+        if domain_work.shape[0] < 3 or domain_work.shape[1] != N_DOMAINS:
+            raise ValueError(f"school_days: domain work {domain_work.shape} must have 3 rows "
+                             f"of {N_DOMAINS} domains")
+        _school_days(day_prefix, first_day, n_days, community_open, fluctuation_values, rows,
                      *layout, *params,
-                     fluctuation, share_out, load_out, efficacy_out, skill_efficacy_sum,
-                     chronic_sum)
+                     fluctuation, domain_work, share_out, load_out, efficacy_out,
+                     skill_efficacy_sum, chronic_sum)
         return
     day_keys = [sub_key(day_prefix, day) for day in range(first_day, first_day + n_days)]
-    days = _school_days_reference(day_keys, community_open, fluctuation_table, need_sum,
+    days = _school_days_reference(day_keys, community_open, fluctuation_values[:-1], need_sum,
                                   minutes_per_need, coordination, leadership_domain, split,
                                   mem_educator, mem_community, available, *params, rows,
                                   skill_efficacy_sum, chronic_sum)

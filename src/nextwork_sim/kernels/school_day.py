@@ -6,7 +6,7 @@ k) carries share W[m,d]·f[k] of domain d, with W = split·base[k,d]/available[i
 unfluctuated demand. :func:`unit_weights` lays the unit's memberships out by educator (CSR)
 with these weights; :func:`school_days` then runs the days between two calendar boundaries:
 each day the keyed fluctuation of every open community (a draw from a table of quantiles,
-``task_demand.fluctuation_table``), then per educator share, load,
+``task_demand.fluctuation_values``), then per educator share, load,
 chronic load, efficacy, skill growth and the running sum Σ_days skill·efficacy, each
 educator running all the span's days in turn. Quality of
 instruction is linear in that sum (the split is fixed within the unit), so the unit's summed
@@ -73,7 +73,7 @@ def school_days(day_prefix, first_day, n_days, community_open, fluctuation_value
                 weight,
                 member_community, difficulty, skill, skill_floor, switch_cost, chronic,
                 chronic_weight, efficacy_slope, efficacy_threshold, feedback, practice_rate,
-                feedback_boost, fluctuation, share_out, load_out, efficacy_out,
+                feedback_boost, fluctuation, domain_work, share_out, load_out, efficacy_out,
                 skill_efficacy_sum, chronic_sum):
     """Runs days ``first_day`` to ``first_day + n_days - 1``; updates skill, chronic, load,
     efficacy and the sums in place, share_out holds the last day's shares. An open
@@ -85,6 +85,8 @@ def school_days(day_prefix, first_day, n_days, community_open, fluctuation_value
     days side by side, read together) holding the index of each draw in
     ``fluctuation_values``: four times smaller than the values, so the rows an educator's
     communities read stay in cache in later years, when transfers have scattered them.
+    ``domain_work`` is float64 scratch of at least 3 rows of ``N_DOMAINS`` (an educator's
+    share, skill and sum while it runs), so a call allocates nothing.
 
     Educators do not interact within a day, so once the span's fluctuations are drawn each
     educator runs all the span's days in turn with its state held in locals: its weights
@@ -98,9 +100,7 @@ def school_days(day_prefix, first_day, n_days, community_open, fluctuation_value
             fluctuation[k, t] = closed
             if community_open[k]:
                 fluctuation[k, t] = table_index(key, k, shift)
-    share = np.zeros(N_DOMAINS)
-    own_skill = np.zeros(N_DOMAINS)
-    own_sum = np.zeros(N_DOMAINS)
+    share, own_skill, own_sum = domain_work[0], domain_work[1], domain_work[2]
     for r in range(rows.shape[0]):
         i = rows[r]
         for d in range(N_DOMAINS):

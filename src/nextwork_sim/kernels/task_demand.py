@@ -31,3 +31,9 @@ def fluctuation_table(sd: float, size: int = 4096) -> np.ndarray:
     exp(σz − σ²/2), scaled to mean exactly 1 so demand is unbiased."""
     table = np.exp(sd * normal_quantiles(size) - sd * sd / 2)
     return table / table.mean()
+
+
+def fluctuation_values(sd: float, size: int = 4096) -> np.ndarray:
+    """What the day kernel reads (``school_day.school_days``): the :func:`fluctuation_table`
+    followed by 1.0, a closed community's fluctuation; a draw is stored as its index here."""
+    return np.append(fluctuation_table(sd, size), 1.0)
