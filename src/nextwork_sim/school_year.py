@@ -22,6 +22,7 @@ from .kernels.backend import (
     unit_staffing,
     unit_weights,
 )
+from .kernels.grouped import rows_of
 from .kernels.task_demand import fluctuation_values
 from .parameters import as_array
 from .population import ACTIVE, ENROLLED
@@ -116,7 +117,7 @@ class SchoolYear:
         return Members(
             community=self.mem_community, active=filled & serving,
             duty=members.duty, fixed=members.fixed, fte=educators.fte[holder],
-            skill=educators.skill[holder], category=educators.category[holder],
+            skill=rows_of(educators.skill, holder), category=educators.category[holder],
             role=state.positions.role[members.position],
             n_communities=state.communities.n, thresholds=self.thresholds)
 

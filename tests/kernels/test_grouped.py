@@ -91,3 +91,20 @@ def test_masked_keyed_normal_matches_reference():
     expected = kr.normal(77, "learning", 2, ids, 4)
     np.testing.assert_allclose(got[mask], expected[mask], rtol=1e-12, atol=1e-12)
     assert np.all(got[~mask] == 0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_take_rows_matches_fancy_indexing(dtype):
+    from nextwork_sim.kernels import use_reference
+    from nextwork_sim.kernels.grouped import rows_of, take_rows, take_rows_reference
+
+    rng = np.random.default_rng(5)
+    table = rng.random((400, 8)).astype(dtype)
+    rows = rng.integers(0, 400, 1000)  # repeats and any order
+    out = np.empty((1000, 8), dtype=dtype)
+    take_rows(table, rows, out)
+    np.testing.assert_array_equal(out, take_rows_reference(table, rows))
+    np.testing.assert_array_equal(rows_of(table, rows), table[rows])
+    with use_reference():
+        assert rows_of(table, rows).dtype == dtype
+        np.testing.assert_array_equal(rows_of(table, rows), table[rows])

@@ -44,6 +44,8 @@ from .grouped import group_max as _group_max
 from .grouped import group_max_reference as _group_max_reference
 from .grouped import group_sum as _group_sum
 from .grouped import group_sum_reference as _group_sum_reference
+from .grouped import take_rows as _take_rows
+from .grouped import take_rows_reference as _take_rows_reference
 from .keyed_random import sub_key
 from .satisfaction import satisfaction_update as _satisfaction
 from .satisfaction import satisfaction_update_reference as _satisfaction_reference
@@ -272,3 +274,11 @@ def group_max(groups, values, n_groups, fill, out):
         _group_max(groups, values, n_groups, fill, out)
         return
     out[:] = _group_max_reference(groups, values, n_groups, fill)
+
+
+def take_rows(table, rows, out):
+    """``grouped.take_rows`` on the selected backend."""
+    if not reference_enabled():
+        _take_rows(table, rows, out)
+        return
+    out[:] = _take_rows_reference(table, rows)

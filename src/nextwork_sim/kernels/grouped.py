@@ -1,6 +1,8 @@
 """Per-group reductions over rows (sum, max, any by community), used by allocation and
-hiring every unit. Numba passes replace ``np.add.at`` / ``np.maximum.at``, which are an order
-of magnitude slower on a million rows; the twins are those NumPy calls."""
+hiring every unit, and a gather of rows. Numba passes replace ``np.add.at`` /
+``np.maximum.at``, which are an order of magnitude slower on a million rows, and NumPy's
+fancy indexing of 2-D rows, which is several times slower than a loop once the rows it reads
+are scattered; the twins are those NumPy calls."""
 
 from __future__ import annotations
 
@@ -41,6 +43,19 @@ def group_max_reference(groups, values, n_groups, fill):
     return out
 
 
+@njit(cache=True)
+def take_rows(table, rows, out):
+    """out[j] = table[rows[j]] for every j (rows of a 2-D table)."""
+    for j in range(rows.shape[0]):
+        r = rows[j]
+        for d in range(table.shape[1]):
+            out[j, d] = table[r, d]
+
+
+def take_rows_reference(table, rows):
+    return table[rows]
+
+
 def sum_by(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
     """Convenience: allocate and fill a group sum (float64), on the selected backend.
     ``values`` may be the transpose of a C array (Fortran order): the kernel reads it in
@@ -62,4 +77,13 @@ def max_by(groups: np.ndarray, values: np.ndarray, n_groups: int, fill: float) -
     out = np.empty((n_groups, values.shape[1]))
     backend.group_max(np.ascontiguousarray(groups, dtype=np.int64),
                       np.ascontiguousarray(values, dtype=np.float64), n_groups, fill, out)
+    return out
+
+
+def rows_of(table: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Convenience: ``table[rows]`` for a 2-D table, on the selected backend."""
+    from . import backend
+
+    out = np.empty((rows.shape[0], table.shape[1]), dtype=table.dtype)
+    backend.take_rows(table, np.ascontiguousarray(rows, dtype=np.int64), out)
     return out
