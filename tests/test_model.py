@@ -18,7 +18,7 @@ def test_agents_are_views_into_the_arrays(small_scenario):
         students = model.agents_by_type[Student]
         assert len(students) == (model.state.students.status == ENROLLED).sum()
         assert len(educators) == (model.state.educators.status == ACTIVE).sum()
-        teacher = educators.select(lambda a: a.role_name == "teacher")[0]
+        teacher = next(iter(educators.select(lambda a: a.role_name == "teacher")))
         teacher.skill = np.full(8, 0.77, dtype=np.float32)
         assert np.all(model.state.educators.skill[teacher.idx] == np.float32(0.77))
         model.state.educators.experience[teacher.idx] = 13
