@@ -95,9 +95,12 @@ def school_days(day_prefix, first_day, n_days, community_open, fluctuation_value
         if fluctuation.shape[0] < community_open.shape[0] or fluctuation.shape[1] < n_days:
             raise ValueError(f"school_days: fluctuation scratch {fluctuation.shape} is too "
                              f"small for {community_open.shape[0]} communities x {n_days} days")
-        if fluctuation.dtype != np.uint16 or fluctuation_values.shape[0] > 2 ** 16:
+        if fluctuation.dtype != np.uint16:
             raise ValueError(f"school_days: fluctuation scratch must be uint16 (indices of "
-                             f"draws, fewer than 2^16), not {fluctuation.dtype}")
+                             f"draws), not {fluctuation.dtype}")
+        if fluctuation_values.shape[0] > 2 ** 16:
+            raise ValueError(f"school_days: {fluctuation_values.shape[0]} fluctuation values "
+                             f"do not fit uint16 indices (at most 2^16)")
         if domain_work.shape[0] < 3 or domain_work.shape[1] != N_DOMAINS:
             raise ValueError(f"school_days: domain work {domain_work.shape} must have 3 rows "
                              f"of {N_DOMAINS} domains")

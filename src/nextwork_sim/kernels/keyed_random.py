@@ -106,18 +106,12 @@ def keyed_normal(key_a, key_b, ids, mask, out):
 
 
 @njit(cache=True, inline="always")
-def table_draw(key, person_id, table, shift):
-    """One keyed draw from a distribution given by equiprobable quantiles: entry
-    floor(u·len(table)) of ``table`` for the uniform u that :func:`uniform` gives
-    ``person_id`` under ``key``; ``len(table)`` is 2^(64 − shift). One hash and one lookup:
-    for a stream drawn for every community every day, where Box-Muller would cost more than
-    the day's work."""
-    return table[table_index(key, person_id, shift)]
-
-
-@njit(cache=True, inline="always")
 def table_index(key, person_id, shift):
-    """The entry of a table of 2^(64 − shift) quantiles that :func:`table_draw` reads."""
+    """One keyed draw from a distribution given by equiprobable quantiles, as the index of
+    its entry: floor(u·2^(64 − shift)) for the uniform u that :func:`uniform` gives
+    ``person_id`` under ``key``, so ``table[table_index(...)]`` is the draw from a table of
+    2^(64 − shift) quantiles. One hash and one lookup: for a stream drawn for every community
+    every day, where Box-Muller would cost more than the day's work."""
     golden = np.uint64(0x9E3779B97F4A7C15)
     z = _mix(key ^ _mix(np.uint64(person_id) * golden + golden))
     return z >> shift
@@ -125,7 +119,7 @@ def table_index(key, person_id, shift):
 
 @njit(cache=True)
 def table_shift(size):
-    """The ``shift`` of :func:`table_draw` for a table of ``size`` (a power of two) entries."""
+    """The ``shift`` of :func:`table_index` for a table of ``size`` (a power of two) entries."""
     bits = 0
     while (1 << bits) < size:
         bits += 1
@@ -133,14 +127,14 @@ def table_shift(size):
 
 
 def table_draw_reference(key: np.uint64, ids: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """NumPy twin of :func:`table_draw` over an array of ids."""
+    """NumPy twin of ``table[table_index(key, id, shift)]`` over an array of ids."""
     u = keyed_uniform_reference(key, ids)
     return table[np.floor(u * table.shape[0]).astype(np.int64)]
 
 
 def normal_quantiles(size: int = 4096) -> np.ndarray:
     """Standard normal quantiles at the midpoints of ``size`` (a power of two) equiprobable
-    bins: a table for :func:`table_draw`."""
+    bins: a table for :func:`table_index`."""
     from scipy.special import ndtri
 
     if size < 2 or size & (size - 1):
