@@ -21,18 +21,28 @@ class Frozen(BaseModel):
 
 
 ASSUMPTION = "assumption"
+#: How a parameter's value is known: ``sourced`` (a study gives the value), ``fitted`` (set by
+#: calibration against public targets, within ``search``) or ``assumption`` (the project
+#: chose it; at most its direction is sourced).
+KINDS = ("sourced", "fitted", "assumption")
 
 
 def param(default: Any, *, unit: str, doc: str, source: str = ASSUMPTION,
+          kind: str | None = None, search: tuple[float, float] | None = None,
           ge: float | None = None, le: float | None = None) -> Any:
-    """A parameter field: default, unit, allowed range [ge, le] and source."""
-    return Field(
-        default,
-        ge=ge,
-        le=le,
-        description=doc,
-        json_schema_extra={"unit": unit, "source": source, "assumption": source == ASSUMPTION},
-    )
+    """A parameter field: default, unit, allowed range [ge, le], source and ``kind`` (one of
+    KINDS; without it, ``assumption`` when the source is exactly "assumption", else
+    ``sourced``). A ``fitted`` parameter carries the ``search`` range calibration explores."""
+    if kind is None:
+        kind = "assumption" if source == ASSUMPTION else "sourced"
+    if kind not in KINDS:
+        raise ValueError(f"param kind {kind!r}: allowed {', '.join(KINDS)}")
+    if (kind == "fitted") != (search is not None):
+        raise ValueError("a fitted parameter needs a search range, and only a fitted one")
+    extra = {"unit": unit, "source": source, "kind": kind, "assumption": kind == "assumption"}
+    if search is not None:
+        extra["search"] = [float(search[0]), float(search[1])]
+    return Field(default, ge=ge, le=le, description=doc, json_schema_extra=extra)
 
 
 def domain_table(name: str, defaults: dict[str, float], *, unit: str, doc: str,
