@@ -101,7 +101,7 @@ def add_students(state: State, scenario: Scenario, run_key: int, schools: list[S
     composition = scenario.district.composition
     population = scenario.parameters.population
     rows = state.students.add(len(grades))
-    ids = state.new_ids(len(grades))
+    ids = state.new_student_ids(len(grades))
     table = state.students
     table.person_id[rows] = ids
     table.grade[rows] = grades

@@ -163,7 +163,8 @@ class SchoolSystemModel(mesa.Model):
                 "school_model": self.school_model.tolist(),
                 "design_signatures": {str(k): v for k, v in self.design_signatures.items()},
                 "peer_groups": [[list(k), v] for k, v in self._peer_groups.items()],
-                "next_person_id": self.state.next_person_id, "displaced": self.displaced}
+                "next_student_id": self.state.next_student_id,
+                "next_educator_id": self.state.next_educator_id, "displaced": self.displaced}
         arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
         tmp = f"{path}.tmp-{os.getpid()}.npz"
         np.savez_compressed(tmp, **arrays)
@@ -179,6 +180,9 @@ class SchoolSystemModel(mesa.Model):
 
         with np.load(path) as saved:
             meta = json.loads(bytes(saved["meta"]).decode())
+            if "next_student_id" not in meta:
+                raise ConfigError(f"{path}: saved by an older nextwork-sim (one id space for "
+                                  "students and educators); save it again with burn-in")
             problems = [name for name, mine, theirs in (
                 ("seed", self.seed, meta["seed"]),
                 ("replication", self.replication, meta["replication"]),
@@ -199,7 +203,8 @@ class SchoolSystemModel(mesa.Model):
                 for column, values in columns.items():
                     fresh.column(column)[rows] = values
                 setattr(self.state, name, fresh)
-        self.state.next_person_id = meta["next_person_id"]
+        self.state.next_student_id = meta["next_student_id"]
+        self.state.next_educator_id = meta["next_educator_id"]
         self.year = meta["year"]
         self.displaced = meta["displaced"]
         self.design_signatures = {int(k): v for k, v in meta["design_signatures"].items()}

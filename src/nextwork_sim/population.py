@@ -161,11 +161,19 @@ class State:
         self.positions = PositionTable(educators)
         self.communities = CommunityTable(64)
         self.memberships = MembershipTable(educators)
-        self.next_person_id = 0
+        # Students and educators number in separate spaces: how many educators a design
+        # hires must not change which ids (hence which keyed draws) the next students get.
+        self.next_student_id = 0
+        self.next_educator_id = 0
 
-    def new_ids(self, count: int) -> np.ndarray:
-        ids = np.arange(self.next_person_id, self.next_person_id + count, dtype=np.int64)
-        self.next_person_id += count
+    def new_student_ids(self, count: int) -> np.ndarray:
+        ids = np.arange(self.next_student_id, self.next_student_id + count, dtype=np.int64)
+        self.next_student_id += count
+        return ids
+
+    def new_educator_ids(self, count: int) -> np.ndarray:
+        ids = np.arange(self.next_educator_id, self.next_educator_id + count, dtype=np.int64)
+        self.next_educator_id += count
         return ids
 
 

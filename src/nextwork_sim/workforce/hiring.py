@@ -82,7 +82,7 @@ def fill_vacancies(model, year: int, initial: bool = False) -> np.ndarray:
 
 def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
     state, params = model.state, model.config.parameters
-    ids = state.new_ids(vacant.size)
+    ids = state.new_educator_ids(vacant.size)
 
     def draw(sub: int) -> np.ndarray:
         return kr.uniform(model.run_key, "build_educator", 0, ids, sub)
@@ -133,7 +133,7 @@ def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
     fill = vacant[hired | substitute]
     picks = chosen[hired | substitute]
     is_substitute = substitute[hired | substitute]
-    ids = state.new_ids(fill.size)
+    ids = state.new_educator_ids(fill.size)
     u_race = kr.uniform(model.run_key, "hiring", year, ids, 2)
     from_pool = picks[~is_substitute]
     experience = np.ones(fill.size, dtype=np.int16)
