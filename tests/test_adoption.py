@@ -6,7 +6,7 @@ import pytest
 
 from nextwork_sim.config import ConfigError, validate
 from nextwork_sim.model import SchoolSystemModel
-from nextwork_sim.population import ACTIVE
+from nextwork_sim.population import ACTIVE, MOVED
 from nextwork_sim.staffing.base import COMMUNITY_KINDS
 
 TEAM = COMMUNITY_KINDS.index("team")
@@ -65,10 +65,54 @@ def test_a_smaller_design_displaces_and_records_it():
     model = SchoolSystemModel(scenario, seed=3)
     try:
         table = model.run(2)
-        displaced = table.query("metric == 'displaced' and group == 'all'")["value"].to_numpy()
-        assert displaced[0] == model.displaced > 0 and displaced[1] == 0
+
+        def metric(name):
+            return table.query(f"metric == '{name}' and group == 'all'")["value"].to_numpy()
+
+        # the switch over the first summer prepares year 2 and is booked there
+        assert metric("displaced")[0] == 0 and metric("displaced")[1] == model.displaced > 0
+        e = model.state.educators
+        moved_on = (e.exit_year == 0) & (e.status == MOVED)  # year 1's summer is year 0
+        assert metric("displaced_left_district")[1] <= model.displaced
+        assert moved_on.sum() >= metric("displaced_left_district")[1]
         positions = table.query("metric == 'positions' and group == 'all'")["value"].to_numpy()
         assert positions[0] < 744  # 40 high-school teachers became 8 teams of 4
+    finally:
+        model.release()
+
+
+def test_a_shared_start_reports_its_switch_in_year_one(monkeypatch):
+    """The switch of a shared start happens in the last burn-in summer, which is never
+    reported: it must still show in year 1 (displaced, and who left), every displaced
+    educator who left must carry an exit_year, and lead posts go to seasoned incumbents."""
+    from nextwork_sim import adoption
+    from nextwork_sim.roles import CATEGORY_INDEX
+
+    seen, real_displace = [], adoption.displace
+    monkeypatch.setattr(adoption, "displace", lambda model, rows: (
+        seen.append(rows.copy()), real_displace(model, rows)))
+    base = validate({"name": "traditional", "burn_in_years": 1,
+                     "district": {"preset": "district"}})
+    teams = validate({"name": "teams", "burn_in_years": 1, "district": {"preset": "district"},
+                      "staffing": {"model": "next_workforce"}})
+    model = SchoolSystemModel(adoption.shared_start(base, teams), seed=3)
+    try:
+        table = model.run(1)
+        displaced = np.concatenate(seen)
+        year_one = table.query("year == 1 and group == 'all'").set_index("metric")["value"]
+        assert year_one["displaced"] == displaced.size == model.displaced > 0
+        e = model.state.educators
+        left = displaced[e.status[displaced] != ACTIVE]
+        assert year_one["displaced_left_district"] == left.size
+        assert np.all(e.status[left] == MOVED) and np.all(e.exit_year[left] == 0)
+        stayed = displaced[e.status[displaced] == ACTIVE]
+        assert np.all(e.position[stayed] >= 0)  # placed at another school
+        p = model.state.positions
+        leads = np.flatnonzero(p.open & (model.roles.category[p.role]
+                                         == CATEGORY_INDEX["teacher_leader"]))
+        held = p.holder[leads]
+        # a traditional district has far more seasoned teachers than lead posts
+        assert np.all(held >= 0) and not e.substitute[held].any()
     finally:
         model.release()
 

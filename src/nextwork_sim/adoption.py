@@ -3,9 +3,11 @@
 ``[staffing]`` is the base model; each ``[[adoption]]`` names schools (or a share of them) and
 the year from which they run another model. A school that switches over a summer is rebuilt:
 its communities and positions are closed (rows are kept, marked), the new design's are
-opened, and its educators fill the new positions by category (leaders first by skill), before
-the summer's hiring fills what is left. Educators with no position left transfer out
-(status moved; counted on ``model.displaced``).
+opened, and its educators fill the new positions: open lead posts first, to the most skilled
+professionals with enough experience, then every post by category, most skilled first, before
+the summer's hiring fills what is left. Educators with no position left are displaced: they
+join the summer's pool of within-district movers (placed at another school with a vacancy of
+their category, or leaving the district with an ``exit_year``), counted on ``model.displaced``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 
 from .domains import N_DOMAINS
 from .kernels import keyed_random as kr
-from .population import MOVED
+from .population import LEFT
 from .staffing import staffing_class
 from .workforce.placement import occupy
 
@@ -74,7 +76,7 @@ def switch_schools(model, year: int) -> np.ndarray:
     after = model_index_in_year(model.school_plan, year + 1)
     switching = np.flatnonzero(now != after)
     for school in switching.tolist():
-        _rebuild(model, school, int(after[school]))
+        _rebuild(model, school, int(after[school]), year)
     return switching
 
 
@@ -171,7 +173,7 @@ def same_design(design, columns: DesignColumns, signature: str) -> bool:
     return _text_signature(design) == signature
 
 
-def _rebuild(model, school_index: int, which: int) -> None:
+def _rebuild(model, school_index: int, which: int, year: int) -> None:
     state = model.state
     new = model.staffing_models[which].settings
     design = model.staffing_models[which].form_communities(model.schools[school_index])
@@ -187,28 +189,38 @@ def _rebuild(model, school_index: int, which: int) -> None:
     incumbents = positions.holder[old_positions]
     incumbents = incumbents[incumbents >= 0]
     positions.holder[old_positions] = -1
+    educators.position[incumbents] = -1
+    # a long-term substitute covered a post that is gone (only a state saved after a
+    # summer's hiring still holds them: summers release substitutes before switching)
+    covering = incumbents[educators.substitute[incumbents]]
+    educators.status[covering], educators.exit_year[covering] = LEFT, year
+    model.remove_educator_agents(covering)
+    incumbents = incumbents[~educators.substitute[incumbents]]
     positions.open[old_positions] = False
     communities.open[(communities.school == school_index) & communities.open] = False
     model.school_model[school_index] = which
     school = model.schools[school_index]
     new_positions = model.add_design(school, design, columns)
+    _promote_to_leads(model, new_positions, incumbents)
+    unplaced = incumbents[educators.position[incumbents] < 0]
     # leaders first, then the rest; within a category, the most skilled first
-    order = np.lexsort((-educators.skill[incumbents].mean(axis=1), educators.category[incumbents]))
-    placed = np.zeros(incumbents.size, dtype=bool)
-    for rank in order.tolist():
-        person = incumbents[rank]
+    order = np.lexsort((-educators.skill[unplaced].mean(axis=1), educators.category[unplaced]))
+    for person in unplaced[order].tolist():
         wanted = model.roles.category[positions.role[new_positions]]
         free = new_positions[(positions.holder[new_positions] < 0)
                              & (wanted == _category_for(educators.category[person]))]
         if free.size:
             occupy(model, person, int(free[0]))
-            placed[rank] = True
-    _promote_to_leads(model, new_positions, incumbents[~placed])
-    leftover = incumbents[~np.isin(incumbents, positions.holder[new_positions])]
-    educators.status[leftover] = MOVED
-    educators.position[leftover] = -1
-    model.displaced += int(leftover.size)
-    model.remove_educator_agents(leftover)
+    displace(model, incumbents[educators.position[incumbents] < 0])
+
+
+def displace(model, rows: np.ndarray) -> None:
+    """``rows`` lost their post to a switch: they join the summer's within-district movers
+    (``settle_transfers`` places them at another school or lets them leave with an
+    ``exit_year``), and are counted as displaced."""
+    model.transfers = np.concatenate([model.transfers, rows]).astype(np.int64)
+    model.displaced_rows = np.concatenate([model.displaced_rows, rows]).astype(np.int64)
+    model.displaced += int(rows.size)
 
 
 def _category_for(category: int) -> int:
@@ -218,20 +230,23 @@ def _category_for(category: int) -> int:
     return professional if category == novice else category
 
 
-def _promote_to_leads(model, new_positions: np.ndarray, candidates: np.ndarray) -> None:
-    """Open lead positions go to the most skilled unplaced teachers (a design that adds
-    teacher-leaders promotes from within before hiring)."""
-    from .roles import CATEGORY_INDEX
+def _promote_to_leads(model, new_positions: np.ndarray, incumbents: np.ndarray) -> None:
+    """Open lead posts go first to the school's leaders, then to its most skilled
+    professionals with LEAD_MINIMUM_YEARS of experience (a design that adds teacher-leaders
+    promotes from within before hiring; the experience floor is the one hiring applies)."""
+    from .roles import CATEGORY_INDEX, LEAD_MINIMUM_YEARS
 
     state = model.state
     positions, educators = state.positions, state.educators
     lead = CATEGORY_INDEX["teacher_leader"]
-    open_leads = new_positions[(positions.holder[new_positions] < 0)
-                               & (model.roles.category[positions.role[new_positions]] == lead)]
-    pool = candidates[np.isin(educators.category[candidates], [CATEGORY_INDEX["professional"],
-                                                               CATEGORY_INDEX["specialist"]])]
-    pool = pool[np.argsort(-educators.skill[pool].mean(axis=1), kind="stable")]
-    for target, person in zip(open_leads.tolist(), pool.tolist(), strict=False):
+    open_leads = new_positions[model.roles.category[positions.role[new_positions]] == lead]
+    leaders = incumbents[educators.category[incumbents] == lead]
+    seasoned = incumbents[(educators.category[incumbents] == CATEGORY_INDEX["professional"])
+                          & (educators.experience[incumbents] >= LEAD_MINIMUM_YEARS)]
+    pool = [group[np.argsort(-educators.skill[group].mean(axis=1), kind="stable")]
+            for group in (leaders, seasoned)]
+    for target, person in zip(open_leads.tolist(), np.concatenate(pool).tolist(),
+                              strict=False):
         occupy(model, person, target)
 
 

@@ -53,6 +53,9 @@ class SchoolSystemModel(mesa.Model):
         self.staffing = self.staffing_models[0]
         self.school_model = model_index_in_year(self.school_plan, 0)
         self.displaced = 0
+        self.displaced_rows = np.empty(0, dtype=np.int64)  # this summer's, until booked
+        self.transfers = np.empty(0, dtype=np.int64)  # this summer's within-district movers
+        self.transition_booked: dict[int, dict] = {}  # a switch's counts, by the year it prepared
         self.design_signatures: dict[int, str] = {}
         self._peer_groups: dict[tuple, int] = {}
         self.state = State(students=sum(s.enrollment for s in self.schools) * 2)
@@ -216,7 +219,12 @@ class SchoolSystemModel(mesa.Model):
         self.add_student_agents(np.flatnonzero(self.state.students.status == 0))
         self.add_educator_agents(np.flatnonzero(self.state.educators.status == ACTIVE))
         if self.year > 0:  # the last summer's switches, for this run's adoption plan
+            from .summer import book_transition
+            from .workforce.attrition import settle_transfers
+
             switch_schools(self, self.year - 1)
+            settle_transfers(self, self.year - 1)
+            book_transition(self, self.year - 1)
             fill_vacancies(self, self.year - 1)
 
     # --- running ------------------------------------------------------------------------

@@ -51,8 +51,12 @@ METRICS: dict[str, Metric] = {
                                            "coach or administrator post (seat-time rules)",
                                            TEACHERS),
     "displaced": Metric("persons", "educators left without a position when their school "
-                        "switched staffing model over the summer (transferred out)",
-                        "all educators"),
+                        "switched staffing model over the summer before this year (they look "
+                        "for a post at another school of the district)", "all educators"),
+    "displaced_left_district": Metric("persons", "displaced educators who found no post of "
+                                      "their category at another school and left the "
+                                      "district (they count as movers out in cohort metrics)",
+                                      "all educators"),
     "mean_skill": Metric("0-1", "FTE-weighted mean skill over domains and educators at the end "
                          "of the year", TEACHERS),
     "mean_chronic_load": Metric("capacity units", "mean over educators of the year-mean "

@@ -40,9 +40,8 @@ def run_summer(model, year: int) -> None:
     rows, outcome = summer_attrition(model, year)
     record_attrition(model, record, rows, outcome)
     record_attrition_channel(model, record, rows)
-    displaced_before = model.displaced
+    record_transition(model, record, year)
     switch_schools(model, year)  # step 3: structural change, then advancement and hiring
-    record.add("displaced", "all", model.displaced - displaced_before)
     advanced = advance_into_leads(model)
     record_advancement(model, record, advanced)
     promoted_out = out_of_classroom(model, year)
@@ -50,6 +49,7 @@ def run_summer(model, year: int) -> None:
     grown = paraeducators_into_teaching(model, year)
     record.add("para_to_teacher", "all", grown.size)
     settle_transfers(model, year)
+    book_transition(model, year)
     record_cohorts(model, record, year)
     hired = fill_vacancies(model, year)
     record_hiring(model, record, hired)
@@ -217,6 +217,24 @@ def record_attrition(model, record: YearRecord, rows: np.ndarray, outcome: np.nd
         ("attrition_rate", outcome != ACTIVE),
     ):
         _by_teachers_and_category(model, record, metric, rows, values.astype(np.float64))
+
+
+def book_transition(model, year: int) -> None:
+    """A switch over the summer after ``year`` prepares year ``year + 1``: its displaced
+    educators (and whether they left the district once transfers settled) are booked to that
+    year, so a switch in the last burn-in summer shows in reported year 1."""
+    displaced = model.displaced_rows
+    left = int(np.sum(model.state.educators.status[displaced] != ACTIVE))
+    model.transition_booked[year + 1] = {"displaced": displaced.size,
+                                         "displaced_left_district": left}
+    model.displaced_rows = np.empty(0, dtype=np.int64)
+
+
+def record_transition(model, record: YearRecord, year: int) -> None:
+    """The switch that prepared ``year`` (``book_transition``); zeros when none did."""
+    booked = model.transition_booked.pop(year, {})
+    for metric in ("displaced", "displaced_left_district"):
+        record.add(metric, "all", booked.get(metric, 0))
 
 
 def record_cohorts(model, record: YearRecord, year: int) -> None:
