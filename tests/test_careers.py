@@ -122,3 +122,39 @@ def test_budget_solver_on_a_whole_number_field_returns_the_closest_whole_value()
     value, cost, trace = solve_budget_neutral(lambda x: 6000 - 250 * x, 5180, 2, 6,
                                               tolerance=0.5, integer=True)
     assert value == 3.0 and all(float(v).is_integer() for v, _ in trace)
+
+
+def test_budget_solve_command_recovers_the_baselines_own_value(tmp_path):
+    """Solving the baseline's own config for its class size must land on its class size:
+    every evaluation is the mean over replications with common random numbers."""
+    from typer.testing import CliRunner
+
+    from nextwork_sim.cli import app
+
+    from .conftest import CONFIGS
+
+    config = CONFIGS / "traditional.toml"
+    result = CliRunner().invoke(app, [
+        "budget-solve", str(config), "--baseline", str(config), "--field",
+        "staffing.class_size", "--low", "20", "--high", "31", "--years", "1",
+        "--replications", "2", "--quiet", "--set", 'district.preset="school"',
+        "--set", "burn_in_years=0"])
+    assert result.exit_code == 0, result.output
+    assert "budget-neutral at staffing.class_size = 25:" in result.output
+    assert "1 years x 2 replications" in result.output
+
+
+def test_recurring_cost_leaves_the_transition_out():
+    import pandas as pd
+
+    from nextwork_sim.workforce.budget import mean_cost_per_student, recurring_cost_per_student
+
+    rows = []
+    for year, total, transition in ((1, 1_000_000.0, 100_000.0), (2, 900_000.0, 0.0)):
+        for metric, value in (("cost_total", total), ("transition_cost", transition),
+                              ("enrollment", 100.0), ("cost_per_student", total / 100)):
+            rows.append(("a", 0, year, metric, "all", value))
+    table = pd.DataFrame(rows, columns=["scenario", "replication", "year", "metric", "group",
+                                        "value"])
+    assert recurring_cost_per_student(table) == 9000.0
+    assert mean_cost_per_student(table) == 9500.0

@@ -236,12 +236,22 @@ def budget_solve(config: Path, baseline: Annotated[Path, typer.Option(
                      help="numeric config field to vary, e.g. staffing.pod_classrooms")],
                  low: Annotated[float, typer.Option(help="lowest value to try")],
                  high: Annotated[float, typer.Option(help="highest value to try")],
-                 years: Years = 1, seed: Seed = 0, set_: SetOption = None,
+                 years: Years = 1, seed: Seed = 0, replications: Replications = 1,
+                 set_: SetOption = None,
+                 shared_start: Annotated[bool, typer.Option(
+                     help="burn in under the baseline's staffing, then switch (as compare "
+                          "does)")] = True,
                  tolerance: Annotated[float, typer.Option(
-                     help="dollars per student")] = 5.0) -> None:
-    """Find the value of FIELD that makes CONFIG cost what BASELINE costs per student."""
+                     help="dollars per student")] = 5.0, quiet: bool = False) -> None:
+    """Find the value of FIELD that makes CONFIG cost what BASELINE costs per student: the
+    recurring cost (the one-off transition cost apart), mean over reported years and
+    replications, with common random numbers."""
+    import pandas as pd
+
+    from .adoption import shared_start as start_from
+    from .experiments.commands import progress_bar
     from .experiments.runner import run_one
-    from .workforce.budget import mean_cost_per_student, solve_budget_neutral
+    from .workforce.budget import recurring_cost_per_student, solve_budget_neutral
 
     try:
         base = load_config(baseline, set_ or [])
@@ -249,25 +259,35 @@ def budget_solve(config: Path, baseline: Annotated[Path, typer.Option(
         load_config(config, [*(set_ or []), f"{field}={high}"])
     except ConfigError as error:
         _fail(str(error))
-    target = mean_cost_per_student(run_one(base, seed, years=years))
-
     integer = float(low).is_integer() and float(high).is_integer() and _is_int_field(base,
                                                                                     field)
+    with progress_bar(quiet) as progress:
+        task = progress.add_task("budget-solve runs", total=None)
 
-    def cost_at(value: float) -> float:
-        text = str(int(value)) if integer else repr(float(value))
-        scenario = load_config(config, [*(set_ or []), f"{field}={text}"])
-        return mean_cost_per_student(run_one(scenario, seed, years=years))
+        def mean_cost(scenario) -> float:
+            if shared_start:
+                scenario = start_from(base, scenario)
+            tables = []
+            for replication in range(replications):
+                tables.append(run_one(scenario, seed, replication=replication, years=years))
+                progress.advance(task)
+            return recurring_cost_per_student(pd.concat(tables, ignore_index=True))
 
-    try:
-        value, cost, trace = solve_budget_neutral(cost_at, target, low, high, tolerance,
-                                                  integer=integer)
-    except (ValueError, ConfigError) as error:
-        _fail(str(error))
+        def cost_at(value: float) -> float:
+            text = str(int(value)) if integer else repr(float(value))
+            return mean_cost(load_config(config, [*(set_ or []), f"{field}={text}"]))
+
+        target = mean_cost(base)
+        try:
+            value, cost, trace = solve_budget_neutral(cost_at, target, low, high, tolerance,
+                                                      integer=integer)
+        except (ValueError, ConfigError) as error:
+            _fail(str(error))
     for tried, spent in trace:
         console.print(f"  {field} = {tried:g}: ${spent:,.0f} per student")
     console.print(f"budget-neutral at {field} = {value:g}: ${cost:,.0f} per student "
-                  f"(baseline {base.name}: ${target:,.0f})")
+                  f"(baseline {base.name}: ${target:,.0f}; recurring cost, {years} years x "
+                  f"{replications} replications)")
 
 
 @app.command()

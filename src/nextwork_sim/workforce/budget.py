@@ -17,6 +17,15 @@ def mean_cost_per_student(table) -> float:
     return float(rows["value"].mean())
 
 
+def recurring_cost_per_student(table) -> float:
+    """Mean over runs and years of (cost_total - transition_cost) / enrollment: what a design
+    costs a year once it runs, the one-off cost of switching to it apart."""
+    lines = table[table["group"] == "all"].pivot_table(
+        index=["scenario", "replication", "year"], columns="metric", values="value")
+    transition = lines["transition_cost"] if "transition_cost" in lines else 0.0
+    return float(((lines["cost_total"] - transition) / lines["enrollment"].clip(lower=1)).mean())
+
+
 def budget_flags(table, baseline: str) -> list[tuple[str, float]]:
     """(scenario, dollars per student above the baseline) for designs that cost more."""
     rows = table[(table["metric"] == "cost_per_student") & (table["group"] == "all")]
@@ -54,4 +63,5 @@ def solve_budget_neutral(cost_at: Callable[[float], float], target: float, low: 
     return best[0], best[1], trace
 
 
-__all__ = ["budget_flags", "solve_budget_neutral", "mean_cost_per_student"]
+__all__ = ["budget_flags", "solve_budget_neutral", "mean_cost_per_student",
+           "recurring_cost_per_student"]
