@@ -135,7 +135,8 @@ def test_parameter_uncertainty_is_keyed_per_replication_and_field():
     sourced = "parameters.costs.paraeducator_salary"
     assert sourced not in {f.path for f in fields}
     named = scenario_for_replication(scenario, 1, 3, fields=[sourced])
-    assert named.parameters.costs.paraeducator_salary != scenario.parameters.costs.paraeducator_salary
+    assert named.parameters.costs.paraeducator_salary != (
+        scenario.parameters.costs.paraeducator_salary)
     with pytest.raises(ConfigError, match="parameters.load.nope"):
         scenario_for_replication(scenario, 1, 0, fields=["parameters.load.nope"])
 
