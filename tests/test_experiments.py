@@ -120,7 +120,8 @@ def test_parameter_uncertainty_is_keyed_per_replication_and_field():
     assert a.parameters.attrition.move_1_3 == scenario.parameters.attrition.move_1_3  # fitted
     table = draws(scenario, 1, 20)
     assert (table["value"] >= table["low"]).all() and (table["value"] <= table["high"]).all()
-    assert table.groupby("field")["value"].nunique().min() == 20
+    floats = ~table["field"].isin([f.path for f in fields if f.integer])
+    assert table[floats].groupby("field")["value"].nunique().min() == 20
     # a subset draws the same value for a field as the full set (keyed by field path)
     path = "parameters.load.efficacy_slope"
     assert path in {f.path for f in fields}
@@ -131,12 +132,43 @@ def test_parameter_uncertainty_is_keyed_per_replication_and_field():
                - 1) <= 0.2
     assert one.parameters.load.efficacy_threshold == scenario.parameters.load.efficacy_threshold
     # a sourced field is drawn only when named
-    sourced = "parameters.load.switch_cost"
+    sourced = "parameters.costs.paraeducator_salary"
     assert sourced not in {f.path for f in fields}
     named = scenario_for_replication(scenario, 1, 3, fields=[sourced])
-    assert named.parameters.load.switch_cost != scenario.parameters.load.switch_cost
+    assert named.parameters.costs.paraeducator_salary != (
+        scenario.parameters.costs.paraeducator_salary)
     with pytest.raises(ConfigError, match="parameters.load.nope"):
         scenario_for_replication(scenario, 1, 0, fields=["parameters.load.nope"])
+
+
+def test_parameter_uncertainty_draws_every_assumption_and_only_assumptions():
+    from nextwork_sim.docs_tables import field_kinds
+    from nextwork_sim.experiments.uncertainty import scenario_for_replication, uncertain_fields
+
+    scenario = validate({"name": "x"})
+    drawn = {f.path for f in uncertain_fields(scenario)}
+    kinds = field_kinds()
+    # the case: a source that gives only the direction ("assumption; direction from")
+    assert scenario.parameters.attrition.pay_effect != 0
+    assert "parameters.attrition.pay_effect" in drawn
+    varied = scenario_for_replication(scenario, 5, 0)
+    assert varied.parameters.attrition.pay_effect != scenario.parameters.attrition.pay_effect
+    assert varied.parameters.costs.paraeducator_salary == (
+        scenario.parameters.costs.paraeducator_salary)  # sourced
+    assert varied.parameters.attrition.first_year_effect == (
+        scenario.parameters.attrition.first_year_effect)  # fitted
+    assert {kinds[p] for p in drawn} == {"assumption"}
+    assumed = {p for p, k in kinds.items() if k == "assumption" and p.startswith("parameters.")}
+    assert drawn == {p for p in assumed if _value(scenario, p) != 0}
+    assert "parameters.costs.max_steps" in drawn  # integers too
+    assert not any(p.startswith("staffing.") for p in drawn)
+
+
+def _value(scenario, path):
+    node = scenario
+    for part in path.split("."):
+        node = getattr(node, part)
+    return node
 
 
 def test_run_many_with_parameter_uncertainty_changes_the_runs():

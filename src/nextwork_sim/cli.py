@@ -34,8 +34,8 @@ Scheduler = Annotated[str | None, typer.Option(help="dask scheduler address (def
                                                "local cluster)")]
 FromState = Annotated[Path | None, typer.Option(
     help="start every replication from states saved by `nextwork-sim burn-in`")]
-Uncertainty = Annotated[bool, typer.Option(help="draw assumption parameters within +-20%% "
-                                           "per replication")]
+Uncertainty = Annotated[bool, typer.Option(help="draw every kind=assumption number under "
+                                           "parameters. within +-20% per replication")]
 Overwrite = Annotated[bool, typer.Option(help="replace a non-empty --out folder")]
 
 KEY_METRICS = ("leave_rate", "attrition_rate", "mean_chronic_load", "mean_skill",

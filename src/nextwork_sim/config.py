@@ -39,16 +39,18 @@ class ConfigError(ValueError):
 
 class RaceShares(Frozen):
     asian: float = param(0.055, unit="share", ge=0, le=1, source="NCES Digest 2021 fall enrollment",
-                         doc="Asian students")
+                         doc="Asian students", kind="sourced")
     black: float = param(0.15, unit="share", ge=0, le=1, source="NCES Digest 2021 fall enrollment",
-                         doc="Black students")
+                         doc="Black students", kind="sourced")
     hispanic: float = param(0.28, unit="share", ge=0, le=1,
-                            source="NCES Digest 2021 fall enrollment", doc="Hispanic students")
+                            source="NCES Digest 2021 fall enrollment", doc="Hispanic students",
+                            kind="sourced")
     white: float = param(0.45, unit="share", ge=0, le=1, source="NCES Digest 2021 fall enrollment",
-                         doc="White students")
+                         doc="White students", kind="sourced")
     other: float = param(0.065, unit="share", ge=0, le=1,
                          source="NCES Digest 2021 fall enrollment",
-                         doc="students of two or more races, American Indian, Pacific Islander")
+                         doc="students of two or more races, American Indian, Pacific Islander",
+                         kind="sourced")
 
     @model_validator(mode="after")
     def _sum_to_one(self):
@@ -60,33 +62,33 @@ class RaceShares(Frozen):
 
 class TeacherRaceShares(RaceShares):
     asian: float = param(0.02, unit="share", ge=0, le=1, source="NCES NTPS 2020-21",
-                         doc="Asian teachers")
+                         doc="Asian teachers", kind="sourced")
     black: float = param(0.061, unit="share", ge=0, le=1, source="NCES NTPS 2020-21",
-                         doc="Black teachers")
+                         doc="Black teachers", kind="sourced")
     hispanic: float = param(0.094, unit="share", ge=0, le=1, source="NCES NTPS 2020-21",
-                            doc="Hispanic teachers")
+                            doc="Hispanic teachers", kind="sourced")
     white: float = param(0.80, unit="share", ge=0, le=1, source="NCES NTPS 2020-21",
-                         doc="White teachers")
+                         doc="White teachers", kind="sourced")
     other: float = param(0.025, unit="share", ge=0, le=1, source="NCES NTPS 2020-21",
-                         doc="teachers of other or several races")
+                         doc="teachers of other or several races", kind="sourced")
 
 
 class Composition(Frozen):
     low_income: float = param(0.52, unit="share", ge=0, le=1,
                               source="NCES Digest table 204.10 (free/reduced-price lunch, ~52%)",
-                              doc="students from low-income families")
+                              doc="students from low-income families", kind="sourced")
     low_income_spread: float = param(8.0, unit="beta concentration", ge=1, le=200,
                                      doc="how evenly low-income students spread over schools "
-                                         "(lower = more segregated)")
+                                         "(lower = more segregated)", kind="assumption")
     english_learner: float = param(0.106, unit="share", ge=0, le=1,
                                    source="NCES Condition of Education 2023 (10.6%, fall 2020)",
-                                   doc="English learners")
+                                   doc="English learners", kind="sourced")
     disability: float = param(0.15, unit="share", ge=0, le=1,
                               source="NCES Condition of Education 2024 (IDEA, 15%)",
-                              doc="students with disabilities")
+                              doc="students with disabilities", kind="sourced")
     advanced: float = param(0.067, unit="share", ge=0, le=1,
                             source="NCES CRDC 2015-16 gifted and talented (~6.7%)",
-                            doc="students in gifted/advanced programs")
+                            doc="students in gifted/advanced programs", kind="sourced")
     race: RaceShares = Field(default_factory=RaceShares)
     teacher_race: TeacherRaceShares = Field(default_factory=TeacherRaceShares)
 
@@ -96,7 +98,7 @@ class District(Frozen):
         "district", description="scale: school (1 school), district (20 schools, ~12,000 "
         "students), state (~2,000 schools, ~1.1 M students)")
     enrollment_scale: float = param(1.0, unit="factor", ge=0.01, le=10,
-                                    doc="multiplies every school's enrollment")
+                                    doc="multiplies every school's enrollment", kind="assumption")
     composition: Composition = Field(default_factory=Composition)
     schools_csv: str | None = Field(None, description="schools from a CSV file instead of the "
                                     "preset (docs/district_files.md); a relative path is "
@@ -119,7 +121,7 @@ DomainThresholds = domain_table(
     {"content": 0.35, "pedagogy": 0.35, "assessment_data": 0.40, "individualized_support": 0.45,
      "language_support": 0.45, "social_emotional": 0.35, "project_facilitation": 0.35,
      "team_leadership": 0.50},
-    unit="skill", le=1.0,
+    unit="skill", le=1.0, kind="assumption",
     doc="skill an educator needs to be given a domain under just-right allocation",
 )
 
@@ -133,11 +135,12 @@ class RoleSpec(Frozen):
 
     name: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$", description="role name")
     category: CategoryName = Field(..., description="role category (MODEL.md §2)")
-    fte: float = param(1.0, unit="FTE", ge=0.05, le=1.0, doc="typical time of the role")
+    fte: float = param(1.0, unit="FTE", ge=0.05, le=1.0, doc="typical time of the role",
+                       kind="assumption")
     pay: Literal["teacher_schedule", "paraeducator", "resident", "community_educator"] = Field(
         "teacher_schedule", description="pay basis (see parameters.costs)")
     stipend: float = param(0.0, unit="dollars per year", ge=0, le=100000,
-                           doc="extra pay on top of the pay basis")
+                           doc="extra pay on top of the pay basis", kind="assumption")
     required_skill: dict[DomainName, float] = Field(
         default_factory=dict, description="skill (0-1) needed per domain to be given it under "
         "just-right allocation; unspecified domains use staffing.thresholds")
@@ -156,9 +159,11 @@ class MemberSpec(Frozen):
     """Positions of one role in every community of a configured design."""
 
     role: str = Field(..., description="a built-in role or one of [[staffing.roles]]")
-    count: int = param(1, unit="positions", ge=1, le=10, doc="positions per community")
+    count: int = param(1, unit="positions", ge=1, le=10, doc="positions per community",
+                       kind="assumption")
     fte: float | None = Field(None, ge=0.05, le=1.0, description="FTE of each position "
-                              "(default: the role's)", json_schema_extra={"unit": "FTE"})
+                              "(default: the role's)",
+                              json_schema_extra={"unit": "FTE", "kind": "assumption"})
     span: Literal["year", "unit"] = Field("year", description="member all year, or for one "
                                           "unit a term")
     domains: list[DomainName] | None = Field(None, description="domains the member may be "
@@ -171,16 +176,18 @@ class DesignSpec(Frozen):
     """A staffing model written in a config (``staffing.model = "configured"``)."""
 
     grade_band: int = param(1, unit="grades", ge=1, le=4,
-                            doc="consecutive grades sharing one community (multi-age if > 1)")
+                            doc="consecutive grades sharing one community (multi-age if > 1)",
+                            kind="assumption")
     students_per_community: int = param(100, unit="students", ge=10, le=400,
-                                        doc="target roster of a community")
+                                        doc="target roster of a community", kind="assumption")
     allocation: Literal["whole_class", "just_right", "leader_coached"] = Field(
         "just_right", description="whole_class: members share each domain by duty; "
         "just_right: by FTE x skill^gamma among those meeting the threshold; leader_coached: "
         "the lead carries leader_share of content, pedagogy and assessment, the rest share "
         "equally")
     leader_share: float = param(0.35, unit="share", ge=0, le=1,
-                                doc="leader_coached: the lead's share of planning domains")
+                                doc="leader_coached: the lead's share of planning domains",
+                                kind="assumption")
     members: list[MemberSpec] = Field(..., min_length=1, description="who serves a community")
     mentoring: bool = Field(True, description="the lead mentors novices and residents")
     specialists: bool = Field(True, description="add pull-out specialists and paraeducators "
@@ -195,52 +202,64 @@ class Staffing(Frozen):
                        "next_workforce) or 'module:Class' of a StaffingModel outside the package")
     class_size: int = param(25, unit="students", ge=5, le=60,
                             source="NCES NTPS 2017-18 (elementary self-contained ~21-25)",
-                            doc="students per classroom or homeroom")
+                            doc="students per classroom or homeroom", kind="sourced")
     secondary_periods: int = param(5, unit="sections per teacher", ge=1, le=8,
-                                   doc="subject teachers per secondary homeroom")
+                                   doc="subject teachers per secondary homeroom", kind="assumption")
     disability_caseload: float = param(15.0, unit="students per specialist", ge=1, le=100,
-                                       doc="students with disabilities per special-ed specialist")
+                                       doc="students with disabilities per special-ed specialist",
+                                       kind="assumption")
     english_learner_caseload: float = param(45.0, unit="students per specialist", ge=1, le=300,
-                                            doc="English learners per EL specialist")
+                                            doc="English learners per EL specialist",
+                                            kind="assumption")
     paraeducators_per_teacher: float = param(0.4, unit="ratio", ge=0, le=2,
                                              source="US BLS (~1.39 M assistants / 3.5 M teachers)",
-                                             doc="paraeducator positions per teacher position")
+                                             doc="paraeducator positions per teacher position",
+                                             kind="sourced")
     pullout_share: float = param(0.5, unit="share of domain demand", ge=0, le=1,
                                  doc="part of a classroom's specialist-domain demand a "
-                                     "pull-out specialist carries")
+                                     "pull-out specialist carries", kind="assumption")
     collaboration_minutes_per_week: float = param(60.0, unit="minutes per week", ge=0, le=600,
-                                                  doc="protected collaboration time")
+                                                  doc="protected collaboration time",
+                                                  kind="assumption")
     team_teachers: int = param(4, unit="teachers", ge=2, le=6,
-                               doc="core teachers in a team (teacher-leader included)")
-    residents_per_team: int = param(1, unit="residents", ge=0, le=3, doc="paid residents a team")
-    resident_fte: float = param(0.8, unit="FTE", ge=0.1, le=1.0, doc="a resident's time")
+                               doc="core teachers in a team (teacher-leader included)",
+                               kind="assumption")
+    residents_per_team: int = param(1, unit="residents", ge=0, le=3, doc="paid residents a team",
+                                    kind="assumption")
+    resident_fte: float = param(0.8, unit="FTE", ge=0.1, le=1.0, doc="a resident's time",
+                                kind="assumption")
     community_educators_per_team: int = param(1, unit="persons per unit", ge=0, le=4,
-                                              doc="community educators joining a team for one unit")
+                                              doc="community educators joining a team for one unit",
+                                              kind="assumption")
     community_educator_fte: float = param(0.2, unit="FTE", ge=0.05, le=0.5,
-                                          doc="a community educator's time while a member")
+                                          doc="a community educator's time while a member",
+                                          kind="assumption")
     pod_classrooms: int = param(4, unit="classrooms", ge=2, le=6,
                                 source="Public Impact, Opportunity Culture models (3-4 "
                                        "classrooms per multi-classroom leader)",
-                                doc="classrooms led by one multi-classroom leader")
+                                doc="classrooms led by one multi-classroom leader", kind="sourced")
     leader_share: float = param(0.35, unit="share of domain demand", ge=0, le=1,
                                 doc="part of content, pedagogy and assessment work (planning, "
-                                    "data) a multi-classroom leader carries for the pod")
+                                    "data) a multi-classroom leader carries for the pod",
+                                kind="assumption")
     reach_associate_fte_per_pod: float = param(
         1.6, unit="FTE", ge=0, le=4,
         doc="paraeducator time funded by converting one teaching position per pod "
             "(~ (teacher pay - supplement) / paraeducator pay = (69,600 - 0.2 x "
-            "75,000) / 34,230 = 1.6)")
+            "75,000) / 34,230 = 1.6)", kind="assumption")
     mentoring_minutes_per_week: float = param(60.0, unit="minutes per week", ge=0, le=300,
-                                              doc="teacher-leader mentoring of each novice")
+                                              doc="teacher-leader mentoring of each novice",
+                                              kind="assumption")
     just_right_exponent: float = param(1.5, unit="power", ge=0, le=10,
-                                       doc="gamma: split proportional to FTE x skill^gamma")
+                                       doc="gamma: split proportional to FTE x skill^gamma",
+                                       kind="assumption")
     sheltered_threshold_factor: float = param(
         0.75, unit="factor", ge=0, le=1,
         doc="novices and residents take a domain at this fraction of its threshold "
-            "(sheltered, just-right roles)")
+            "(sheltered, just-right roles)", kind="assumption")
     min_split_share: float = param(0.05, unit="share", ge=0, le=0.5,
                                    doc="splits below this x the member's FTE are dropped "
-                                       "and the rest renormalised")
+                                       "and the rest renormalised", kind="assumption")
     thresholds: DomainThresholds = Field(default_factory=DomainThresholds)
     advancement: Literal["seat_time", "competency"] = Field(
         "seat_time", description="how a vacant lead role is filled from within: seat_time "
@@ -249,14 +268,16 @@ class Staffing(Frozen):
         "degree", description="professional learning route: stackable micro-credentials by "
         "domain (competency) or a master's degree (seat time)")
     district_pays_share: float = param(0.0, unit="share of the price", ge=0, le=1,
-                                       doc="part of credential prices the district pays")
+                                       doc="part of credential prices the district pays",
+                                       kind="assumption")
     advancement_credentials: int = param(2, unit="credentials", ge=0, le=12,
-                                         doc="competency: micro-credentials needed to advance")
+                                         doc="competency: micro-credentials needed to advance",
+                                         kind="assumption")
     advancement_years: int = param(7, unit="years", ge=1, le=30,
-                                   doc="seat_time: experience needed to advance")
+                                   doc="seat_time: experience needed to advance", kind="assumption")
     advancement_skill: float = param(0.6, unit="skill", ge=0, le=1,
                                      doc="competency: mean skill needed to advance (and "
-                                         "team_leadership at its threshold)")
+                                         "team_leadership at its threshold)", kind="assumption")
     roles: tuple[RoleSpec, ...] = Field((), description="roles this config adds to the "
                                          "built-in catalogue")
     design: DesignSpec | None = Field(None, description="the design of a configured model")
@@ -311,14 +332,14 @@ class Adoption(Frozen):
     staffing: Staffing = Field(..., description="the staffing model these schools adopt")
     share: float | None = param(None, unit="share of schools", ge=0, le=1,
                                 doc="adopting share of the eligible schools (chosen by a keyed "
-                                    "draw); give share or schools")
+                                    "draw); give share or schools", kind="assumption")
     schools: list[str] | None = Field(None, description="names of the adopting schools "
                                       "(preset schools are named like elementary-1)")
     levels: list[Literal["elementary", "middle", "high"]] = Field(
         ["elementary", "middle", "high"], description="levels eligible for a share")
     from_year: int = param(1, unit="reported year", ge=1, le=50,
                            doc="first reported year under the new model (1 = from the start; "
-                               "the burn-in runs under the base model)")
+                               "the burn-in runs under the base model)", kind="assumption")
 
     @model_validator(mode="after")
     def _share_or_schools(self):
@@ -351,9 +372,10 @@ class Scenario(Frozen):
     name: str = Field(..., pattern=r"^[A-Za-z0-9_.-]+$", min_length=1, max_length=64,
                       description="scenario label used in results")
     description: str = Field("", description="free text")
-    years: int = param(5, unit="years", ge=1, le=50, doc="reported years")
+    years: int = param(5, unit="years", ge=1, le=50, doc="reported years", kind="assumption")
     burn_in_years: int = param(2, unit="years", ge=0, le=10,
-                               doc="unreported years that bring the workforce to steady state")
+                               doc="unreported years that bring the workforce to steady state",
+                               kind="assumption")
     district: District = Field(default_factory=District)
     staffing: Staffing = Field(default_factory=Staffing)
     calendar: CalendarParams = Field(default_factory=CalendarParams)

@@ -27,30 +27,35 @@ ASSUMPTION = "assumption"
 KINDS = ("sourced", "fitted", "assumption")
 
 
-def param(default: Any, *, unit: str, doc: str, source: str = ASSUMPTION,
-          kind: str | None = None, search: tuple[float, float] | None = None,
+def param(default: Any, *, unit: str, doc: str, kind: str, source: str = ASSUMPTION,
+          search: tuple[float, float] | None = None,
           ge: float | None = None, le: float | None = None) -> Any:
     """A parameter field: default, unit, allowed range [ge, le], source and ``kind`` (one of
-    KINDS; without it, ``assumption`` when the source is exactly "assumption", else
-    ``sourced``). A ``fitted`` parameter carries the ``search`` range calibration explores."""
-    if kind is None:
-        kind = "assumption" if source == ASSUMPTION else "sourced"
+    KINDS, always given: a parameter cannot be added unclassified). A ``sourced`` or ``fitted``
+    parameter names its source or calibration target; a ``fitted`` one carries the ``search``
+    range calibration explores, inside [ge, le]."""
     if kind not in KINDS:
         raise ValueError(f"param kind {kind!r}: allowed {', '.join(KINDS)}")
     if (kind == "fitted") != (search is not None):
         raise ValueError("a fitted parameter needs a search range, and only a fitted one")
-    extra = {"unit": unit, "source": source, "kind": kind, "assumption": kind == "assumption"}
+    if kind != ASSUMPTION and source == ASSUMPTION:
+        raise ValueError(f"a {kind} parameter needs a source (the study or the target)")
+    if search is not None and not ((ge is None or ge <= search[0])
+                                   and search[0] < search[1]
+                                   and (le is None or search[1] <= le)):
+        raise ValueError(f"search range {search} must be increasing and inside [{ge}, {le}]")
+    extra = {"unit": unit, "source": source, "kind": kind, "assumption": kind == ASSUMPTION}
     if search is not None:
         extra["search"] = [float(search[0]), float(search[1])]
     return Field(default, ge=ge, le=le, description=doc, json_schema_extra=extra)
 
 
-def domain_table(name: str, defaults: dict[str, float], *, unit: str, doc: str,
+def domain_table(name: str, defaults: dict[str, float], *, unit: str, doc: str, kind: str,
                  source: str = ASSUMPTION, ge: float = 0.0, le: float | None = None) -> type:
-    """A frozen section with one float field per domain (MODEL.md §2)."""
+    """A frozen section with one float field per domain (MODEL.md §2), all of one ``kind``."""
     fields = {
         domain: (float, param(defaults[domain], unit=unit, doc=f"{doc} ({domain})",
-                              source=source, ge=ge, le=le))
+                              kind=kind, source=source, ge=ge, le=le))
         for domain in DOMAINS
     }
     return create_model(name, __base__=Frozen, **fields)
@@ -67,11 +72,14 @@ def as_array(table: BaseModel):
 class CalendarParams(Frozen):
     school_days: int = param(180, unit="days per year", ge=100, le=220,
                              source="NCES State Education Reforms table 5.14 (most states: 180)",
-                             doc="instructional days in a school year")
-    days_per_week: int = param(5, unit="days", ge=4, le=6, doc="school days in a week")
+                             doc="instructional days in a school year", kind="sourced")
+    days_per_week: int = param(5, unit="days", ge=4, le=6, doc="school days in a week",
+                               kind="assumption")
     unit_weeks: int = param(4, unit="weeks", ge=1, le=12,
-                            doc="length of an instructional unit (membership and regrouping cycle)")
-    terms: int = param(2, unit="terms per year", ge=1, le=4, doc="terms (credential reviews)")
+                            doc="length of an instructional unit (membership and regrouping cycle)",
+                            kind="assumption")
+    terms: int = param(2, unit="terms per year", ge=1, le=4, doc="terms (credential reviews)",
+                       kind="assumption")
 
 
 # --- cognitive load and efficacy (MODEL.md §3 steps 1-4) ---------------------------------
@@ -81,7 +89,7 @@ MinutesPerNeed = domain_table(
     {"content": 8.0, "pedagogy": 8.0, "assessment_data": 4.0, "individualized_support": 4.0,
      "language_support": 4.0, "social_emotional": 4.0, "project_facilitation": 3.0,
      "team_leadership": 0.0},
-    unit="minutes per day per unit of need", le=20.0,
+    unit="minutes per day per unit of need", le=20.0, kind="assumption",
     doc="adult minutes a day one unit of a student's need draws; set so a traditional "
         "career teacher's load averages near capacity",
 )
@@ -90,7 +98,7 @@ Difficulty = domain_table(
     {"content": 0.5, "pedagogy": 0.5, "assessment_data": 0.55, "individualized_support": 0.65,
      "language_support": 0.6, "social_emotional": 0.55, "project_facilitation": 0.5,
      "team_leadership": 0.6},
-    unit="capacity per unit share", le=3.0,
+    unit="capacity per unit share", le=3.0, kind="assumption",
     doc="intrinsic difficulty c[d] of a domain's work (Feldon 2007: load falls with expertise)",
 )
 
@@ -98,28 +106,35 @@ Difficulty = domain_table(
 class LoadParams(Frozen):
     minutes_per_day: float = param(450.0, unit="minutes per FTE day", ge=240, le=600,
                                    source="NCTQ teacher contract database (~7.5 h contract day)",
-                                   doc="available minutes of a full-time educator in a school day")
+                                   doc="available minutes of a full-time educator in a school day",
+                                   kind="sourced")
     minutes_per_need: MinutesPerNeed = Field(default_factory=MinutesPerNeed)
     coordination_minutes_per_member: float = param(
         10.0, unit="minutes per day", ge=0, le=60,
-        doc="team_leadership demand per additional member of a community (coordination)")
+        doc="team_leadership demand per additional member of a community (coordination)",
+        kind="assumption")
     difficulty: Difficulty = Field(default_factory=Difficulty)
     skill_floor: float = param(0.3, unit="skill", ge=0.01, le=1.0,
-                               doc="epsilon in c/(epsilon+skill): a novice's load stays finite")
+                               doc="epsilon in c/(epsilon+skill): a novice's load stays finite",
+                               kind="assumption")
     switch_cost: float = param(0.03, unit="capacity per extra domain", ge=0, le=0.2,
                                source="Doyle 1977 (multidimensional, simultaneous classroom work); "
                                       "magnitude an assumption",
-                               doc="kappa: load added per domain carried beyond the first")
+                               doc="kappa: load added per domain carried beyond the first",
+                               kind="assumption")
     chronic_days: float = param(20.0, unit="school days", ge=1, le=180,
-                                doc="time constant of chronic load (exponential mean)")
+                                doc="time constant of chronic load (exponential mean)",
+                                kind="assumption")
     efficacy_slope: float = param(4.0, unit="1 / capacity", ge=0.5, le=30,
-                                  doc="beta_e: how sharply efficacy falls once load passes L*")
+                                  doc="beta_e: how sharply efficacy falls once load passes L*",
+                                  kind="assumption")
     efficacy_threshold: float = param(1.1, unit="capacity", ge=0.5, le=2.0,
-                                      doc="L*: load at which efficacy is one half")
+                                      doc="L*: load at which efficacy is one half",
+                                      kind="assumption")
     demand_fluctuation_sd: float = param(
         0.10, unit="relative SD", ge=0, le=0.5,
         source="Doyle 1977 (teaching is unpredictable); magnitude an assumption",
-        doc="daily multiplicative fluctuation of a community's demand")
+        doc="daily multiplicative fluctuation of a community's demand", kind="assumption")
 
 
 # --- skill growth (MODEL.md §3 step 5 and weekly peer learning) --------------------------
@@ -127,28 +142,33 @@ class LoadParams(Frozen):
 class SkillParams(Frozen):
     practice_rate: float = param(0.003, unit="skill per unit share per day", ge=0, le=0.1,
                                  doc="eta: skill growth from carrying a domain's work "
-                                     "(deliberate practice)")
+                                     "(deliberate practice)", kind="assumption")
     feedback_boost: float = param(0.5, unit="relative", ge=0, le=3,
-                                  doc="phi: extra growth with feedback available on the team")
+                                  doc="phi: extra growth with feedback available on the team",
+                                  kind="assumption")
     feedback_full_minutes: float = param(
         120.0, unit="minutes per week", ge=1, le=600,
-        doc="weekly collaboration at which feedback is fully available")
+        doc="weekly collaboration at which feedback is fully available", kind="assumption")
     peer_learning_rate: float = param(
         5e-5, unit="skill per minute of collaboration per unit gap", ge=0, le=1e-3,
         source="Papay, Taylor, Tyler & Laski 2020 (pairing with a stronger colleague); "
                "magnitude an assumption",
-        doc="rho: weekly growth toward the strongest colleague of the peer group")
+        doc="rho: weekly growth toward the strongest colleague of the peer group",
+        kind="assumption")
     novice_skill: float = param(0.30, unit="skill", ge=0, le=1,
-                                doc="mean skill of a first-year teacher (all domains)")
+                                doc="mean skill of a first-year teacher (all domains)",
+                                kind="assumption")
     experience_skill_gain: float = param(
         0.35, unit="skill", ge=0, le=1,
         source="Kini & Podolsky 2016 (returns to experience steepest in years 1-5); "
                "magnitude an assumption",
-        doc="skill a career adds at most over a novice's (initial skills)")
+        doc="skill a career adds at most over a novice's (initial skills)", kind="assumption")
     experience_skill_rate: float = param(0.2, unit="1 / year", ge=0.01, le=2,
-                                         doc="rate at which initial skill rises with experience")
+                                         doc="rate at which initial skill rises with experience",
+                                         kind="assumption")
     skill_sd: float = param(0.06, unit="skill", ge=0, le=0.3,
-                            doc="spread of initial skill between educators and domains")
+                            doc="spread of initial skill between educators and domains",
+                            kind="assumption")
 
 
 # --- student learning (MODEL.md §3 steps 6-7) --------------------------------------------
@@ -164,7 +184,7 @@ class LearningParams(Frozen):
         min_length=13, max_length=13,
         description="normative annual growth g(grade) for grades K..12",
         json_schema_extra={"unit": "SD per year", "source": GRADE_GROWTH_SOURCE,
-                           "assumption": False},
+                           "kind": "sourced", "assumption": False},
     )
     quality_effect: float = param(
         0.65, unit="relative rate per unit match", ge=0, le=5,
@@ -172,28 +192,34 @@ class LearningParams(Frozen):
                "beyond their grade's norm "
                "(experience_return target: Rockoff 2004; Kraft & Papay 2014); "
                "experiments/calibrate_learning.py",
-        doc="theta_q: how the match of needs and adult quality moves the daily rate")
+        doc="theta_q: how the match of needs and adult quality moves the daily rate",
+        kind="fitted", search=(0.2, 1.5))
     reference_match: float = param(
         0.628, unit="match", ge=0, le=1,
+        source="calibrated so a traditional district at national composition grows at the "
+               "norm (growth_by_grade targets); experiments/calibrate_learning.py",
         doc="m_ref: the match of a typical classroom (rate 1); set so the mean standing of a "
             "traditional district at national composition does not drift (the norm), which "
-            "gives ~8.6 months of learning a year in traditional staffing")
+            "gives ~8.6 months of learning a year in traditional staffing",
+        kind="fitted", search=(0.5, 0.75))
     personalization_effect: float = param(
         0.05, unit="relative rate per unit personalization", ge=0, le=1,
-        doc="theta_r: effect of adult time per student above one adult per 25")
+        doc="theta_r: effect of adult time per student above one adult per 25", kind="assumption")
     regrouping_effect: float = param(
         0.3, unit="personalization units", ge=0, le=2,
         doc="personalization added when a team regroups its shared roster by need each unit "
-            "(students are taught in groups matched to their need)")
+            "(students are taught in groups matched to their need)", kind="assumption")
     daily_noise_sd: float = param(
         0.5, unit="relative rate", ge=0, le=3,
-        doc="SD of a student's daily rate noise (the year's sum drawn at once: SD x sqrt(days))")
+        doc="SD of a student's daily rate noise (the year's sum drawn at once: SD x sqrt(days))",
+        kind="assumption")
     socioemotional_rate: float = param(
         0.10, unit="SD per year", ge=0, le=1,
         doc="intra/interpersonal growth at full coverage of social_emotional / "
-            "project_facilitation (scale: SD of a reference distribution)")
+            "project_facilitation (scale: SD of a reference distribution)", kind="assumption")
     continuity_bonus: float = param(0.15, unit="relative per year with the same adults",
-                                    ge=0, le=1, doc="extra socio-emotional growth from continuity")
+                                    ge=0, le=1, doc="extra socio-emotional growth from continuity",
+                                    kind="assumption")
 
 
 # --- attrition (MODEL.md §3 summer step 2) -----------------------------------------------
@@ -205,100 +231,118 @@ FITTED = ("intercept fitted with drivers included so the traditional model at na
 
 class AttritionParams(Frozen):
     move_1_3: float = param(0.0935, unit="share", ge=0, le=0.5, source=FITTED,
-                            doc="base move rate, 1-3 years of experience")
+                            doc="base move rate, 1-3 years of experience",
+                            kind="fitted", search=(0.03, 0.2))
     leave_1_3: float = param(0.0544, unit="share", ge=0, le=0.5, source=FITTED,
-                             doc="base leave rate, 1-3 years")
+                             doc="base leave rate, 1-3 years", kind="fitted", search=(0.02, 0.15))
     move_4_9: float = param(0.0887, unit="share", ge=0, le=0.5, source=FITTED,
-                            doc="base move rate, 4-9 years")
+                            doc="base move rate, 4-9 years", kind="fitted", search=(0.03, 0.2))
     leave_4_9: float = param(0.0671, unit="share", ge=0, le=0.5, source=FITTED,
-                             doc="base leave rate, 4-9 years")
+                             doc="base leave rate, 4-9 years", kind="fitted", search=(0.02, 0.15))
     move_10_19: float = param(0.0654, unit="share", ge=0, le=0.5, source=FITTED,
-                              doc="base move rate, 10-19 years")
+                              doc="base move rate, 10-19 years", kind="fitted", search=(0.02, 0.15))
     leave_10_19: float = param(0.0568, unit="share", ge=0, le=0.5,
-                               source=FITTED, doc="base leave rate, 10-19 years")
+                               source=FITTED, doc="base leave rate, 10-19 years",
+                               kind="fitted", search=(0.02, 0.15))
     move_20_plus: float = param(0.0469, unit="share", ge=0, le=0.5,
-                                source=FITTED, doc="base move rate, 20+ years")
+                                source=FITTED, doc="base move rate, 20+ years",
+                                kind="fitted", search=(0.01, 0.12))
     leave_20_plus: float = param(0.1535, unit="share", ge=0, le=0.5, source=FITTED,
-                                 doc="base leave rate, 20+ years (mostly retirement)")
+                                 doc="base leave rate, 20+ years (mostly retirement)",
+                                 kind="fitted", search=(0.05, 0.3))
     retirement_share_20_plus: float = param(0.7, unit="share of leavers", ge=0, le=1,
-                                            doc="part of 20+ leavers who retire")
+                                            doc="part of 20+ leavers who retire", kind="assumption")
     move_paraeducator: float = param(0.05, unit="share", ge=0, le=0.5,
-                                     doc="base move rate of paraeducators")
+                                     doc="base move rate of paraeducators", kind="assumption")
     leave_paraeducator: float = param(0.1375, unit="share", ge=0, le=0.5,
                                       source="fitted so simulated paraeducator leave hits "
                                              "Washington State reports (pre-2020 ~8%)",
-                                      doc="base leave rate of paraeducators")
+                                      doc="base leave rate of paraeducators",
+                                      kind="fitted", search=(0.04, 0.3))
     leave_community_educator: float = param(0.5, unit="share", ge=0, le=1,
-                                            doc="community educators not returning next year")
+                                            doc="community educators not returning next year",
+                                            kind="assumption")
     load_effect: float = param(0.8, unit="log-odds per capacity unit", ge=0, le=5,
                                doc="shift of move and leave log-odds per unit of year-mean "
-                                   "chronic load above capacity")
+                                   "chronic load above capacity", kind="assumption")
     satisfaction_effect: float = param(1.0, unit="log-odds per unit", ge=0, le=5,
                                        doc="shift of move and leave log-odds per unit of "
-                                           "satisfaction below its reference")
+                                           "satisfaction below its reference", kind="assumption")
     reference_load: float = param(0.8, unit="capacity", ge=0, le=2,
                                   doc="chronic load at which the base rates hold (about the "
-                                      "traditional model's mean at the district preset)")
+                                      "traditional model's mean at the district preset)",
+                                  kind="assumption")
     reference_satisfaction: float = param(0.72, unit="0-1", ge=0, le=1,
                                           doc="satisfaction at which the base rates hold (about "
-                                              "the traditional model's mean)")
+                                              "the traditional model's mean)", kind="assumption")
     poverty_move_effect: float = param(
         1.3126, unit="log-odds per unit low-income share", ge=-5, le=5,
         source="fitted to NCES TFS 2012-13 move rates of high- vs low-poverty schools "
                "(experiments/fit_attrition.py)",
         doc="shift of move log-odds with the school's low-income share (relative to "
-            "reference_poverty)")
+            "reference_poverty)", kind="fitted", search=(-1.0, 3.0))
     poverty_leave_effect: float = param(
         0.6744, unit="log-odds per unit low-income share", ge=-5, le=5,
         source="fitted to NCES TFS 2012-13 leave rates of high- vs low-poverty schools",
-        doc="shift of leave log-odds with the school's low-income share")
+        doc="shift of leave log-odds with the school's low-income share",
+        kind="fitted", search=(-1.0, 3.0))
     reference_poverty: float = param(0.52, unit="share", ge=0, le=1,
+                                     source="NCES Digest table 204.10 (as "
+                                            "district.composition.low_income)",
                                      doc="low-income share at which the base rates hold "
-                                         "(national mean)")
+                                         "(national mean)", kind="sourced")
     pay_effect: float = param(
         -1.5, unit="log-odds per unit log(pay / market pay)", ge=-10, le=0,
         source="assumption; direction and order of magnitude from Hendricks 2014 and Feng & "
                "Sass 2018 (higher pay, lower attrition)",
-        doc="shift of move and leave log-odds with pay relative to the market for the role")
+        doc="shift of move and leave log-odds with pay relative to the market for the role",
+        kind="assumption")
     leader_quality_effect: float = param(
         -0.3, unit="log-odds per SD of leader quality", ge=-3, le=0,
         source="assumption; direction from Kraft, Marinell & Yee 2016 (school leadership and "
                "teacher turnover)",
-        doc="shift with the school leader's quality (schools draw it from a standard normal)")
+        doc="shift with the school leader's quality (schools draw it from a standard normal)",
+        kind="assumption")
     mentoring_effect: float = param(
         -0.35, unit="log-odds", ge=-3, le=0,
         source="assumption; direction from Ingersoll & Strong 2011 (induction and mentoring "
                "lower early-career attrition)",
-        doc="shift for educators in their first two years who have a mentor")
+        doc="shift for educators in their first two years who have a mentor", kind="assumption")
     collaboration_effect: float = param(
         -0.002, unit="log-odds per weekly minute above 60", ge=-0.05, le=0,
         source="assumption; direction from Johnson, Kraft & Papay 2012 (collegial working "
                "conditions)",
-        doc="shift with protected collaboration time")
+        doc="shift with protected collaboration time", kind="assumption")
     advancement_path_effect: float = param(
         -0.2, unit="log-odds", ge=-3, le=0,
-        doc="shift for teachers whose school has a lead role they could advance into")
+        doc="shift for teachers whose school has a lead role they could advance into",
+        kind="assumption")
     first_year_effect: float = param(
         -0.1162, unit="log-odds", ge=-3, le=3,
         source="fitted to the first-year cohort's cumulative leave (experiments/fit_attrition.py)",
-        doc="extra shift of move and leave in a teacher's first year")
+        doc="extra shift of move and leave in a teacher's first year",
+        kind="fitted", search=(-1.5, 1.5))
     within_district_share: float = param(
         0.75, unit="share of movers", ge=0, le=1,
         source="assumption (NCES TFS: most movers stay in their district); set so a first-year "
                "cohort's cumulative leave (leavers + movers out) is near the 10% target",
-        doc="movers who look for a vacancy at another school of the district first")
+        doc="movers who look for a vacancy at another school of the district first",
+        kind="assumption")
 
 
 # --- satisfaction (weekly) ---------------------------------------------------------------
 
 class SatisfactionParams(Frozen):
-    baseline: float = param(0.6, unit="0-1", ge=0, le=1, doc="target with load at capacity")
+    baseline: float = param(0.6, unit="0-1", ge=0, le=1, doc="target with load at capacity",
+                            kind="assumption")
     load_weight: float = param(0.3, unit="per capacity unit", ge=0, le=2,
-                               doc="target falls with chronic load above capacity")
+                               doc="target falls with chronic load above capacity",
+                               kind="assumption")
     collaboration_weight: float = param(0.1, unit="at full feedback", ge=0, le=1,
-                                        doc="target rises with collaboration (feedback)")
+                                        doc="target rises with collaboration (feedback)",
+                                        kind="assumption")
     adjustment_weeks: float = param(6.0, unit="weeks", ge=1, le=52,
-                                    doc="time constant of satisfaction")
+                                    doc="time constant of satisfaction", kind="assumption")
 
 
 # --- money (MODEL.md §3 summer step 5) ---------------------------------------------------
@@ -308,39 +352,43 @@ class CostParams(Frozen):
         56000.0, unit="dollars per year", ge=20000, le=150000,
         source="set so the mean over the initial experience mix is near the NCES/NEA 2022-23 "
                "mean teacher salary ($69,600)",
-        doc="salary of a first-year teacher")
+        doc="salary of a first-year teacher", kind="fitted", search=(45000, 65000))
     salary_step: float = param(1100.0, unit="dollars per year of experience", ge=0, le=5000,
-                               doc="annual step (seat-time schedule), up to max_steps")
-    max_steps: int = param(25, unit="years", ge=0, le=40, doc="steps on the schedule")
+                               doc="annual step (seat-time schedule), up to max_steps",
+                               kind="assumption")
+    max_steps: int = param(25, unit="years", ge=0, le=40, doc="steps on the schedule",
+                           kind="assumption")
     paraeducator_salary: float = param(34230.0, unit="dollars per FTE year", ge=15000, le=80000,
                                        source="US BLS OEWS 25-9042, May 2023 mean",
-                                       doc="paraeducator pay")
+                                       doc="paraeducator pay", kind="sourced")
     resident_stipend: float = param(30000.0, unit="dollars per year", ge=0, le=80000,
                                     source="assumption (paid residencies pay $20-40k)",
-                                    doc="paid teacher resident stipend")
+                                    doc="paid teacher resident stipend", kind="assumption")
     community_educator_salary: float = param(35000.0, unit="dollars per FTE year", ge=0,
-                                             le=100000, doc="community educator pay per FTE")
+                                             le=100000, doc="community educator pay per FTE",
+                                             kind="assumption")
     market_teacher_salary: float = param(
         69600.0, unit="dollars per year", ge=20000, le=200000,
         source="NCES/NEA 2022-23 mean public school teacher salary",
-        doc="market pay of a teacher (attrition's pay driver)")
+        doc="market pay of a teacher (attrition's pay driver)", kind="sourced")
     principal_salary: float = param(110000.0, unit="dollars per year", ge=50000, le=250000,
                                     source="NCES NTPS 2020-21 principals (~$100-115k)",
-                                    doc="organization leader pay")
+                                    doc="organization leader pay", kind="sourced")
     teacher_leader_stipend: float = param(6000.0, unit="dollars per year", ge=0, le=50000,
-                                          doc="stipend of a team's teacher-leader")
+                                          doc="stipend of a team's teacher-leader",
+                                          kind="assumption")
     leader_supplement_share: float = param(
         0.20, unit="share of the leader's schedule pay", ge=0, le=0.5,
         source="Public Impact, Opportunity Culture reports (multi-classroom leader "
                "supplements average ~20%, up to 50%)",
-        doc="extra pay of a multi-classroom leader (Opportunity Culture)")
+        doc="extra pay of a multi-classroom leader (Opportunity Culture)", kind="sourced")
     specialist_premium: float = param(2000.0, unit="dollars per year", ge=0, le=20000,
-                                      doc="extra pay of specialists")
+                                      doc="extra pay of specialists", kind="assumption")
     turnover_cost_per_leaver: float = param(
         18000.0, unit="dollars per leaver or mover", ge=0, le=50000,
         source="Learning Policy Institute turnover cost calculator (Carver-Thomas & "
                "Darling-Hammond 2017, inflated): $11,860-$24,930",
-        doc="cost to the district of replacing one teacher")
+        doc="cost to the district of replacing one teacher", kind="sourced")
 
 
 # --- population (MODEL.md §5 initialization) ---------------------------------------------
@@ -350,42 +398,50 @@ BaseNeed = domain_table(
     {"content": 1.0, "pedagogy": 1.0, "assessment_data": 0.6, "individualized_support": 0.3,
      "language_support": 0.1, "social_emotional": 0.8, "project_facilitation": 0.8,
      "team_leadership": 0.0},
-    unit="need units", le=10.0, doc="need profile of a typical student")
+    unit="need units", le=10.0, doc="need profile of a typical student", kind="assumption")
 
 
 class PopulationParams(Frozen):
     base_need: BaseNeed = Field(default_factory=BaseNeed)
     disability_individualized_need: float = param(
         2.5, unit="need units", ge=0, le=10,
-        doc="extra individualized_support need of a student with a disability")
+        doc="extra individualized_support need of a student with a disability", kind="assumption")
     disability_social_emotional_need: float = param(0.5, unit="need units", ge=0, le=10,
-                                                    doc="extra social_emotional need (disability)")
+                                                    doc="extra social_emotional need (disability)",
+                                                    kind="assumption")
     english_learner_language_need: float = param(2.5, unit="need units", ge=0, le=10,
-                                                 doc="extra language_support need of an EL")
+                                                 doc="extra language_support need of an EL",
+                                                 kind="assumption")
     advanced_content_need: float = param(0.3, unit="need units", ge=0, le=10,
-                                         doc="extra content need of an advanced student")
+                                         doc="extra content need of an advanced student",
+                                         kind="assumption")
     need_sd: float = param(0.25, unit="log need", ge=0, le=1,
-                           doc="between-student spread of need (lognormal)")
+                           doc="between-student spread of need (lognormal)", kind="assumption")
     low_income_gap: float = param(0.6, unit="SD", ge=0, le=2,
                                   source="NAEP 2019 (income gap ~0.6-0.8 SD); approximate",
-                                  doc="initial standing below the norm, low-income students")
+                                  doc="initial standing below the norm, low-income students",
+                                  kind="sourced")
     english_learner_gap: float = param(0.8, unit="SD", ge=0, le=2,
                                        source="NAEP 2019 (EL gap ~0.8-1.0 SD); approximate",
-                                       doc="initial standing below the norm, English learners")
+                                       doc="initial standing below the norm, English learners",
+                                       kind="sourced")
     disability_gap: float = param(1.0, unit="SD", ge=0, le=2,
                                   source="NAEP 2019 (disability gap ~1 SD); approximate",
-                                  doc="initial standing below the norm, students with disabilities")
+                                  doc="initial standing below the norm, students with disabilities",
+                                  kind="sourced")
     advanced_lead: float = param(1.0, unit="SD", ge=0, le=2,
-                                 doc="initial standing above the norm, advanced students")
+                                 doc="initial standing above the norm, advanced students",
+                                 kind="assumption")
     experience_1_3: float = param(0.17, unit="share", ge=0, le=1,
                                   source="NCES NTPS 2017-18 experience distribution; approximate",
-                                  doc="initial teachers with 1-3 years")
+                                  doc="initial teachers with 1-3 years", kind="sourced")
     experience_4_9: float = param(0.28, unit="share", ge=0, le=1,
                                   source="NCES NTPS 2017-18; approximate",
-                                  doc="initial teachers with 4-9 years")
+                                  doc="initial teachers with 4-9 years", kind="sourced")
     experience_10_19: float = param(0.33, unit="share", ge=0, le=1,
                                     source="NCES NTPS 2017-18; approximate",
-                                    doc="initial teachers with 10-19 years (rest: 20-35)")
+                                    doc="initial teachers with 10-19 years (rest: 20-35)",
+                                    kind="sourced")
 
 
 
@@ -393,59 +449,67 @@ class PopulationParams(Frozen):
 
 class CredentialParams(Frozen):
     micro_hours: float = param(30.0, unit="hours", ge=1, le=200,
-                               doc="study time of one micro-credential")
+                               doc="study time of one micro-credential", kind="assumption")
     micro_cost: float = param(3250.0, unit="dollars", ge=0, le=20000,
                               source="masters_cost target ($13,000) / 4 stackable credentials",
-                              doc="price of one micro-credential")
+                              doc="price of one micro-credential", kind="assumption")
     micro_per_masters: int = param(4, unit="credentials", ge=1, le=12,
-                                   doc="micro-credentials that stack to a master's equivalent")
+                                   doc="micro-credentials that stack to a master's equivalent",
+                                   kind="assumption")
     micro_skill_gain: float = param(0.05, unit="skill", ge=0, le=0.3,
-                                    doc="skill gained in the credential's domain")
+                                    doc="skill gained in the credential's domain",
+                                    kind="assumption")
     masters_cost: float = param(13000.0, unit="dollars", ge=0, le=60000,
-                                source="calibration target masters_cost (13,000-17,000)",
-                                doc="price of a master's degree (seat-time route)")
+                                source="Arizona State University 2020 (calibration target "
+                                       "masters_cost, 13,000-17,000)",
+                                doc="price of a master's degree (seat-time route)", kind="sourced")
     masters_terms: int = param(4, unit="terms", ge=1, le=12,
-                               doc="terms of study for a master's degree")
+                               doc="terms of study for a master's degree", kind="assumption")
     masters_skill_gain: float = param(0.02, unit="skill in every domain", ge=0, le=0.2,
-                                      doc="skill a completed degree adds")
+                                      doc="skill a completed degree adds", kind="assumption")
     degree_salary_step: float = param(3000.0, unit="dollars per year", ge=0, le=20000,
-                                      doc="salary lane increase for a master's (seat-time)")
+                                      doc="salary lane increase for a master's (seat-time)",
+                                      kind="assumption")
     enroll_rate: float = param(0.25, unit="share per term", ge=0, le=1,
                                doc="educators not enrolled who start a credential each term "
-                                   "(before cost deterrence)")
+                                   "(before cost deterrence)", kind="assumption")
     completion_rate: float = param(0.8, unit="probability per term", ge=0, le=1,
                                    doc="completion of an enrolled micro-credential per term at "
-                                       "load 1 or below")
+                                       "load 1 or below", kind="assumption")
     completion_load_effect: float = param(1.5, unit="log-odds per capacity above 1", ge=0,
-                                          le=10, doc="how chronic overload lowers completion")
+                                          le=10, doc="how chronic overload lowers completion",
+                                          kind="assumption")
     cost_deterrence: float = param(2.0, unit="per unit cost / pay", ge=0, le=20,
                                    doc="enrolment falls by exp(-this x out-of-pocket cost / "
-                                       "annual pay)")
+                                       "annual pay)", kind="assumption")
 
 
 class CareerParams(Frozen):
     out_of_classroom_rate: float = param(
         0.03, unit="share per year of qualified teachers", ge=0, le=0.5,
         doc="under seat-time rules, qualified teachers (years and degree) who leave the "
-            "classroom each year for a coach or administrator post")
+            "classroom each year for a coach or administrator post", kind="assumption")
 
 
 # --- recruitment pipelines (MODEL.md §3 summer step 4) -----------------------------------
 
 class Pipeline(Frozen):
     supply_per_1000_students: float = param(5.0, unit="candidates per 1,000 students per year",
-                                             ge=0, le=200, doc="annual candidates (can run short)")
+                                             ge=0, le=200, doc="annual candidates (can run short)",
+                                            kind="assumption")
     skill_offset: float = param(0.0, unit="skill", ge=-0.3, le=0.3,
-                                doc="starting skill relative to a traditionally prepared novice")
+                                doc="starting skill relative to a traditionally prepared novice",
+                                kind="assumption")
     content_offset: float = param(0.0, unit="skill", ge=-0.3, le=0.5,
-                                  doc="extra starting skill in content (career switchers)")
+                                  doc="extra starting skill in content (career switchers)",
+                                  kind="assumption")
     of_color_share: float = param(0.2, unit="share", ge=0, le=1,
-                                  doc="candidates who are people of color")
+                                  doc="candidates who are people of color", kind="assumption")
     cost: float = param(0.0, unit="dollars per hire", ge=0, le=50000,
-                        doc="recruitment cost to the district")
+                        doc="recruitment cost to the district", kind="assumption")
     early_retention: float = param(0.0, unit="log-odds of move and leave, years 1-3", ge=-3,
                                    le=3, doc="first-years attrition shift of the pathway "
-                                             "(negative = stays longer)")
+                                             "(negative = stays longer)", kind="assumption")
 
 
 def _pipeline(**values) -> Field:
@@ -469,9 +533,11 @@ class PipelineParams(Frozen):
                                           early_retention=0.2)
     community: Pipeline = _pipeline(supply_per_1000_students=12.0, of_color_share=0.45)
     experienced_share: float = param(0.5, unit="share of traditional candidates", ge=0, le=1,
-                                     doc="candidates who already taught elsewhere (2-15 years)")
+                                     doc="candidates who already taught elsewhere (2-15 years)",
+                                     kind="assumption")
     substitute_skill: float = param(0.2, unit="skill", ge=0, le=1,
-                                    doc="skill of a long-term substitute in every domain")
+                                    doc="skill of a long-term substitute in every domain",
+                                    kind="assumption")
 
 
 class Parameters(Frozen):

@@ -166,8 +166,36 @@ def _channel_rows(table: pd.DataFrame, scenario_point: int, replications: int,
             per_metric.setdefault(metric, []).append(parts)
     rows = []
     for metric, parts in per_metric.items():
-        rows += _summarize(pd.DataFrame(parts), scenario, metric, "channel")
+        rows += _labelled(_summarize(pd.DataFrame(parts), scenario, metric, "channel"))
     return rows
+
+
+def _labelled(rows: list[dict]) -> list[dict]:
+    """One metric's channel rows with the kinds of the parameters behind each channel and,
+    on the ``total`` row, the share of the difference resting on assumptions
+    (channel_parameters.py)."""
+    from .channel_parameters import assumption_share, channel_kinds
+
+    share = assumption_share({row["mechanism"]: row["contribution"] for row in rows})
+    out = []
+    for row in rows:
+        if row["mechanism"] == "total":
+            out.append({**row, "assumption_share": share})
+            continue
+        kinds = channel_kinds(row["mechanism"])
+        out.append({**row, "parameter_kinds": "+".join(kinds),
+                    "rests_on_assumption": "assumption" in kinds})
+    return out
+
+
+def _assumption_note(part: pd.DataFrame) -> str:
+    """" Of what the channels explain, 62 % rests on assumptions." for a channel table."""
+    from .channel_parameters import assumption_share
+
+    share = assumption_share(dict(zip(part["mechanism"], part["contribution"], strict=True)))
+    if math.isnan(share):
+        return ""
+    return f" Of what the channels explain, {share:.0%} rests on assumptions."
 
 
 def sentences(table: pd.DataFrame, baseline: str) -> list[str]:
@@ -180,6 +208,7 @@ def sentences(table: pd.DataFrame, baseline: str) -> list[str]:
         total = part.loc[part["mechanism"] == "total", "contribution"].iloc[0]
         shares = part[~part["mechanism"].isin(["total", "interaction"])].copy()
         what = "design element" if kind == "design" else "channel"
+        note = _assumption_note(part) if kind == "channel" else ""
         if abs(total) < 1e-12 or shares.empty:
             out.append(f"{metric}: {scenario} and {baseline} do not differ.")
             continue
@@ -190,16 +219,16 @@ def sentences(table: pd.DataFrame, baseline: str) -> list[str]:
             listed = ", ".join(f"{row.mechanism} {row.contribution:+.4g}"
                                for row in parts.head(5).itertuples())
             out.append(f"{metric}: {scenario} differs from {baseline} by {total:+.4g}, the "
-                       f"net of larger {what} parts that offset each other: {listed}.")
+                       f"net of larger {what} parts that offset each other: {listed}.{note}")
             continue
         shares = shares[shares["share"].abs() >= 0.005].sort_values("share", ascending=False)
         if shares.empty:
             out.append(f"{metric}: {scenario} differs from {baseline} by {total:+.4g}; no "
-                       f"single {what} accounts for it.")
+                       f"single {what} accounts for it.{note}")
             continue
         lead = shares.iloc[0]
         rest = ", ".join(f"{row.mechanism} {row.share:.0%}" for row in shares.iloc[1:].itertuples())
         out.append(f"{metric}: {scenario} differs from {baseline} by {total:+.4g}; by {what}, "
                    f"{lead.share:.0%} of it comes from {lead.mechanism}"
-                   + (f" (then {rest})." if rest else "."))
+                   + (f" (then {rest})." if rest else ".") + note)
     return out

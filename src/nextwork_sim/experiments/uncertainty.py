@@ -2,12 +2,24 @@
 parameters uniformly, so intervals over replications carry what we do not know as well as
 noise.
 
-Which parameters: by default every float field under ``parameters.`` that the schema marks
-as an **assumption** (no direct source; docs/parameters.md); sourced and fitted values stay.
-``fields=[...]`` names another subset (any numeric fields under ``parameters.``; integer
-fields are rounded). The range: uniform within +-``band`` (20 %) of the scenario's value,
-clipped to the field's documented range [ge, le] (the documented ranges are wide limits of
-validity, not beliefs). A value of 0 has no band and is not varied.
+Which parameters: by default every numeric field under ``parameters.`` whose ``kind`` is
+**assumption** (docs/parameters.md), including those whose source gives only a direction
+("assumption; direction from ..."); sourced and fitted values stay (the fitted ones were
+calibrated with the others at their defaults). Integer assumptions (salary steps, credential
+counts and terms) are drawn too and rounded; the only tuple (``learning.growth_by_grade``) is
+sourced, and a tuple is never drawn. ``fields=[...]`` names another subset (any numeric
+fields under ``parameters.``; integer fields are rounded).
+
+Fields under ``staffing.`` (and ``district.``, ``calendar.``) are not drawn, assumptions or
+not: they describe the design or the district being compared, and under the default shared
+start a scenario's own staffing lives in ``adoption`` while ``staffing.`` holds the
+baseline's, so drawing ``staffing.`` would vary the baseline's design in every reported year
+but the other scenarios' only during burn-in, which is no longer a like-for-like comparison.
+Vary a design setting with a sweep instead.
+
+The range: uniform within +-``band`` (20 %) of the scenario's value, clipped to the field's
+documented range [ge, le] (the documented ranges are wide limits of validity, not beliefs).
+A value of 0 has no band and is not varied.
 
 Draws are keyed: the value of a field in replication r is a function of (seed, r, field path)
 only, from ``SeedSequence(seed, spawn_key=(r, STREAM, crc32(path)))`` (a sibling family of
@@ -27,6 +39,7 @@ import pandas as pd
 
 from ..config import ConfigError, Scenario, apply_overrides, validate
 from ..docs_tables import _leaves
+from ..parameters import ASSUMPTION
 
 BAND = 0.2
 STREAM = 7_919  # the parameter-uncertainty stream's key
@@ -58,7 +71,7 @@ def _get(scenario: Scenario, path: str) -> float:
 def uncertain_fields(scenario: Scenario, fields: Iterable[str] | None = None,
                      band: float = BAND) -> list[UncertainField]:
     """The fields drawn per replication with their ranges, in schema order. ``fields=None``:
-    every float assumption under ``parameters.``; else exactly the named fields (a name that
+    every numeric assumption under ``parameters.``; else exactly the named fields (a name that
     is not a numeric field under ``parameters.`` raises ``ConfigError``)."""
     wanted = None if fields is None else list(dict.fromkeys(fields))
     out = []
@@ -69,7 +82,7 @@ def uncertain_fields(scenario: Scenario, fields: Iterable[str] | None = None,
         if numeric:
             known.add(path)
         if wanted is None:
-            if not (numeric and field.annotation is float and extra.get("assumption")):
+            if not (numeric and extra.get("kind") == ASSUMPTION):
                 continue
         elif path not in wanted or not numeric:
             continue
@@ -130,7 +143,9 @@ def draws(scenario: Scenario, seed: int, replications: int,
     for replication in range(replications):
         values = draw_values(scenario, seed, replication, fields, band)
         rows += [{"scenario": scenario.name, "replication": replication, "field": f.path,
-                  "value": values[f.path], "default": f.default, "low": f.low,
-                  "high": f.high} for f in specs]
+                  "value": values[f.path], "default": f.default,
+                  # an integer field's drawn values are rounded: so is its range
+                  "low": round(f.low) if f.integer else f.low,
+                  "high": round(f.high) if f.integer else f.high} for f in specs]
     return pd.DataFrame(rows, columns=["scenario", "replication", "field", "value",
                                        "default", "low", "high"])
