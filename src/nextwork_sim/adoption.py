@@ -186,6 +186,7 @@ def _rebuild(model, school_index: int, which: int) -> None:
     old_positions = np.flatnonzero((positions.school == school_index) & positions.open)
     incumbents = positions.holder[old_positions]
     incumbents = incumbents[incumbents >= 0]
+    previous_role = educators.role[incumbents]
     positions.holder[old_positions] = -1
     positions.open[old_positions] = False
     communities.open[(communities.school == school_index) & communities.open] = False
@@ -204,7 +205,11 @@ def _rebuild(model, school_index: int, which: int) -> None:
             occupy(model, person, int(free[0]))
             placed[rank] = True
     _promote_to_leads(model, new_positions, incumbents[~placed])
-    leftover = incumbents[~np.isin(incumbents, positions.holder[new_positions])]
+    kept = np.isin(incumbents, positions.holder[new_positions])
+    # those placed in another role are trained for it (transition_cost)
+    model.role_changes = getattr(model, "role_changes", 0) + int(
+        np.sum(kept & (educators.role[incumbents] != previous_role)))
+    leftover = incumbents[~kept]
     educators.status[leftover] = MOVED
     educators.position[leftover] = -1
     model.displaced += int(leftover.size)

@@ -55,10 +55,11 @@ def run_summer(model, year: int) -> None:
     record_hiring(model, record, hired)
     teacher = is_teacher_category(educators.category[rows])
     budget = annual_budget(model, served, int(np.sum((outcome != ACTIVE) & teacher)))
-    for line in ("cost_total", "salary_cost", "stipend_cost", "credential_cost",
-                 "recruitment_cost", "turnover_cost"):
+    for line in ("cost_total", "salary_cost", "stipend_cost", "benefits_cost", "time_cost",
+                 "transition_cost", "credential_cost", "recruitment_cost", "turnover_cost"):
         record.add(line, "all", budget[line])
     educators.credential_cost[:] = 0.0
+    model.role_changes = 0
     record.add("cost_per_student", "all", budget["cost_total"] / max(enrollment, 1))
     model.close_year(year, record.rows)
     stayers = rows[outcome == ACTIVE]
