@@ -61,7 +61,8 @@ def test_budget_lines_add_up_every_year():
     table = run(_scenario(credentials="micro", district_pays_share=0.5), years=3, seed=4)
     lines = table[table["group"] == "all"].pivot_table(index="year", columns="metric",
                                                         values="value")
-    parts = lines[["salary_cost", "credential_cost", "recruitment_cost", "turnover_cost"]]
+    parts = lines[["salary_cost", "benefits_cost", "time_cost", "transition_cost",
+                   "credential_cost", "recruitment_cost", "turnover_cost"]]
     np.testing.assert_allclose(parts.sum(axis=1), lines["cost_total"], rtol=1e-12)
     assert (lines["credential_cost"] > 0).all()
 

@@ -71,8 +71,13 @@ def test_unit_length_members_carry_work_only_in_their_units():
         loads = np.array(load_by_unit)
         assert np.all((loads > 0).sum(axis=0) == model.shape.terms)  # one unit a term each
         fte = model.state.educators.fte[rows]
-        minutes = model.config.parameters.load.minutes_per_day
-        np.testing.assert_allclose(hooks.available[rows], fte * minutes)
+        config = model.config
+        minutes = config.parameters.load.minutes_per_day
+        # their FTE's minutes, less the team time beyond their part of the planning allowance
+        beyond = (config.staffing.collaboration_minutes_per_week
+                  - config.parameters.load.planning_allowance_minutes_per_week * fte)
+        np.testing.assert_allclose(hooks.available[rows],
+                                   fte * minutes - np.maximum(beyond, 0) / 5)
     finally:
         model.release()
 

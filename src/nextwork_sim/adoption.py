@@ -196,6 +196,7 @@ def _rebuild(model, school_index: int, which: int, year: int) -> None:
     educators.status[covering], educators.exit_year[covering] = LEFT, year
     model.remove_educator_agents(covering)
     incumbents = incumbents[~educators.substitute[incumbents]]
+    previous_role = educators.role[incumbents].copy()
     positions.open[old_positions] = False
     communities.open[(communities.school == school_index) & communities.open] = False
     model.school_model[school_index] = which
@@ -211,7 +212,10 @@ def _rebuild(model, school_index: int, which: int, year: int) -> None:
                              & (wanted == _category_for(educators.category[person]))]
         if free.size:
             occupy(model, person, int(free[0]))
-    displace(model, incumbents[educators.position[incumbents] < 0])
+    kept = educators.position[incumbents] >= 0
+    # those placed in another role are trained for it (transition_cost)
+    model.role_changes += int(np.sum(kept & (educators.role[incumbents] != previous_role)))
+    displace(model, incumbents[~kept])
 
 
 def displace(model, rows: np.ndarray) -> None:

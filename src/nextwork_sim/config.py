@@ -250,6 +250,10 @@ class Staffing(Frozen):
     mentoring_minutes_per_week: float = param(60.0, unit="minutes per week", ge=0, le=300,
                                               doc="teacher-leader mentoring of each novice",
                                               kind="assumption")
+    time_funded: Literal["within_day", "paid"] = Field(
+        "within_day", description="how collaboration beyond the planning allowance and "
+        "mentoring are funded: within_day (they come out of the educators' minutes for the "
+        "day's work) or paid (extra paid time, time_cost)")
     just_right_exponent: float = param(1.5, unit="power", ge=0, le=10,
                                        doc="gamma: split proportional to FTE x skill^gamma",
                                        kind="assumption")

@@ -54,6 +54,7 @@ class SchoolSystemModel(mesa.Model):
         self.school_model = model_index_in_year(self.school_plan, 0)
         self.displaced = 0
         self.displaced_rows = np.empty(0, dtype=np.int64)  # this summer's, until booked
+        self.role_changes = 0  # this summer's switches' educators in a new role, until booked
         self.transfers = np.empty(0, dtype=np.int64)  # this summer's within-district movers
         self.transition_booked: dict[int, dict] = {}  # a switch's counts, by the year it prepared
         self.design_signatures: dict[int, str] = {}

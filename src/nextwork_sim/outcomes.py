@@ -53,6 +53,9 @@ METRICS: dict[str, Metric] = {
     "displaced": Metric("persons", "educators left without a position when their school "
                         "switched staffing model over the summer before this year (they look "
                         "for a post at another school of the district)", "all educators"),
+    "role_changes": Metric("persons", "educators a switch before this year kept in their "
+                           "school in another role (promoted to lead, or a new role of the "
+                           "design): each is trained once (transition_cost)", "all educators"),
     "displaced_left_district": Metric("persons", "displaced educators who found no post of "
                                       "their category at another school and left the "
                                       "district (they count as movers out in cohort metrics)",
@@ -84,13 +87,23 @@ METRICS: dict[str, Metric] = {
                                  "educators_of_color_share", TEACHERS),
     "students_of_color_share": Metric("share", "students who are not white", STUDENTS),
     "enrollment": Metric("persons", "students enrolled during the year", STUDENTS),
-    "cost_total": Metric("dollars", "salary_cost + credential_cost + recruitment_cost + "
+    "cost_total": Metric("dollars", "salary_cost + benefits_cost + time_cost + "
+                         "transition_cost + credential_cost + recruitment_cost + "
                          "turnover_cost", "district"),
     "salary_cost": Metric("dollars", "pay of everyone who served the year (salaries, "
                           "stipends, supplements, residency stipends) and organization leaders",
                           "district"),
     "stipend_cost": Metric("dollars", "the part of salary_cost that is role stipends, leader "
                            "supplements and specialist premiums", "district"),
+    "benefits_cost": Metric("dollars", "employer benefits: benefits_rate x salary_cost",
+                            "district"),
+    "time_cost": Metric("dollars", "paid extra time: collaboration beyond the planning "
+                        "allowance and mentoring (mentor and mentee), at "
+                        "extra_time_hourly_rate, in schools whose design has time_funded = "
+                        "paid", "district"),
+    "transition_cost": Metric("dollars", "one-off training of the educators placed in another "
+                              "role when their school switched staffing design this summer "
+                              "(transition_training_cost each)", "district"),
     "credential_cost": Metric("dollars", "the district's share of credential prices",
                               "district"),
     "recruitment_cost": Metric("dollars", "recruitment cost of the summer's hires by pathway",

@@ -135,6 +135,15 @@ class LoadParams(Frozen):
         0.10, unit="relative SD", ge=0, le=0.5,
         source="Doyle 1977 (teaching is unpredictable); magnitude an assumption",
         doc="daily multiplicative fluctuation of a community's demand", kind="assumption")
+    planning_allowance_minutes_per_week: float = param(
+        225.0, unit="minutes per FTE week", ge=0, le=600, kind="sourced",
+        source="NCTQ Teacher Contract Database, District Trendline Nov. 2017 (124 large "
+               "districts: 45 minutes of planning a day is the most common allotment at "
+               "elementary and secondary level; few contracts set separate collaboration "
+               "time): 45 x 5 days",
+        doc="planning and collaboration time the contract day (minutes_per_day) already "
+            "holds; a design's collaboration up to it replaces individual planning, beyond "
+            "it is extra time (time_funded)")
 
 
 # --- skill growth (MODEL.md §3 step 5 and weekly peer learning) --------------------------
@@ -389,6 +398,25 @@ class CostParams(Frozen):
         source="Learning Policy Institute turnover cost calculator (Carver-Thomas & "
                "Darling-Hammond 2017, inflated): $11,860-$24,930",
         doc="cost to the district of replacing one teacher", kind="sourced")
+    benefits_rate: float = param(
+        0.44, unit="share of salaries", ge=0, le=1, kind="sourced",
+        source="BLS Employer Costs for Employee Compensation, table 3 (state and local "
+               "government; primary, secondary and special education school teachers): per "
+               "hour worked, wages $54.46 and benefits $29.30, of which paid leave $3.60; an "
+               "annual salary already pays for leave, so the other benefits on wages + "
+               "leave: 25.70 / 58.06 = 0.443",
+        doc="employer benefits (insurance, retirement, legally required, supplemental) per "
+            "dollar of salary_cost")
+    extra_time_hourly_rate: float = param(
+        48.6, unit="dollars per hour", ge=0, le=200, kind="sourced",
+        source="NCES/NEA 2022-23 mean teacher salary $69,600 / (NCTQ Teacher Contract "
+               "Database 2025: 191 contract days x 7.5 hours) = $48.6",
+        doc="pay of an hour of collaboration or mentoring beyond the planning allowance when "
+            "a design funds it as paid time (time_funded = paid); no benefits on it")
+    transition_training_cost: float = param(
+        2000.0, unit="dollars per educator", ge=0, le=20000, kind="assumption",
+        doc="one-off training of each educator whose role changes when a school switches "
+            "staffing design (about five training days at extra_time_hourly_rate, rounded)")
 
 
 # --- population (MODEL.md §5 initialization) ---------------------------------------------

@@ -86,6 +86,9 @@ class SchoolYear:
                                    state.communities.peer_group[primary], -1).astype(np.int32)
         self.n_peer_groups = int(state.communities.peer_group.max(initial=-1)) + 1
         self.mentor, self.mentor_minutes = assign_mentors(model)
+        self.available, self.time_cost = priced_time(model, active, self.available,
+                                                     collaboration, self.mentor,
+                                                     self.mentor_minutes)
         self.community_ids = np.arange(k_count, dtype=np.int64)
         self.community_open = state.communities.open.copy()
         self.share = np.zeros((e_count, N_DOMAINS))
@@ -332,6 +335,26 @@ def roster_order(u: np.ndarray, group: np.ndarray) -> np.ndarray:
     if group_key.size and group_key.max() <= np.iinfo(np.int16).max:
         group_key = group_key.astype(np.int16)
     return by_u[np.argsort(group_key, kind="stable")]
+
+
+#: Extra time never takes more than this share of an educator's day (a design asking more
+#: is far outside what the load model describes; the floor keeps load finite).
+LEAST_DAY_SHARE = 0.1
+
+
+def priced_time(model, active: np.ndarray, available: np.ndarray, collaboration: np.ndarray,
+                mentor: np.ndarray, mentor_minutes: np.ndarray) -> tuple[np.ndarray, float]:
+    """The day's available minutes once the design's time beyond the planning allowance is
+    taken from them (``time_funded = within_day``), and the year's dollars for that time where
+    the design pays for it instead."""
+    from .workforce.costs import extra_minutes, paid_time, time_cost
+
+    extra = np.where(active, extra_minutes(model, collaboration, mentor, mentor_minutes), 0.0)
+    paid = paid_time(model)
+    taken = np.where(paid, 0.0, extra) / model.shape.days_per_week
+    available = np.maximum(available - taken, LEAST_DAY_SHARE * available)
+    dollars = time_cost(model, extra, paid, np.flatnonzero(active & paid)) if paid.any() else 0.0
+    return available, dollars
 
 
 def assign_mentors(model) -> tuple[np.ndarray, np.ndarray]:

@@ -40,7 +40,7 @@ def run_summer(model, year: int) -> None:
     rows, outcome = summer_attrition(model, year)
     record_attrition(model, record, rows, outcome)
     record_attrition_channel(model, record, rows)
-    record_transition(model, record, year)
+    transition = record_transition(model, record, year)
     switch_schools(model, year)  # step 3: structural change, then advancement and hiring
     advanced = advance_into_leads(model)
     record_advancement(model, record, advanced)
@@ -54,9 +54,10 @@ def run_summer(model, year: int) -> None:
     hired = fill_vacancies(model, year)
     record_hiring(model, record, hired)
     teacher = is_teacher_category(educators.category[rows])
-    budget = annual_budget(model, served, int(np.sum((outcome != ACTIVE) & teacher)))
-    for line in ("cost_total", "salary_cost", "stipend_cost", "credential_cost",
-                 "recruitment_cost", "turnover_cost"):
+    budget = annual_budget(model, served, int(np.sum((outcome != ACTIVE) & teacher)),
+                           transition["role_changes"])
+    for line in ("cost_total", "salary_cost", "stipend_cost", "benefits_cost", "time_cost",
+                 "transition_cost", "credential_cost", "recruitment_cost", "turnover_cost"):
         record.add(line, "all", budget[line])
     educators.credential_cost[:] = 0.0
     record.add("cost_per_student", "all", budget["cost_total"] / max(enrollment, 1))
@@ -226,15 +227,23 @@ def book_transition(model, year: int) -> None:
     displaced = model.displaced_rows
     left = int(np.sum(model.state.educators.status[displaced] != ACTIVE))
     model.transition_booked[year + 1] = {"displaced": displaced.size,
-                                         "displaced_left_district": left}
+                                         "displaced_left_district": left,
+                                         "role_changes": model.role_changes}
     model.displaced_rows = np.empty(0, dtype=np.int64)
+    model.role_changes = 0
 
 
-def record_transition(model, record: YearRecord, year: int) -> None:
-    """The switch that prepared ``year`` (``book_transition``); zeros when none did."""
+TRANSITION_METRICS = ("displaced", "displaced_left_district", "role_changes")
+
+
+def record_transition(model, record: YearRecord, year: int) -> dict:
+    """The switch that prepared ``year`` (``book_transition``; zeros when none did), recorded
+    and returned: its role changes are this year's transition cost."""
     booked = model.transition_booked.pop(year, {})
-    for metric in ("displaced", "displaced_left_district"):
-        record.add(metric, "all", booked.get(metric, 0))
+    counts = {metric: booked.get(metric, 0) for metric in TRANSITION_METRICS}
+    for metric, count in counts.items():
+        record.add(metric, "all", count)
+    return counts
 
 
 def record_cohorts(model, record: YearRecord, year: int) -> None:

@@ -97,6 +97,10 @@ CHANNEL_PARAMETERS: dict[str, tuple[str, ...]] = {
                     "parameters.credentials.cost_deterrence"),
     "recruitment": ("parameters.pipelines.*.cost",),
     "turnover": ("parameters.costs.turnover_cost_per_leaver",),
+    "benefits": ("parameters.costs.benefits_rate",),
+    "paid_time": ("parameters.costs.extra_time_hourly_rate",
+                  "parameters.load.planning_allowance_minutes_per_week"),
+    "transition": ("parameters.costs.transition_training_cost",),
     # the draws: no parameter, not in the share
     "chance": (),
 }

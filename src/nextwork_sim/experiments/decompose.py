@@ -2,8 +2,9 @@
 into the design elements that differ (issue "Why scenarios differ").
 
 A design element is a group of config fields (``ELEMENTS``): the team *structure* (model,
-roles, team sizes, allocation rule), *collaboration* time, *mentoring*, *regrouping and
-looping*, the *credential* route, the *advancement* rule and *pay* (the cost parameters).
+roles, team sizes, allocation rule), *collaboration* time, *mentoring*, *time funding*
+(extra time taken from the day or paid), *regrouping and looping*, the *credential* route,
+the *advancement* rule and *pay* (the cost parameters).
 For every coalition S of the elements in which the scenario differs from the baseline, a
 hybrid scenario takes the fields of S from the scenario and the rest from the baseline, and
 is run with the same seeds (common random numbers, shared start). The Shapley value of an
@@ -15,8 +16,8 @@ baseline (how much the elements' effects depend on each other).
 This answers "which part of the design produces the difference", each part acting through
 whatever mechanisms it touches (``kind="design"`` rows). The same baseline and scenario runs
 are also split by internal channel (load and efficacy, skill, allocation match, adult time;
-load, satisfaction, pay, support, advancement; salaries, stipends, turnover, credentials) in
-``explain_channels.py`` (``kind="channel"`` rows).
+load, satisfaction, pay, support, advancement; salaries, stipends, benefits, paid time,
+transition, turnover, credentials) in ``explain_channels.py`` (``kind="channel"`` rows).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ ELEMENTS: dict[str, tuple[str, ...]] = {
     "structure": STRUCTURE_FIELDS,
     "collaboration": ("collaboration_minutes_per_week",),
     "mentoring": ("mentoring_minutes_per_week",),
+    "time_funding": ("time_funded",),
     "regrouping_and_looping": ("regroup_each_unit", "looping"),
     "credentials": ("credentials", "district_pays_share"),
     "advancement": ("advancement", "advancement_years", "advancement_skill",

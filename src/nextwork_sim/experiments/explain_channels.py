@@ -14,8 +14,9 @@ cannot attribute is reported, never hidden:
   ``entry`` (first-year share, pathway) and ``experience_mix`` (band shares), evaluated per
   experience band at the band's mean terms; ``heterogeneity`` is what that mean-field
   evaluation misses of the model's mean probability, and ``chance`` the draws.
-* cost per student: the budget lines ``salaries``, ``stipends``, ``credentials``,
-  ``recruitment`` and ``turnover`` (exact: the lines add up).
+* cost per student: the budget lines ``salaries``, ``stipends``, ``benefits``,
+  ``paid_time``, ``transition``, ``credentials``, ``recruitment`` and ``turnover`` (exact:
+  the lines add up).
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ LEARNING_PLAYERS = {"efficacy": "load_and_efficacy", "skill": "skill",
                     "allocation": "allocation_match", "adult_time": "adult_time",
                     "other": "need_mix_and_other"}
 COST_LINES = {"salaries": ("salary_cost", "-stipend_cost"), "stipends": ("stipend_cost",),
-              "credentials": ("credential_cost",), "recruitment": ("recruitment_cost",),
-              "turnover": ("turnover_cost",)}
+              "benefits": ("benefits_cost",), "paid_time": ("time_cost",),
+              "transition": ("transition_cost",), "credentials": ("credential_cost",),
+              "recruitment": ("recruitment_cost",), "turnover": ("turnover_cost",)}
 CHANNEL_METRICS = ("achievement_growth", "leave_rate", "attrition_rate", "cost_per_student")
 
 

@@ -1,4 +1,6 @@
-"""The year's budget (MODEL.md §3 summer step 5): salaries, stipends and turnover cost."""
+"""The year's budget (MODEL.md §3 summer step 5): salaries, benefits, stipends, paid time,
+transition training, credentials, recruitment and turnover cost; and the price of time: the
+minutes a design adds beyond the planning allowance of the contract day."""
 
 from __future__ import annotations
 
@@ -35,11 +37,46 @@ def salaries(role: np.ndarray, experience: np.ndarray, fte: np.ndarray,
     return pay * year_share
 
 
-def annual_budget(model, rows: np.ndarray, teacher_departures: int) -> dict:
+def extra_minutes(model, collaboration: np.ndarray, mentor: np.ndarray,
+                  mentor_minutes: np.ndarray) -> np.ndarray:
+    """Weekly minutes of each educator beyond the day's planning allowance: collaboration
+    above the allowance (pro rata to FTE; up to it, team time replaces individual planning),
+    plus every mentoring minute, received by the mentee and given by the mentor."""
+    educators = model.state.educators
+    allowance = model.config.parameters.load.planning_allowance_minutes_per_week
+    extra = np.maximum(collaboration - allowance * educators.fte, 0.0).astype(np.float64)
+    extra += mentor_minutes
+    mentored = mentor >= 0
+    extra += np.bincount(mentor[mentored], weights=mentor_minutes[mentored],
+                         minlength=educators.n)
+    return extra
+
+
+def paid_time(model) -> np.ndarray:
+    """Whether each educator's school runs a design that pays for extra time."""
+    educators = model.state.educators
+    paid = np.array([m.settings.time_funded == "paid" for m in model.staffing_models])
+    return paid[model.school_model[np.maximum(educators.school, 0)]] & (educators.school >= 0)
+
+
+def time_cost(model, extra: np.ndarray, paid: np.ndarray, rows: np.ndarray) -> float:
+    """Dollars for a year of the paid extra minutes of ``rows`` (the part of the year each
+    serves)."""
+    shape = model.shape
+    weeks = shape.days / shape.days_per_week
+    hours = extra[rows] * paid[rows] * model.year_share_served(rows) * weeks / 60.0
+    return float(hours.sum() * model.config.parameters.costs.extra_time_hourly_rate)
+
+
+def annual_budget(model, rows: np.ndarray, teacher_departures: int,
+                  role_changes: int = 0) -> dict:
     """Dollars for the year that ended, by line: pay of those who served it (salaries,
-    stipends, supplements, residency stipends), one organization leader per school, the
-    district's share of credential prices, recruitment, and the turnover cost of teachers who
-    moved or left over the summer. The lines add up to ``cost_total``."""
+    stipends, supplements, residency stipends), one organization leader per school, benefits
+    on that pay, paid collaboration and mentoring time (priced at the year's start), one-off
+    training of the ``role_changes`` educators whose role changed in the switch that prepared
+    this year (booked to it, like the switch), the district's share
+    of credential prices, recruitment, and the turnover cost of teachers who moved or left
+    over the summer. The lines add up to ``cost_total``."""
     table = model.state.educators
     params = model.config.parameters
     costs = params.costs
@@ -48,8 +85,12 @@ def annual_budget(model, rows: np.ndarray, teacher_departures: int) -> dict:
                  params.credentials.degree_salary_step)
     pay = salaries(*arguments)
     base_pay = salaries(*arguments, stipends=False)
+    salary_cost = float(pay.sum()) + costs.principal_salary * len(model.schools)
     lines = {
-        "salary_cost": float(pay.sum()) + costs.principal_salary * len(model.schools),
+        "salary_cost": salary_cost,
+        "benefits_cost": costs.benefits_rate * salary_cost,
+        "time_cost": float(getattr(model.school_year, "time_cost", 0.0)),
+        "transition_cost": costs.transition_training_cost * role_changes,
         "credential_cost": float(table.credential_cost.sum()),
         "recruitment_cost": float(getattr(model, "recruitment_cost", 0.0)),
         "turnover_cost": costs.turnover_cost_per_leaver * teacher_departures,
