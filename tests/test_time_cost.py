@@ -162,3 +162,15 @@ def test_time_funding_is_a_design_element_of_explain():
     assert differing_elements(base, other) == ["time_funding"]
     assert hybrid(base, other, ("time_funding",)).staffing.time_funded == "paid"
     assert hybrid(base, other, ()).staffing.time_funded == "within_day"
+
+
+def test_a_switch_over_the_summer_does_not_reprice_the_year_that_was():
+    """Year 1 is the same year, with the same people in the same roles, whether or not a
+    school switches over its summer: its pay must be the same. Priced after the switch,
+    the promoted leads' stipends and the changed roles leaked into year 1."""
+    switching = run(_switching_high_school(), years=1, seed=3)
+    staying = run(validate({"name": "a", "years": 1, "burn_in_years": 0,
+                            "staffing": {"model": "traditional"}}), years=1, seed=3)
+    for line in ("salary_cost", "stipend_cost", "benefits_cost"):
+        assert _all(switching, line)[0] == _all(staying, line)[0], line
+    assert _all(switching, "role_changes")[0] == 0  # booked to year 2, not repriced here

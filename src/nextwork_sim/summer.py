@@ -24,7 +24,7 @@ from .workforce.attrition import (
     settle_transfers,
     summer_attrition,
 )
-from .workforce.costs import annual_budget
+from .workforce.costs import annual_budget, payroll
 from .workforce.hiring import PATHWAYS, fill_vacancies
 
 POVERTY_BANDS = ("low", "mid", "high")
@@ -36,6 +36,7 @@ def run_summer(model, year: int) -> None:
     educators = model.state.educators
     served = np.flatnonzero(educators.status == ACTIVE)  # substitutes included: they are paid
     before = served[~educators.substitute[served]]
+    pay = payroll(model, served)
     record_workforce(model, record, before)
     rows, outcome = summer_attrition(model, year)
     record_attrition(model, record, rows, outcome)
@@ -51,10 +52,11 @@ def run_summer(model, year: int) -> None:
     settle_transfers(model, year)
     book_transition(model, year)
     record_cohorts(model, record, year)
+    model.recruitment_cost = 0.0  # a summer with nothing to fill hires nobody
     hired = fill_vacancies(model, year)
     record_hiring(model, record, hired)
     teacher = is_teacher_category(educators.category[rows])
-    budget = annual_budget(model, served, int(np.sum((outcome != ACTIVE) & teacher)),
+    budget = annual_budget(model, pay, int(np.sum((outcome != ACTIVE) & teacher)),
                            transition["role_changes"])
     for line in ("cost_total", "salary_cost", "stipend_cost", "benefits_cost", "time_cost",
                  "transition_cost", "credential_cost", "recruitment_cost", "turnover_cost"):

@@ -68,24 +68,30 @@ def time_cost(model, extra: np.ndarray, paid: np.ndarray, rows: np.ndarray) -> f
     return float(hours.sum() * model.config.parameters.costs.extra_time_hourly_rate)
 
 
-def annual_budget(model, rows: np.ndarray, teacher_departures: int,
+def payroll(model, rows: np.ndarray) -> tuple[float, float]:
+    """(pay, pay without stipends) of ``rows`` for the year that ends: priced at the summer's
+    start, on the roles, FTE and posts they held during it (a switch or a departure over the
+    summer must not reprice the year that was)."""
+    table = model.state.educators
+    params = model.config.parameters
+    arguments = (table.role[rows], table.experience[rows], table.fte[rows],
+                 model.year_share_served(rows), params.costs, model.roles, table.degree[rows],
+                 params.credentials.degree_salary_step)
+    return float(salaries(*arguments).sum()), float(salaries(*arguments, stipends=False).sum())
+
+
+def annual_budget(model, pay: tuple[float, float], teacher_departures: int,
                   role_changes: int = 0) -> dict:
-    """Dollars for the year that ended, by line: pay of those who served it (salaries,
-    stipends, supplements, residency stipends), one organization leader per school, benefits
-    on that pay, paid collaboration and mentoring time (priced at the year's start), one-off
-    training of the ``role_changes`` educators whose role changed in the switch that prepared
-    this year (booked to it, like the switch), the district's share
+    """Dollars for the year that ended, by line: ``pay`` (``payroll``: salaries, stipends,
+    supplements, residency stipends of those who served it), one organization leader per
+    school, benefits on that pay, paid collaboration and mentoring time (priced at the
+    year's start), one-off training of the ``role_changes`` educators whose role changed in
+    the switch that prepared this year (booked to it, like the switch), the district's share
     of credential prices, recruitment, and the turnover cost of teachers who moved or left
     over the summer. The lines add up to ``cost_total``."""
     table = model.state.educators
-    params = model.config.parameters
-    costs = params.costs
-    arguments = (table.role[rows], table.experience[rows], table.fte[rows],
-                 model.year_share_served(rows), costs, model.roles, table.degree[rows],
-                 params.credentials.degree_salary_step)
-    pay = salaries(*arguments)
-    base_pay = salaries(*arguments, stipends=False)
-    salary_cost = float(pay.sum()) + costs.principal_salary * len(model.schools)
+    costs = model.config.parameters.costs
+    salary_cost = pay[0] + costs.principal_salary * len(model.schools)
     lines = {
         "salary_cost": salary_cost,
         "benefits_cost": costs.benefits_rate * salary_cost,
@@ -96,5 +102,5 @@ def annual_budget(model, rows: np.ndarray, teacher_departures: int,
         "turnover_cost": costs.turnover_cost_per_leaver * teacher_departures,
     }
     lines["cost_total"] = sum(lines.values())
-    lines["stipend_cost"] = float(pay.sum() - base_pay.sum())
+    lines["stipend_cost"] = pay[0] - pay[1]
     return lines
