@@ -1,7 +1,12 @@
 """The docs/staffing.md example: a staffing model written outside the package."""
 
 from nextwork_sim.staffing import StaffingModel
-from nextwork_sim.staffing.base import SchoolDesign, split_by_weight, teacher_duty
+from nextwork_sim.staffing.base import (
+    SchoolDesign,
+    classes_needed,
+    split_by_weight,
+    teacher_duty,
+)
 
 
 class CoTaught(StaffingModel):
@@ -13,7 +18,7 @@ class CoTaught(StaffingModel):
         s = self.settings
         design = SchoolDesign()
         for grade in school.grades:
-            for _ in range(max(1, round(school.students_per_grade / (2 * s.class_size)))):
+            for _ in range(classes_needed(school.students_per_grade, 2 * s.class_size)):
                 k = design.community("classroom", grade, 2 * s.class_size,
                                      s.collaboration_minutes_per_week, ("grade", grade))
                 for _ in range(2):

@@ -61,7 +61,7 @@ def test_from_the_start_means_after_a_burn_in_under_the_base_model():
 
 def test_a_smaller_design_displaces_and_records_it():
     scenario = _scenario([{"schools": ["high-17"], "from_year": 2,
-                           "staffing": {"model": "next_workforce"}}], burn_in=0)
+                           "staffing": {"model": "opportunity_culture"}}], burn_in=0)
     model = SchoolSystemModel(scenario, seed=3)
     try:
         table = model.run(2)
@@ -76,7 +76,8 @@ def test_a_smaller_design_displaces_and_records_it():
         assert metric("displaced_left_district")[1] <= model.displaced
         assert moved_on.sum() >= metric("displaced_left_district")[1]
         positions = table.query("metric == 'positions' and group == 'all'")["value"].to_numpy()
-        assert positions[0] < 744  # 40 high-school teachers became 8 teams of 4
+        # 40 high-school classrooms became 12 pods (4, 3, 3 a grade), each converting a post
+        assert positions[0] == 744 and positions[1] == 744 - 12  # during each year
     finally:
         model.release()
 
@@ -93,26 +94,29 @@ def test_a_shared_start_reports_its_switch_in_year_one(monkeypatch):
         seen.append(rows.copy()), real_displace(model, rows)))
     base = validate({"name": "traditional", "burn_in_years": 1,
                      "district": {"preset": "district"}})
-    teams = validate({"name": "teams", "burn_in_years": 1, "district": {"preset": "district"},
-                      "staffing": {"model": "next_workforce"}})
+    # Opportunity Culture converts a teaching post per pod: some teachers lose theirs
+    teams = validate({"name": "pods", "burn_in_years": 1, "district": {"preset": "district"},
+                      "staffing": {"model": "opportunity_culture"}})
     model = SchoolSystemModel(adoption.shared_start(base, teams), seed=3)
     try:
-        table = model.run(1)
+        model.run(0)  # the burn-in year and its summer, where the schools switch
         displaced = np.concatenate(seen)
-        year_one = table.query("year == 1 and group == 'all'").set_index("metric")["value"]
-        assert year_one["displaced"] == displaced.size == model.displaced > 0
-        e = model.state.educators
+        assert displaced.size == model.displaced > 0
+        e, p = model.state.educators, model.state.positions
         left = displaced[e.status[displaced] != ACTIVE]
-        assert year_one["displaced_left_district"] == left.size
         assert np.all(e.status[left] == MOVED) and np.all(e.exit_year[left] == 0)
         stayed = displaced[e.status[displaced] == ACTIVE]
         assert np.all(e.position[stayed] >= 0)  # placed at another school
-        p = model.state.positions
         leads = np.flatnonzero(p.open & (model.roles.category[p.role]
                                          == CATEGORY_INDEX["teacher_leader"]))
         held = p.holder[leads]
         # a traditional district has far more seasoned teachers than lead posts
         assert np.all(held >= 0) and not e.substitute[held].any()
+        table = model.run(1)
+        year_one = table.query("year == 1 and group == 'all'").set_index("metric")["value"]
+        assert year_one["displaced"] == displaced.size
+        assert year_one["displaced_left_district"] == left.size
+        assert year_one["role_changes"] > 0
     finally:
         model.release()
 

@@ -78,12 +78,15 @@ def test_an_empty_pipeline_leaves_vacancies_covered_by_substitutes_not_a_crash()
         table = model.run(2)
         vacancy = table.query("metric == 'vacancy_rate' and group == 'all'")["value"]
         hires = table.query("metric == 'hires' and group == 'all'")["value"]
-        assert (vacancy > 0).all() and (hires == 0).all()
+        # the build fills every post for year 1; the dry summer leaves year 2's to substitutes
+        assert vacancy.iloc[0] == 0 and vacancy.iloc[1] > 0 and (hires == 0).all()
         positions = model.state.positions
         teaching = model.roles.is_teacher[positions.role] & positions.open
         assert np.all(positions.holder[teaching] >= 0)  # every class has an adult
         subs = model.state.educators.substitute & (model.state.educators.status == ACTIVE)
-        assert subs.sum() == (vacancy.iloc[-1] * teaching.sum()).round()
+        # with nobody hired, every post a substitute covered in year 2 is covered again for
+        # year 3, with those the second summer's leavers opened
+        assert subs.sum() >= (vacancy.iloc[-1] * teaching.sum()).round() > 0
     finally:
         model.release()
 

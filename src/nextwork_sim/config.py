@@ -179,7 +179,9 @@ class DesignSpec(Frozen):
                             doc="consecutive grades sharing one community (multi-age if > 1)",
                             kind="assumption")
     students_per_community: int = param(100, unit="students", ge=10, le=400,
-                                        doc="target roster of a community", kind="assumption")
+                                        doc="largest roster of a community (communities "
+                                            "per band = ceil(students / this))",
+                                        kind="assumption")
     allocation: Literal["whole_class", "just_right", "leader_coached"] = Field(
         "just_right", description="whole_class: members share each domain by duty; "
         "just_right: by FTE x skill^gamma among those meeting the threshold; leader_coached: "
@@ -192,6 +194,10 @@ class DesignSpec(Frozen):
     mentoring: bool = Field(True, description="the lead mentors novices and residents")
     specialists: bool = Field(True, description="add pull-out specialists and paraeducators "
                               "by caseload, as the shipped models do")
+    teacher_posts: Literal["class_size", "as_designed"] = Field(
+        "class_size", description="class_size: teacher posts are added where the members fall "
+        "short of the class-size rule (equal service); as_designed: the members as written, "
+        "the shortfall declared as converted posts")
 
 
 class Staffing(Frozen):

@@ -33,12 +33,14 @@ METRICS: dict[str, Metric] = {
                                       "entry cohort no longer teaching in the district N "
                                       "years after entry (years_since_entry=N)", TEACHERS),
     "attrition_rate": Metric("share", "move_rate + leave_rate", TEACHERS),
-    "vacancy_rate": Metric("share of positions", "positions unfilled at the start of the next "
-                           "year (after hiring)", TEACHERS),
+    "vacancy_rate": Metric("share of positions", "positions unfilled during the year: no "
+                           "holder, or a long-term substitute (who "
+                           "covers teaching posts only); by category= of the post's role for "
+                           "every category with posts; group all: teaching posts", TEACHERS),
     "headcount": Metric("persons", "educators in post at the start of the year", TEACHERS),
     "fte": Metric("FTE", "full-time equivalents in post at the start of the year", TEACHERS),
-    "positions": Metric("positions", "filled + vacant positions at the start of the next year",
-                        TEACHERS),
+    "positions": Metric("positions", "filled + vacant positions during the year (also by "
+                        "category= of the post's role)", TEACHERS),
     "hires": Metric("persons", "hired over the summer", TEACHERS),
     "advanced": Metric("persons", "teachers who moved into a vacant lead role of their school "
                        "over the summer (advancement from within), also by race= and by "
@@ -122,6 +124,26 @@ METRICS: dict[str, Metric] = {
                                 "by experience band: band shares and each channel's mean term "
                                 "in the move and leave equations (channels.py)", TEACHERS),
 }
+
+
+# Equal service and every post counted (issue 17, items 3 and 4)
+METRICS.update({
+    "students_per_teacher": Metric("students per FTE", "enrolled students / teacher FTE in "
+                                   "post during the year (teacher-leaders, professionals, "
+                                   "novices, specialists; not residents, paraeducators, "
+                                   "community educators or long-term substitutes)", STUDENTS),
+    "adults_per_100_students": Metric("FTE per 100 students", "FTE of the educators in post "
+                                      "during the year (times the part of the year served), "
+                                      "per 100 enrolled students, by category= (long-term "
+                                      "substitutes aside)", "all educators"),
+    "vacant_posts": Metric("positions", "positions vacant during the year, as vacancy_rate "
+                           "counts them; by category= of the post's "
+                           "role; group all: teaching posts", TEACHERS),
+    "unfilled_post_cost": Metric("dollars", "shadow line, not in cost_total: what the posts "
+                                 "nobody held during the year would have cost at their role's "
+                                 "first-year pay (also by category=); substitute-held posts are "
+                                 "paid, in salary_cost", "district"),
+})
 
 
 class YearRecord:

@@ -322,7 +322,27 @@ def _spread_evenly(model, year: int, rows: np.ndarray) -> None:
     start = np.searchsorted(sorted_code, sorted_code, side="left")
     rank = np.arange(len(by_group)) - start
     chosen_slot = slot[by_group]
-    students.community[rows[by_group]] = order[first[chosen_slot] + rank % count[chosen_slot]]
+    seat = roster_seats(communities.roster_size[order], first, count)
+    students.community[rows[by_group]] = order[seat(chosen_slot, rank)]
+
+
+def roster_seats(roster: np.ndarray, first: np.ndarray, count: np.ndarray):
+    """``seat(group, rank)``: the community (index into the group-sorted communities) of the
+    student of ``rank`` in ``group``, each community taking students in proportion to its
+    roster (a team of four teachers more than a team of three). Seats are dealt in rounds by
+    (k + 1/2) / roster, Sainte-Laguë style; with equal rosters that is plain round robin, so
+    designs of equal communities keep their exact assignment."""
+    roster = np.maximum(roster.astype(np.int64), 1)
+    group_of = np.repeat(np.arange(first.size), count)
+    unequal = np.flatnonzero(roster != roster[first][group_of])
+    if unequal.size == 0:
+        return lambda group, rank: first[group] + rank % count[group]
+    place = np.repeat(np.arange(roster.size), roster)
+    k = np.arange(place.size) - np.repeat(np.cumsum(roster) - roster, roster)
+    dealt = place[np.lexsort((place, (2 * k + 1) / roster[place], group_of[place]))]
+    seats = np.bincount(group_of, weights=roster, minlength=first.size).astype(np.int64)
+    seat_first = np.cumsum(seats) - seats
+    return lambda group, rank: dealt[seat_first[group] + rank % seats[group]]
 
 
 def roster_order(u: np.ndarray, group: np.ndarray) -> np.ndarray:

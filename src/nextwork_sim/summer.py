@@ -38,6 +38,9 @@ def run_summer(model, year: int) -> None:
     before = served[~educators.substitute[served]]
     pay = payroll(model, served)
     record_workforce(model, record, before)
+    record_service(model, record, before, enrollment)
+    record_unfilled_posts(model, record)
+    record_posts(model, record)
     rows, outcome = summer_attrition(model, year)
     record_attrition(model, record, rows, outcome)
     record_attrition_channel(model, record, rows)
@@ -202,6 +205,59 @@ def record_workforce(model, record: YearRecord, rows: np.ndarray) -> None:
     record.add("degree_share", "all", e.degree[rows][teacher].mean() if teacher.any() else 0.0)
 
 
+def record_service(model, record: YearRecord, rows: np.ndarray, enrollment: int) -> None:
+    """Equal service: enrolled students per teacher FTE and adults per 100 students, over the
+    year's post holders ``rows`` (long-term substitutes aside: their posts count as vacant).
+    An adult's FTE counts for the part of the year she served (a community educator's units)."""
+    if enrollment == 0:
+        return
+    e = model.state.educators
+    fte = e.fte[rows].astype(np.float64) * model.year_share_served(rows)
+    teacher_fte = fte[is_teacher_category(e.category[rows])].sum()
+    if teacher_fte > 0:
+        record.add("students_per_teacher", "all", enrollment / teacher_fte)
+    by_category = np.bincount(e.category[rows].astype(np.int64), weights=fte,
+                              minlength=len(CATEGORIES))
+    record.add("adults_per_100_students", "all", 100.0 * fte.sum() / enrollment)
+    for code, label in enumerate(CATEGORIES):
+        if label != "organization_leader":  # principals are a budget line, not educators
+            record.add("adults_per_100_students", f"category={label}",
+                       100.0 * by_category[code] / enrollment)
+
+
+def _post_year_share(model, posts: np.ndarray) -> np.ndarray:
+    """Part of the year each post serves: unit-length posts their units only (as
+    ``model.year_share_served`` does for their holders)."""
+    state = model.state
+    n_units = model.shape.n_units
+    mask = np.zeros(state.positions.n, dtype=np.uint64)
+    np.bitwise_or.at(mask, state.memberships.position, state.memberships.units)
+    units = mask[posts] & np.uint64((1 << n_units) - 1)
+    bits = np.unpackbits(np.ascontiguousarray(units).view(np.uint8)).reshape(-1, 64)
+    served = bits.sum(axis=1, dtype=np.int64) / n_units
+    return np.where(state.positions.role[posts] == ROLE_INDEX["community_educator"], served, 1.0)
+
+
+def record_unfilled_posts(model, record: YearRecord) -> None:
+    """unfilled_post_cost: what the posts nobody held during the year would have cost, each
+    at its role's first-year pay (the pipelines' entry step; stipends included). A shadow
+    line, outside cost_total. Posts held by a long-term substitute are vacant but paid (the
+    substitute's pay is in salary_cost), so they are not in it."""
+    from .workforce.costs import salaries
+
+    positions = model.state.positions
+    empty = np.flatnonzero(positions.open & (positions.holder == -1))
+    role = positions.role[empty]
+    pay = salaries(role, np.ones(empty.size, dtype=np.int16), positions.fte[empty],
+                   _post_year_share(model, empty), model.config.parameters.costs, model.roles)
+    record.add("unfilled_post_cost", "all", float(pay.sum()))
+    category = model.roles.category[positions.role].astype(np.int64)
+    by_category = np.bincount(category[empty], weights=pay, minlength=len(CATEGORIES))
+    for code in np.flatnonzero(np.bincount(category[positions.open],
+                                           minlength=len(CATEGORIES))):
+        record.add("unfilled_post_cost", f"category={CATEGORIES[code]}", by_category[code])
+
+
 def record_attrition_channel(model, record: YearRecord, rows: np.ndarray) -> None:
     """The attrition channels of the teachers at risk (channels.py)."""
     terms, p_move, p_leave = model.attrition_terms
@@ -277,13 +333,30 @@ def record_advancement(model, record: YearRecord, advanced: np.ndarray) -> None:
         record.add("advanced", f"race={label}", counts[code])
 
 
-def record_hiring(model, record: YearRecord, hired: np.ndarray) -> None:
+def record_posts(model, record: YearRecord) -> None:
+    """Posts and vacancies during the year that ends, before the summer frees or fills any
+    (the posts a switch opened over the last summer show in the year it prepared)."""
     e, positions = model.state.educators, model.state.positions
     teacher_position = model.roles.is_teacher[positions.role] & positions.open
     vacant = (positions.holder == -1) | e.substitute[np.maximum(positions.holder, 0)]
     record.add("positions", "all", int(teacher_position.sum()))
     record.add("vacancy_rate", "all", float(vacant[teacher_position].mean())
                if teacher_position.any() else 0.0)
+    record.add("vacant_posts", "all", int(vacant[teacher_position].sum()))
+    # every category's posts, by the post's role (a teacher post is professional whoever
+    # holds it); a substitute covers teaching posts only, so elsewhere vacant = no holder
+    category = model.roles.category[positions.role].astype(np.int64)
+    posts = np.bincount(category[positions.open], minlength=len(CATEGORIES))
+    empty = np.bincount(category[positions.open & vacant], minlength=len(CATEGORIES))
+    for code in np.flatnonzero(posts):
+        label = f"category={CATEGORIES[code]}"
+        record.add("positions", label, posts[code])
+        record.add("vacant_posts", label, empty[code])
+        record.add("vacancy_rate", label, empty[code] / posts[code])
+
+
+def record_hiring(model, record: YearRecord, hired: np.ndarray) -> None:
+    e = model.state.educators
     hired = hired[~e.substitute[hired]]
     teacher = is_teacher_category(e.category[hired])
     record.add("hires", "all", int(teacher.sum()))

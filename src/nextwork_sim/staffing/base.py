@@ -35,7 +35,8 @@ class School:
 
     @property
     def students_per_grade(self) -> int:
-        return max(1, round(self.enrollment / len(self.grades)))
+        # half up, not Python's round (halves to even): 2.5 and 3.5 must not round alike
+        return max(1, math.floor(self.enrollment / len(self.grades) + 0.5))
 
     @property
     def poverty(self) -> str:
@@ -54,6 +55,40 @@ _NOTHING_FIXED = _read_only(np.full(N_DOMAINS, -1.0, dtype=np.float32))
 _NO_DUTY = _read_only(np.zeros(N_DOMAINS, dtype=np.float32))
 
 
+def classes_needed(students: int, class_size: int) -> int:
+    """Classes of at most ``class_size`` that serve ``students``: the class-size rule every
+    design's teacher FTE follows (docs/staffing.md). Always ceil, never ``round`` (Python's
+    round takes halves to even); the 1e-9 guard keeps an exact multiple from rounding up on
+    floating-point noise."""
+    return max(1, math.ceil(students / class_size - 1e-9))
+
+
+def class_size_teachers(school: School, class_size: int) -> int:
+    """Classroom teacher FTE the class-size rule gives a school: one teacher per class of
+    each grade, the traditional staffing every design is held to."""
+    return classes_needed(school.students_per_grade, class_size) * len(school.grades)
+
+
+def even_groups(count: int, largest: int) -> list[int]:
+    """``count`` split into as few groups of at most ``largest`` as possible, as even as
+    possible, largest first: 10 teachers in teams of at most 4 are teams of 4, 3 and 3."""
+    groups = max(1, -(-count // largest))
+    base, extra = divmod(count, groups)
+    return [base + 1] * extra + [base] * (groups - extra)
+
+
+def proportional_split(total: int, weights) -> list[int]:
+    """``total`` split in proportion to ``weights`` in whole numbers that sum to ``total``
+    (largest remainders first, ties to the earlier group): each community's roster is its
+    share of the students by its teachers."""
+    weights = np.asarray(weights, dtype=np.float64)
+    exact = total * weights / weights.sum()
+    counts = np.floor(exact + 1e-9).astype(np.int64)
+    short = total - int(counts.sum())
+    counts[np.argsort(-(exact - counts), kind="stable")[:short]] += 1
+    return counts.tolist()
+
+
 @dataclass
 class SchoolDesign:
     """Communities, positions and memberships of one school, with school-local indices."""
@@ -61,6 +96,8 @@ class SchoolDesign:
     communities: list[dict] = field(default_factory=list)
     positions: list[dict] = field(default_factory=list)
     memberships: list[dict] = field(default_factory=list)
+    #: positions ``add_support_staff`` added (caseload-based, the same under every design)
+    support_positions: set[int] = field(default_factory=set)
 
     def community(self, kind: str, grade: int, capacity: int, collaboration: float,
                   peer_group: tuple, grade_high: int | None = None) -> int:
@@ -122,6 +159,9 @@ class StaffingModel:
 
     name = "base"
     roles = DEFAULT_CATALOGUE  # the run's catalogue (set by the model when it has custom roles)
+    #: Posts the design staffs below the class-size rule on purpose, in words (docs and
+    #: reports); empty for a design that staffs the rule exactly.
+    declared_conversions = ""
 
     def __init__(self, settings, unit_terms: tuple[int, ...]):
         """``unit_terms[u]`` is the term unit ``u`` starts in."""
@@ -140,6 +180,20 @@ class StaffingModel:
     # --- structure --------------------------------------------------------------------
     def form_communities(self, school: School) -> SchoolDesign:
         raise NotImplementedError
+
+    # --- equal service ----------------------------------------------------------------
+    def converted_teacher_posts(self, school: School) -> float:
+        """Classroom teacher FTE the design converts on purpose (into other staff) below
+        ``class_size_teachers``; negative when it staffs above it. A design gives equal
+        service unless it declares a conversion here (tests/test_equal_service.py)."""
+        return 0.0
+
+    def classroom_teacher_fte(self, design: SchoolDesign) -> float:
+        """Teacher FTE of a design's communities: positions in a teacher category
+        (teacher-leaders, professionals, specialists), the caseload-based support staff aside."""
+        return float(sum(p["fte"] for i, p in enumerate(design.positions)
+                         if i not in design.support_positions
+                         and self.roles.is_teacher[self.roles.index[p["role"]]]))
 
     def roles_needed(self, school: School) -> dict[str, int]:
         design = self.form_communities(school)
@@ -196,6 +250,7 @@ class StaffingModel:
                 parts = [np.array([communities[i % len(communities)]]) for i in range(count)]
             for part in parts:
                 position = design.position(role, int(part[0]), 1.0)
+                design.support_positions.add(position)
                 for community in part:
                     design.member(position, int(community), fixed=fixed)
 
@@ -232,4 +287,5 @@ def most_skilled_fallback(weight: np.ndarray, members: Members) -> np.ndarray:
 
 
 __all__ = ["School", "SchoolDesign", "Members", "StaffingModel", "split_by_weight",
-           "most_skilled_fallback", "teacher_duty", "DUTY_INPUTS", "DOMAINS", "ALL_UNITS"]
+           "most_skilled_fallback", "teacher_duty", "DUTY_INPUTS", "DOMAINS", "ALL_UNITS",
+           "classes_needed", "class_size_teachers", "even_groups", "proportional_split"]

@@ -5,11 +5,18 @@ spans, the domains they may carry, fixed shares), how many grades share a commun
 (multi-age bands), the roster size and the allocation rule; ``[[staffing.roles]]`` may add
 roles with their category, pay and required skill. config.py rejects impossible designs (no
 lead for a rule that needs one, FTE over 1, fixed shares over a whole domain).
+
+Equal service: each band has ceil(students / ``students_per_community``) communities, and
+unless ``teacher_posts = "as_designed"``, full-time ``teacher`` posts are added (one per
+community in turn) where the members' teacher FTE falls short of the class-size rule
+(``classes_needed`` per grade, as traditional staffing). ``as_designed`` keeps the members as
+written and declares the shortfall as converted posts.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
@@ -22,8 +29,11 @@ from .base import (
     School,
     SchoolDesign,
     StaffingModel,
+    classes_needed,
     most_skilled_fallback,
+    proportional_split,
     split_by_weight,
+    teacher_duty,
 )
 
 _LEAD = CATEGORY_INDEX["teacher_leader"]
@@ -37,21 +47,59 @@ class ConfiguredModel(StaffingModel):
     def spec(self):
         return self.settings.design
 
+    @property
+    def declared_conversions(self) -> str:
+        if self.spec.teacher_posts == "as_designed":
+            return "teacher_posts = as_designed: the members' teacher FTE, whatever the class size"
+        return ""
+
+    def _teacher_fte_per_community(self) -> float:
+        roles = self.roles
+        return sum(m.count * (m.fte or roles.roles[roles.index[m.role]].fte)
+                   for m in self.spec.members if roles.is_teacher[roles.index[m.role]])
+
+    def _bands(self, school: School) -> list[tuple[list[int], int, int, float]]:
+        """Each band: its grades, its communities, the teacher posts added to meet the
+        class-size rule, and the teacher FTE it stays short of it (declared)."""
+        s, spec = self.settings, self.spec
+        per_community = self._teacher_fte_per_community()
+        grades = list(school.grades)
+        bands = []
+        for start in range(0, len(grades), spec.grade_band):
+            band = grades[start:start + spec.grade_band]
+            students = school.students_per_grade * len(band)
+            # ceil: students_per_community is the largest roster, as team_teachers is the
+            # largest team
+            communities = classes_needed(students, spec.students_per_community)
+            short = (classes_needed(school.students_per_grade, s.class_size) * len(band)
+                     - communities * per_community)
+            added = 0
+            if spec.teacher_posts == "class_size":
+                added = max(0, math.ceil(short - 1e-9))
+            bands.append((band, communities, added, short - added))
+        return bands
+
+    def converted_teacher_posts(self, school: School) -> float:
+        return float(sum(short for *_, short in self._bands(school)))
+
     def form_communities(self, school: School) -> SchoolDesign:
         s, spec = self.settings, self.spec
         design = SchoolDesign()
         served: list[int] = []
-        grades = list(school.grades)
-        for start in range(0, len(grades), spec.grade_band):
-            band = grades[start:start + spec.grade_band]
-            students = school.students_per_grade * len(band)
-            for _ in range(max(1, round(students / spec.students_per_community))):
-                k = design.community("team", band[0], spec.students_per_community,
+        per_community = self._teacher_fte_per_community()
+        for band, communities, added, _ in self._bands(school):
+            extra = [added // communities + (i < added % communities) for i in range(communities)]
+            rosters = proportional_split(school.students_per_grade * len(band),
+                                         [per_community + n for n in extra])
+            for roster, n_added in zip(rosters, extra, strict=True):
+                k = design.community("team", band[0], roster,
                                      s.collaboration_minutes_per_week,
                                      ("team", len(design.communities)), grade_high=band[-1])
                 served.append(k)
                 for member in spec.members:
                     self._add_member(design, k, member)
+                for _ in range(n_added):
+                    design.member(design.position("teacher", k, 1.0), k, duty=teacher_duty())
         if spec.specialists:
             self.add_support_staff(school, design, served)
         return design

@@ -1,11 +1,13 @@
 """Next Education Workforce teams (MODEL.md §6): a core team shares a roster.
 
-Each grade is served by teams of ``team_teachers`` teachers (one a teacher-leader) with a
-shared roster of ``team_teachers x class_size`` students, residents, paraeducators and
-community educators who join for one unit a term. Work is split *just right*: in proportion
-to FTE x skill^gamma among members whose role may take the domain and whose skill meets its
-threshold; novices and residents are sheltered from the hardest domains; if nobody qualifies,
-the most skilled member carries it (reported as uncovered need).
+Each grade has the teachers its class size implies (``classes_needed``, as traditional
+staffing), grouped into as few teams of at most ``team_teachers`` as possible, as even as
+possible (10 teachers: 4, 3 and 3); one of each team's teachers is its teacher-leader, and
+the team's roster is its share of the grade's students. Residents, paraeducators and
+community educators who join for one unit a term come on top. Work is split *just right*: in
+proportion to FTE x skill^gamma among members whose role may take the domain and whose skill
+meets its threshold; novices and residents are sheltered from the hardest domains; if nobody
+qualifies, the most skilled member carries it (reported as uncovered need).
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ from .base import (
     School,
     SchoolDesign,
     StaffingModel,
+    classes_needed,
+    even_groups,
     most_skilled_fallback,
+    proportional_split,
     split_by_weight,
     teacher_duty,
 )
@@ -65,15 +70,17 @@ class NextWorkforce(StaffingModel):
     def form_communities(self, school: School) -> SchoolDesign:
         s = self.settings
         design = SchoolDesign()
-        roster = s.team_teachers * s.class_size
         served: list[int] = []
+        teams = even_groups(classes_needed(school.students_per_grade, s.class_size),
+                            s.team_teachers)
+        rosters = proportional_split(school.students_per_grade, teams)
         for grade in school.grades:
-            for _ in range(max(1, round(school.students_per_grade / roster))):
+            for teachers, roster in zip(teams, rosters, strict=True):
                 k = design.community("team", grade, roster, s.collaboration_minutes_per_week,
                                      ("team", len(design.communities)))
                 served.append(k)
                 design.member(design.position("teacher_leader", k, 1.0), k, duty=teacher_duty())
-                for _ in range(s.team_teachers - 1):
+                for _ in range(teachers - 1):
                     design.member(design.position("teacher", k, 1.0), k, duty=teacher_duty())
                 for _ in range(s.residents_per_team):
                     design.member(design.position("resident", k, s.resident_fte), k,

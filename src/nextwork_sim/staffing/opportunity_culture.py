@@ -1,17 +1,19 @@
 """Opportunity Culture (MODEL.md §6): a multi-classroom leader over 3-4 classrooms.
 
-Each grade's classrooms are grouped into pods of ``pod_classrooms``. A pod is one learning
+Each grade's classrooms (``classes_needed``, as traditional staffing) are grouped into as few
+pods of at most ``pod_classrooms`` as possible, as even as possible (ceil, never round: a
+leader never leads more classrooms than the design allows; 10 classrooms in pods of at most 4
+are pods of 4, 3 and 3), each with its share of the grade's students. A pod is one learning
 community led by a multi-classroom leader, who holds one classroom's position and plans,
 co-teaches and coaches: she carries ``leader_share`` of content, pedagogy and assessment work
 and all coordination, and coaches the pod's teachers (mentoring minutes). Reach extension:
 one more teaching position per pod is converted into paraeducator time (reach associates)
 that pays the leader's supplement (``costs.leader_supplement_share``), so the design stays
-close to budget-neutral.
+close to budget-neutral. That conversion is the design's, declared in
+``converted_teacher_posts``: every other teacher post of the class-size rule is staffed.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -25,26 +27,47 @@ from ..domains import (
     SOCIAL_EMOTIONAL,
 )
 from ..roles import CATEGORY_INDEX
-from .base import DUTY_INPUTS, School, SchoolDesign, StaffingModel, split_by_weight
+from .base import (
+    DUTY_INPUTS,
+    School,
+    SchoolDesign,
+    StaffingModel,
+    classes_needed,
+    even_groups,
+    proportional_split,
+    split_by_weight,
+)
 
 
 class OpportunityCulture(StaffingModel):
     name = "opportunity_culture"
+    declared_conversions = ("reach extension: one teaching post per pod of two or more "
+                            "classrooms becomes reach_associate_fte_per_pod FTE of reach "
+                            "associates (paraeducators)")
+
+    def pods(self, school: School) -> list[int]:
+        """Classrooms of each pod of a grade."""
+        s = self.settings
+        return even_groups(classes_needed(school.students_per_grade, s.class_size),
+                           s.pod_classrooms)
+
+    def converted_teacher_posts(self, school: School) -> float:
+        # a pod of one classroom is its leader's: nothing to convert
+        return float(len(school.grades) * sum(size >= 2 for size in self.pods(school)))
 
     def form_communities(self, school: School) -> SchoolDesign:
         s = self.settings
         design = SchoolDesign()
         served: list[int] = []
-        classrooms = max(1, math.ceil(school.students_per_grade / s.class_size - 1e-9))
-        pods = max(1, round(classrooms / s.pod_classrooms))
-        sizes = [len(part) for part in np.array_split(np.arange(classrooms), pods)]
+        sizes = self.pods(school)
+        rosters = proportional_split(school.students_per_grade, sizes)
         leader_duty = np.zeros(N_DOMAINS, dtype=np.float32)
         leader_duty[LEADERSHIP] = 1.0
         teacher_duty = np.ones(N_DOMAINS, dtype=np.float32)
         teacher_duty[LEADERSHIP] = 0.0
         for grade in school.grades:
-            for size in sizes:
-                k = design.community("team", grade, size * s.class_size,
+            for size, roster in zip(sizes, rosters, strict=True):
+                k = design.community("team", grade, roster,
                                      s.collaboration_minutes_per_week,
                                      ("pod", len(design.communities)))
                 served.append(k)
@@ -55,7 +78,8 @@ class OpportunityCulture(StaffingModel):
                 # the leader holds one classroom's position; reach extension converts another
                 for _ in range(max(size - 2, 0)):
                     design.member(design.position("teacher", k, 1.0), k, duty=teacher_duty)
-                remaining = s.reach_associate_fte_per_pod
+                # associates are paid for by the converted post: none where nothing is converted
+                remaining = s.reach_associate_fte_per_pod if size >= 2 else 0.0
                 while remaining > 1e-9:
                     fte = min(1.0, remaining)
                     design.member(design.position("reach_associate", k, fte), k,

@@ -7,8 +7,6 @@ specialists and paraeducators take fixed shares of the specialist domains.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .base import (
@@ -17,6 +15,7 @@ from .base import (
     School,
     SchoolDesign,
     StaffingModel,
+    classes_needed,
     split_by_weight,
     teacher_duty,
 )
@@ -31,7 +30,7 @@ class Traditional(StaffingModel):
         served: list[int] = []
         per_grade = school.students_per_grade
         for grade in school.grades:
-            groups = max(1, math.ceil(per_grade / s.class_size - 1e-9))
+            groups = classes_needed(per_grade, s.class_size)
             if school.level == "elementary":
                 for _ in range(groups):
                     k = design.community("classroom", grade, s.class_size,
