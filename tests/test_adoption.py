@@ -126,3 +126,25 @@ def test_adoption_errors_are_config_errors():
         _scenario([{"schools": ["nowhere"], "staffing": {"model": "next_workforce"}}])
     with pytest.raises(ConfigError, match="exactly one of share or schools"):
         _scenario([{"staffing": {"model": "next_workforce"}}])
+
+
+def test_a_switch_keeps_each_specialist_in_a_post_of_their_role():
+    """Both designs have the same caseload specialists: nobody's role may change. Placing
+    by category alone put special-education specialists into English-learner posts."""
+    from nextwork_sim.adoption import switch_schools
+
+    scenario = _scenario([{"schools": ["high-17"], "from_year": 2,
+                           "staffing": {"model": "next_workforce"}}], burn_in=0)
+    model = SchoolSystemModel(scenario, seed=3)
+    try:
+        e = model.state.educators
+        school = next(s.index for s in model.schools if s.name == "high-17")
+        specialists = np.flatnonzero((e.status == ACTIVE) & (e.school == school)
+                                     & (model.roles.category[e.role] == 3))
+        roles = e.role[specialists].copy()
+        assert np.unique(roles).size == 2  # both kinds are there to be mixed up
+        switch_schools(model, 0)
+        assert np.all(e.position[specialists] >= 0)
+        np.testing.assert_array_equal(e.role[specialists], roles)
+    finally:
+        model.release()

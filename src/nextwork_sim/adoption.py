@@ -206,12 +206,15 @@ def _rebuild(model, school_index: int, which: int, year: int) -> None:
     unplaced = incumbents[educators.position[incumbents] < 0]
     # leaders first, then the rest; within a category, the most skilled first
     order = np.lexsort((-educators.skill[unplaced].mean(axis=1), educators.category[unplaced]))
+    wanted = model.roles.category[positions.role[new_positions]]
     for person in unplaced[order].tolist():
-        wanted = model.roles.category[positions.role[new_positions]]
-        free = new_positions[(positions.holder[new_positions] < 0)
-                             & (wanted == _category_for(educators.category[person]))]
-        if free.size:
-            occupy(model, person, int(free[0]))
+        free = (positions.holder[new_positions] < 0) & (
+            wanted == _category_for(educators.category[person]))
+        # a post of the role they hold first: a special-education specialist stays one
+        same_role = free & (positions.role[new_positions] == educators.role[person])
+        choice = np.flatnonzero(same_role if same_role.any() else free)
+        if choice.size:
+            occupy(model, person, int(new_positions[choice[0]]))
     kept = educators.position[incumbents] >= 0
     # those placed in another role are trained for it (transition_cost)
     model.role_changes += int(np.sum(kept & (educators.role[incumbents] != previous_role)))

@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from .config import ConfigError, load_config, to_toml
+from .console_tables import print_tables, print_vacancy_warnings
 from .experiments.storage import OutputError, check_output
-from .outcomes import METRICS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Project a school system's workforce, students and money under "
@@ -38,12 +38,6 @@ Uncertainty = Annotated[bool, typer.Option(help="draw every kind=assumption numb
                                            "parameters. within +-20% per replication")]
 Overwrite = Annotated[bool, typer.Option(help="replace a non-empty --out folder")]
 
-KEY_METRICS = ("leave_rate", "attrition_rate", "mean_chronic_load", "mean_skill",
-               "satisfaction", "achievement_growth", "months_of_learning",
-               "uncovered_need_share", "students_per_teacher", "adults_per_100_students",
-               "cost_per_student", "unfilled_post_cost")
-#: a category whose posts stay vacant more than this share in some year is named at the end
-VACANCY_WARNING = 0.10
 
 
 def _fail(message: str) -> None:
@@ -120,9 +114,8 @@ def run(config: Path, years: Years = None, seed: Seed = 0, replications: Replica
                                 overwrite, quiet, workers=workers, executor=executor,
                                 scheduler=scheduler, uncertainty=parameter_uncertainty,
                                 from_state=from_state)
-    _print_table(table, [scenarios[0].name])
-    _print_categories(table, [scenarios[0].name])
-    _print_vacancy_warnings(table, [scenarios[0].name])
+    print_tables(console, table, [scenarios[0].name])
+    print_vacancy_warnings(console, table, [scenarios[0].name])
     console.print(f"results written to {out}")
 
 
@@ -147,8 +140,7 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
                                 overwrite, quiet, baseline=baseline, shared=shared_start,
                                 workers=workers, executor=executor, scheduler=scheduler,
                                 uncertainty=parameter_uncertainty, from_state=from_state)
-    _print_table(table, [s.name for s in scenarios])
-    _print_categories(table, [s.name for s in scenarios])
+    print_tables(console, table, [s.name for s in scenarios])
     from .workforce.budget import budget_flags
 
     for name, extra in budget_flags(table, scenarios[0].name):
@@ -160,7 +152,7 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
     comparison_figure(summarize(table), out / "comparison.png")
     if explain:
         _explain(scenarios, seed, replications, years, out, workers, executor, scheduler)
-    _print_vacancy_warnings(table, [s.name for s in scenarios])
+    print_vacancy_warnings(console, table, [s.name for s in scenarios])
     console.print(f"results written to {out}")
 
 
@@ -394,80 +386,6 @@ def _from_state(folder: Path, scenarios, seed: int, replications: int):
             scenario = shared_start(base, scenario)
         out.append(scenario)
     return out
-
-
-def _print_table(table, names: list[str]) -> None:
-    overall = table[table["group"] == "all"].groupby(["metric", "scenario"])["value"].mean()
-    caption = f"difference = {names[-1]} - {names[0]}" if len(names) > 1 else None
-    view = Table(title="mean over reported years (group: all)", caption=caption)
-    view.add_column("metric", no_wrap=True, min_width=max(map(len, KEY_METRICS)))
-    for name in names:
-        view.add_column(name, justify="right")
-    if len(names) > 1:
-        view.add_column("difference", justify="right")
-    for metric in KEY_METRICS:
-        values = [overall.get((metric, n), float("nan")) for n in names]
-        digits = 0 if METRICS[metric].unit == "dollars" else 3
-        cells = [f"{v:,.{digits}f}" for v in values]
-        if len(names) > 1:
-            cells.append(f"{values[-1] - values[0]:+,.{digits}f}")
-        view.add_row(metric, *cells)
-    console.print(view)
-
-
-
-def _by_category(table, metric: str):
-    """Mean over replications of ``metric`` by category, scenario and year."""
-    rows = table[(table["metric"] == metric) & table["group"].str.startswith("category=")]
-    means = rows.groupby(["scenario", "group", "year"])["value"].mean().reset_index()
-    return means.assign(category=means["group"].str.removeprefix("category="))
-
-
-def _print_categories(table, names: list[str]) -> None:
-    """Adults per 100 students (FTE) and the share of posts vacant, by category: what each
-    design staffs, and what its pipelines fill."""
-    from .roles import CATEGORIES
-
-    adults = _by_category(table, "adults_per_100_students").groupby(
-        ["category", "scenario"])["value"].mean()
-    vacant = _by_category(table, "vacancy_rate").groupby(["category", "scenario"])["value"].mean()
-    view = Table(title="by category, mean over reported years: adults per 100 students (FTE) "
-                       "· posts vacant during the year")
-    view.add_column("category")
-    for name in names:
-        view.add_column(name, justify="right")
-    for category in CATEGORIES:
-        cells = []
-        for name in names:
-            fte = adults.get((category, name), float("nan"))
-            share = vacant.get((category, name))
-            cells.append(f"{fte:.2f}" + ("" if share is None else f" · {share:.0%}"))
-        if any(cell.split(" ")[0] not in ("nan", "0.00") or "·" in cell for cell in cells):
-            view.add_row(category, *cells)
-    console.print(view)
-
-
-def vacancy_warnings(table, names: list[str], threshold: float = VACANCY_WARNING) -> list[str]:
-    """One line per scenario and category whose posts stay vacant (no holder, or a long-term
-    substitute) more than ``threshold`` in some reported year (mean over replications): the
-    worst year and the mean fill rate over the years."""
-    by_year = _by_category(table, "vacancy_rate")
-    lines = []
-    for name in names:
-        for category, rows in by_year[by_year["scenario"] == name].groupby("category",
-                                                                            sort=False):
-            worst = rows.loc[rows["value"].idxmax()]
-            if worst["value"] > threshold:
-                lines.append(f"warning: {name} leaves {worst['value']:.0%} of {category} posts "
-                             f"vacant during year {int(worst['year'])} (fill rate "
-                             f"{1 - worst['value']:.0%}, mean over years "
-                             f"{1 - rows['value'].mean():.0%})")
-    return lines
-
-
-def _print_vacancy_warnings(table, names: list[str]) -> None:
-    for line in vacancy_warnings(table, names):
-        console.print(f"[yellow]{line}[/]", highlight=False, soft_wrap=True)
 
 
 from .experiments.commands import register  # noqa: E402  (adds the sweep command)
