@@ -36,6 +36,10 @@ METRICS: dict[str, Metric] = {
     "vacancy_rate": Metric("share of positions", "positions unfilled at the start of the next "
                            "year (after hiring)", TEACHERS),
     "headcount": Metric("persons", "educators in post at the start of the year", TEACHERS),
+    "teacher_share": Metric("share", "teachers in each experience band (experience=1-3, 4-9, "
+                            "10-19, 20+ years, counting the year just taught) among teachers in "
+                            "post at the end of the year, before the summer's departures",
+                            TEACHERS),
     "fte": Metric("FTE", "full-time equivalents in post at the start of the year", TEACHERS),
     "positions": Metric("positions", "filled + vacant positions at the start of the next year",
                         TEACHERS),

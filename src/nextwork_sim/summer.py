@@ -37,6 +37,7 @@ def run_summer(model, year: int) -> None:
     served = np.flatnonzero(educators.status == ACTIVE)  # substitutes included: they are paid
     before = served[~educators.substitute[served]]
     record_workforce(model, record, before)
+    record_experience_mix(model, record, before)
     rows, outcome = summer_attrition(model, year)
     record_attrition(model, record, rows, outcome)
     record_attrition_channel(model, record, rows)
@@ -197,6 +198,17 @@ def record_workforce(model, record: YearRecord, rows: np.ndarray) -> None:
     record.mean_by("credentials_held", e.credentials[rows].astype(np.float64),
                    {**groups, "race": (e.race[rows].astype(np.int64), RACES)})
     record.add("degree_share", "all", e.degree[rows][teacher].mean() if teacher.any() else 0.0)
+
+
+def record_experience_mix(model, record: YearRecord, rows: np.ndarray) -> None:
+    """teacher_share by experience band: the mix a steady baseline keeps (docs/odd.md)."""
+    e = model.state.educators
+    teachers = rows[is_teacher_category(e.category[rows])]
+    if teachers.size == 0:
+        return
+    counts = np.bincount(experience_band(e.experience[teachers]), minlength=len(EXPERIENCE_BANDS))
+    for band, label in enumerate(EXPERIENCE_BANDS):
+        record.add("teacher_share", f"experience={label}", counts[band] / teachers.size)
 
 
 def record_attrition_channel(model, record: YearRecord, rows: np.ndarray) -> None:
