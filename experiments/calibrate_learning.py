@@ -4,7 +4,9 @@
 
 Runs configs/traditional.toml (district preset, 5 reported years) for several seeds and prints
 the mean and 95 % interval over replications of each `achievement_growth` calibration row of
-configs/calibration/targets.csv next to its band.
+configs/calibration/targets.csv next to its band, then the yearly drift of the mean standing
+and the `parameters.learning.reference_match` under which it does not drift (copy it into
+parameters.py), with the months of learning it gives.
 """
 
 from __future__ import annotations
@@ -50,7 +52,23 @@ def main() -> None:
                      "value": target.value, "band": f"{target.low} to {target.high}",
                      "inside": target.low <= values.mean() <= target.high})
     print(pd.DataFrame(rows).to_string(index=False))
+    # The mean standing moves each year by the mean of g(grade) x (r - 1) over students, i.e.
+    # achievement_growth (all) minus the mean norm (presets: equal cohorts in every grade).
+    # r is linear in m_ref (r = 1 + theta_q (match - m_ref) + ...) and learning feeds nothing
+    # back into the workforce, so one step gives the m_ref under which it does not drift.
+    learning = scenario.parameters.learning
+    norm = float(np.mean(learning.growth_by_grade))
 
+    def mean_of(metric):
+        return float(np.mean([t.query(f"metric == '{metric}' and group == 'all'")["value"]
+                              .mean() for t in tables]))
+
+    drift = mean_of("achievement_growth") - norm
+    shift = drift / (learning.quality_effect * norm)
+    months = mean_of("months_of_learning")
+    print(f"mean standing drift {drift:+.4f} SD a year; reference_match without drift: "
+          f"{learning.reference_match + shift:.3f} (months of learning {months:.3f} now, "
+          f"{months - 9.0 * learning.quality_effect * shift:.3f} then)")
 
 if __name__ == "__main__":
     main()

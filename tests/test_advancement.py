@@ -118,7 +118,8 @@ def test_seat_time_teachers_leave_the_classroom_for_promotion_only_when_qualifie
     model = SchoolSystemModel(scenario, seed=3)
     try:
         e = model.state.educators
-        assert out_of_classroom(model, 0).size == 0  # nobody holds a degree yet
+        e.degree[:] = False  # the steady start has degrees: take them away first
+        assert out_of_classroom(model, 0).size == 0
         e.degree[:] = True
         gone = out_of_classroom(model, 0)
         assert gone.size > 0 and np.all(e.experience[gone] >= 7)
@@ -177,3 +178,26 @@ def test_advancement_in_queues_per_school_is_the_rule_one_vacancy_at_a_time():
     assert outcomes[0][0] == outcomes[1][0]
     assert np.array_equal(outcomes[0][1], outcomes[1][1])
     assert np.array_equal(outcomes[0][2], outcomes[1][2])
+
+
+def test_a_paraeducator_who_becomes_a_teacher_under_seat_time_starts_in_her_first_year():
+    """Seat-time rules restart the count: the year after the move is her first as a teacher
+    (experience 1, a novice), not her second (the summer's increment used to follow the
+    restart)."""
+    from nextwork_sim.roles import ROLE_INDEX
+    from nextwork_sim.workforce.pipelines import PATHWAYS
+
+    scenario = validate({"name": "t", "years": 1, "burn_in_years": 0,
+                         "district": {"preset": "district"}})
+    model = SchoolSystemModel(scenario, seed=1)
+    try:
+        e = model.state.educators
+        paras = np.flatnonzero((e.role == ROLE_INDEX["paraeducator"]) & (e.status == 0))
+        model.calendar.run(1)
+        moved = paras[(e.role[paras] == ROLE_INDEX["teacher"]) & (e.status[paras] == 0)]
+        assert moved.size > 0
+        assert np.all(e.pathway[moved] == PATHWAYS.index("para_to_teacher"))
+        assert np.all(e.experience[moved] == 1)
+        assert np.all(e.category[moved] == CATEGORY_INDEX["novice"])
+    finally:
+        model.release()

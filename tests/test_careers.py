@@ -76,11 +76,19 @@ def test_cost_responds_to_the_leader_supplement_as_the_arithmetic_says():
         model = SchoolSystemModel(scenario, seed=5)
         try:
             e = model.state.educators
-            leaders = np.flatnonzero(e.role == ROLE_INDEX["multi_classroom_leader"])
+            # without degrees nobody becomes a leader through seat time and there is no degree
+            # lane, so which teachers lead does not depend on their pay
+            e.degree[:] = False
+            e.studying[:] = -1
+            e.study_terms[:] = 0
+            built = e.n
+            experience = e.experience[:built].copy()  # the summer pays before the increment
             costs = scenario.parameters.costs
-            steps = np.minimum(e.experience[leaders] - 1, costs.max_steps)
-            leader_pay[share] = (costs.teacher_base_salary + costs.salary_step * steps).sum()
             table = model.run(1)
+            # the year is paid by the role held at the summer (leaders who advanced included)
+            leaders = np.flatnonzero(e.role[:built] == ROLE_INDEX["multi_classroom_leader"])
+            steps = np.minimum(experience[leaders] - 1, costs.max_steps)
+            leader_pay[share] = (costs.teacher_base_salary + costs.salary_step * steps).sum()
         finally:
             model.release()
         totals[share] = table.query("metric == 'salary_cost' and group == 'all'")["value"].iloc[0]

@@ -158,7 +158,9 @@ def test_parameter_uncertainty_draws_every_assumption_and_only_assumptions():
     assert varied.parameters.attrition.first_year_effect == (
         scenario.parameters.attrition.first_year_effect)  # fitted
     assert {kinds[p] for p in drawn} == {"assumption"}
-    assumed = {p for p, k in kinds.items() if k == "assumption" and p.startswith("parameters.")}
+    assumed = {p for p, k in kinds.items() if k == "assumption" and p.startswith("parameters.")
+               and isinstance(_value(scenario, p), int | float)}  # a choice is not drawn
+    assert "parameters.population.initial_state" not in assumed
     assert drawn == {p for p in assumed if _value(scenario, p) != 0}
     assert "parameters.costs.max_steps" in drawn  # integers too
     assert not any(p.startswith("staffing.") for p in drawn)

@@ -86,16 +86,19 @@ def test_attrition_channels_of_identical_runs_are_zero():
 
 
 def test_when_only_pay_differs_pay_gets_the_retention_difference():
-    base = _scenario("base")
-    richer = _scenario("richer", {"costs": {"teacher_base_salary": 62000.0}})
+    # no burn-in: a burn-in runs under each scenario's own pay, and its summer may already
+    # keep someone in one scenario whom the other loses
+    base, richer = (validate({**BASE, "burn_in_years": 0, "name": name,
+                              "parameters": parameters}) for name, parameters in (
+        ("base", {}), ("richer", {"costs": {"teacher_base_salary": 62000.0}})))
     table = decompose(base, richer, seed=5, replications=2, years=None,
                       metrics=("leave_rate",))
     channels = table[(table.kind == "channel") & (table.metric == "leave_rate")]
     row = channels.set_index("mechanism")["contribution"]
     assert row["pay"] < 0  # higher pay, fewer leavers
     implied = row["total"] - row["chance"]
-    # One reported year from a shared start: the same people, days and draws, so every
-    # other input of the logit is identical and only the mean-field gap can differ.
+    # One reported year from the same built district: the same people, days and draws, so
+    # every other input of the logit is identical and only the mean-field gap can differ.
     assert row["pay"] == pytest.approx(implied - row["heterogeneity"], rel=1e-9)
     for name in ("load", "satisfaction", "support", "advancement", "leader", "poverty",
                  "entry", "experience_mix"):

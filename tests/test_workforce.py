@@ -8,6 +8,7 @@ from nextwork_sim.config import validate
 from nextwork_sim.model import SchoolSystemModel
 from nextwork_sim.population import ACTIVE
 from nextwork_sim.workforce.attrition import driver_shifts
+from nextwork_sim.workforce.pipelines import PATHWAYS
 
 
 def _model(**extra):
@@ -27,8 +28,11 @@ def test_rates_move_the_documented_way_with_each_driver(field, value, sign):
     model = _model(parameters={field.split(".")[0]: {field.split(".")[1]: value}})
     try:
         rows = np.flatnonzero(model.state.educators.status == ACTIVE)
-        base_move, base_leave = driver_shifts(model, rows)
         e = model.state.educators
+        # one pathway for all: the early-retention shift of a pathway counts in years 1-3,
+        # so the experience change below would move it too
+        e.pathway[rows] = PATHWAYS.index("traditional")
+        base_move, base_leave = driver_shifts(model, rows)
         school = model.schools[0]
         if sign == "pay_below_market_raises":
             e.experience[rows] = 2  # second step of the schedule: far below market pay

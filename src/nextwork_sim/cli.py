@@ -228,6 +228,63 @@ def burn_in(config: Path, seed: Seed = 0, replications: Replications = 1,
     console.print(f"{replications} burned-in state(s) written to {out}")
 
 
+@app.command()
+def equilibrium(config: Annotated[Path, typer.Argument(
+                    help="the traditional scenario whose steady state to measure")]
+                = Path("configs/traditional.toml"),
+                seed: Seed = 0,
+                replications: Annotated[int, typer.Option(min=1, max=1000)] = 8,
+                years: Annotated[int, typer.Option(min=2, max=400, help="years per "
+                                                   "replication, from a cold start")] = 80,
+                snapshots: Annotated[int, typer.Option(min=1, max=100, help="snapshots of "
+                                                       "the last years per replication")] = 7,
+                every: Annotated[int, typer.Option(min=1, max=50, help="years between "
+                                                   "snapshots")] = 5,
+                out: Annotated[Path | None, typer.Option(help="file to write (default: the "
+                                                         "one runs start from)")] = None,
+                set_: SetOption = None, quiet: bool = False) -> None:
+    """Measure the steady-state workforce of CONFIG (run long from a cold start) and write the
+    table every run's initial workforce is drawn from (docs/odd.md, initialization)."""
+    import time
+
+    import numpy as np
+
+    from .experiments.commands import progress_bar
+    from .workforce import equilibrium as eq
+
+    try:
+        scenario = load_config(config, [*(set_ or []), *eq.COLD_START])
+        if scenario.adoption:
+            raise ConfigError(f"{config}: the equilibrium needs a single staffing model "
+                              "(remove [[adoption]])")
+        if years - every * (snapshots - 1) < 1:
+            raise ConfigError(f"--years {years}: must exceed --every x (--snapshots - 1) = "
+                              f"{every * (snapshots - 1)}")
+    except ConfigError as error:
+        _fail(str(error))
+    target = eq.DATA_FILE if out is None else out
+    start = time.perf_counter()
+    with progress_bar(quiet) as progress:
+        bar = progress.add_task("equilibrium", total=replications)
+        table = eq.measure(scenario, seed, replications, years, snapshots, every,
+                           progress=lambda: progress.advance(bar))
+    first = years - every * (snapshots - 1)
+    command = (f"nextwork-sim equilibrium {config.as_posix()} --seed {seed} --replications "
+               f"{replications} --years {years} --snapshots {snapshots} --every {every}"
+               + "".join(f" --set '{item}'" for item in set_ or []))
+    eq.write(table, target, [
+        "Steady-state workforce of the traditional district (workforce/equilibrium.py).",
+        f"regenerate: {command}",
+        f"config_hash: {scenario.hash()}",
+        f"snapshots: start of years {first + 1}-{years + 1} every {every}, "
+        f"{replications} replications from a cold start",
+    ])
+    teachers = table[table["role"] == "teacher"]
+    mean = np.average(teachers[eq.SKILL].mean(axis=1), weights=teachers["share"])
+    console.print(f"{len(table)} rows written to {target} in "
+                  f"{time.perf_counter() - start:.1f} s (teachers' mean skill {mean:.3f})")
+
+
 @app.command("budget-solve")
 def budget_solve(config: Path, baseline: Annotated[Path, typer.Option(
                      help="the baseline scenario whose cost per student to match")],

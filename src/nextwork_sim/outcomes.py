@@ -38,6 +38,10 @@ METRICS: dict[str, Metric] = {
                            "covers teaching posts only); by category= of the post's role for "
                            "every category with posts; group all: teaching posts", TEACHERS),
     "headcount": Metric("persons", "educators in post at the start of the year", TEACHERS),
+    "teacher_share": Metric("share", "teachers in each experience band (experience=1-3, 4-9, "
+                            "10-19, 20+ years, counting the year just taught) among teachers in "
+                            "post at the end of the year, before the summer's departures",
+                            TEACHERS),
     "fte": Metric("FTE", "full-time equivalents in post at the start of the year", TEACHERS),
     "positions": Metric("positions", "filled + vacant positions during the year (also by "
                         "category= of the post's role)", TEACHERS),

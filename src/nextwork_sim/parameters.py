@@ -7,7 +7,7 @@ generated from these classes (``nextwork-sim params``) and a test checks it is u
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -204,13 +204,15 @@ class LearningParams(Frozen):
         doc="theta_q: how the match of needs and adult quality moves the daily rate",
         kind="fitted", search=(0.2, 1.5))
     reference_match: float = param(
-        0.628, unit="match", ge=0, le=1,
-        source="calibrated so a traditional district at national composition grows at the "
-               "norm (growth_by_grade targets); experiments/calibrate_learning.py",
+        0.729, unit="match", ge=0, le=1,
+        source="calibrated so a traditional district at national composition, at its steady "
+               "state, grows at the norm (growth_by_grade targets); "
+               "experiments/calibrate_learning.py",
         doc="m_ref: the match of a typical classroom (rate 1); set so the mean standing of a "
-            "traditional district at national composition does not drift (the norm), which "
-            "gives ~8.6 months of learning a year in traditional staffing",
-        kind="fitted", search=(0.5, 0.75))
+            "traditional district at national composition, at its steady state, does not "
+            "drift (the norm), which gives ~8.7 months of learning a year: elementary "
+            "students learn faster than the norm, secondary slower",
+        kind="fitted", search=(0.5, 0.9))
     personalization_effect: float = param(
         0.05, unit="relative rate per unit personalization", ge=0, le=1,
         doc="theta_r: effect of adult time per student above one adult per 25", kind="assumption")
@@ -239,31 +241,31 @@ FITTED = ("intercept fitted with drivers included so the traditional model at na
 
 
 class AttritionParams(Frozen):
-    move_1_3: float = param(0.0935, unit="share", ge=0, le=0.5, source=FITTED,
+    move_1_3: float = param(0.127, unit="share", ge=0, le=0.5, source=FITTED,
                             doc="base move rate, 1-3 years of experience",
                             kind="fitted", search=(0.03, 0.2))
-    leave_1_3: float = param(0.0544, unit="share", ge=0, le=0.5, source=FITTED,
+    leave_1_3: float = param(0.0679, unit="share", ge=0, le=0.5, source=FITTED,
                              doc="base leave rate, 1-3 years", kind="fitted", search=(0.02, 0.15))
-    move_4_9: float = param(0.0887, unit="share", ge=0, le=0.5, source=FITTED,
+    move_4_9: float = param(0.0897, unit="share", ge=0, le=0.5, source=FITTED,
                             doc="base move rate, 4-9 years", kind="fitted", search=(0.03, 0.2))
-    leave_4_9: float = param(0.0671, unit="share", ge=0, le=0.5, source=FITTED,
+    leave_4_9: float = param(0.0736, unit="share", ge=0, le=0.5, source=FITTED,
                              doc="base leave rate, 4-9 years", kind="fitted", search=(0.02, 0.15))
-    move_10_19: float = param(0.0654, unit="share", ge=0, le=0.5, source=FITTED,
+    move_10_19: float = param(0.066, unit="share", ge=0, le=0.5, source=FITTED,
                               doc="base move rate, 10-19 years", kind="fitted", search=(0.02, 0.15))
-    leave_10_19: float = param(0.0568, unit="share", ge=0, le=0.5,
+    leave_10_19: float = param(0.0624, unit="share", ge=0, le=0.5,
                                source=FITTED, doc="base leave rate, 10-19 years",
                                kind="fitted", search=(0.02, 0.15))
-    move_20_plus: float = param(0.0469, unit="share", ge=0, le=0.5,
+    move_20_plus: float = param(0.0473, unit="share", ge=0, le=0.5,
                                 source=FITTED, doc="base move rate, 20+ years",
                                 kind="fitted", search=(0.01, 0.12))
-    leave_20_plus: float = param(0.1535, unit="share", ge=0, le=0.5, source=FITTED,
+    leave_20_plus: float = param(0.1719, unit="share", ge=0, le=0.5, source=FITTED,
                                  doc="base leave rate, 20+ years (mostly retirement)",
                                  kind="fitted", search=(0.05, 0.3))
     retirement_share_20_plus: float = param(0.7, unit="share of leavers", ge=0, le=1,
                                             doc="part of 20+ leavers who retire", kind="assumption")
     move_paraeducator: float = param(0.05, unit="share", ge=0, le=0.5,
                                      doc="base move rate of paraeducators", kind="assumption")
-    leave_paraeducator: float = param(0.1375, unit="share", ge=0, le=0.5,
+    leave_paraeducator: float = param(0.1404, unit="share", ge=0, le=0.5,
                                       source="fitted so simulated paraeducator leave hits "
                                              "Washington State reports (pre-2020 ~8%)",
                                       doc="base leave rate of paraeducators",
@@ -285,13 +287,13 @@ class AttritionParams(Frozen):
                                           doc="satisfaction at which the base rates hold (about "
                                               "the traditional model's mean)", kind="assumption")
     poverty_move_effect: float = param(
-        1.3126, unit="log-odds per unit low-income share", ge=-5, le=5,
+        1.3936, unit="log-odds per unit low-income share", ge=-5, le=5,
         source="fitted to NCES TFS 2012-13 move rates of high- vs low-poverty schools "
                "(experiments/fit_attrition.py)",
         doc="shift of move log-odds with the school's low-income share (relative to "
             "reference_poverty)", kind="fitted", search=(-1.0, 3.0))
     poverty_leave_effect: float = param(
-        0.6744, unit="log-odds per unit low-income share", ge=-5, le=5,
+        0.6156, unit="log-odds per unit low-income share", ge=-5, le=5,
         source="fitted to NCES TFS 2012-13 leave rates of high- vs low-poverty schools",
         doc="shift of leave log-odds with the school's low-income share",
         kind="fitted", search=(-1.0, 3.0))
@@ -327,7 +329,7 @@ class AttritionParams(Frozen):
         doc="shift for teachers whose school has a lead role they could advance into",
         kind="assumption")
     first_year_effect: float = param(
-        -0.1162, unit="log-odds", ge=-3, le=3,
+        -0.611, unit="log-odds", ge=-3, le=3,
         source="fitted to the first-year cohort's cumulative leave (experiments/fit_attrition.py)",
         doc="extra shift of move and leave in a teacher's first year",
         kind="fitted", search=(-1.5, 1.5))
@@ -470,6 +472,14 @@ class PopulationParams(Frozen):
                                     source="NCES NTPS 2017-18; approximate",
                                     doc="initial teachers with 10-19 years (rest: 20-35)",
                                     kind="sourced")
+    initial_state: Literal["equilibrium", "national"] = param(
+        "equilibrium", unit="choice",
+        doc="how the workforce a run starts with is drawn: 'equilibrium' from the traditional "
+            "district's steady state (experience by role, skill given experience, degrees, "
+            "pathways; data/equilibrium.csv, regenerated by `nextwork-sim equilibrium`), "
+            "'national' from the NTPS experience shares above with experience-curve skills "
+            "and no degrees (the cold start the equilibrium run begins from)",
+        kind="assumption")
 
 
 

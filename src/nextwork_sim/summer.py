@@ -41,6 +41,7 @@ def run_summer(model, year: int) -> None:
     record_service(model, record, before, enrollment)
     record_unfilled_posts(model, record)
     record_posts(model, record)
+    record_experience_mix(model, record, before)
     rows, outcome = summer_attrition(model, year)
     record_attrition(model, record, rows, outcome)
     record_attrition_channel(model, record, rows)
@@ -256,6 +257,17 @@ def record_unfilled_posts(model, record: YearRecord) -> None:
     for code in np.flatnonzero(np.bincount(category[positions.open],
                                            minlength=len(CATEGORIES))):
         record.add("unfilled_post_cost", f"category={CATEGORIES[code]}", by_category[code])
+
+
+def record_experience_mix(model, record: YearRecord, rows: np.ndarray) -> None:
+    """teacher_share by experience band: the mix a steady baseline keeps (docs/odd.md)."""
+    e = model.state.educators
+    teachers = rows[is_teacher_category(e.category[rows])]
+    if teachers.size == 0:
+        return
+    counts = np.bincount(experience_band(e.experience[teachers]), minlength=len(EXPERIENCE_BANDS))
+    for band, label in enumerate(EXPERIENCE_BANDS):
+        record.add("teacher_share", f"experience={label}", counts[band] / teachers.size)
 
 
 def record_attrition_channel(model, record: YearRecord, rows: np.ndarray) -> None:

@@ -122,7 +122,9 @@ def _internal_fill(model, vacant_role: int, from_category: int, qualifies_for, p
         settings = model.staffing_models[model.school_model[school]].settings
         educators.pathway[person] = PATHWAYS.index(pathway)
         if seat_time_restart and settings.advancement == "seat_time":
-            educators.experience[person] = 1
+            # year zero now: the summer's closing increment makes the coming year her first
+            # as a teacher (1 here counted it as her second)
+            educators.experience[person] = 0
         occupy(model, person, position)
         moved.append(person)
     return np.array(moved, dtype=np.int64)

@@ -13,7 +13,13 @@ import numpy as np
 from ..config import RACES
 from ..domains import CONTENT, INDIVIDUALIZED, LANGUAGE, LEADERSHIP, N_DOMAINS, PROJECT
 from ..kernels import keyed_random as kr
-from ..roles import CATEGORIES, CATEGORY_INDEX, ROLE_INDEX, teacher_category
+from ..roles import (
+    CATEGORIES,
+    CATEGORY_INDEX,
+    ROLE_INDEX,
+    is_teacher_category,
+    teacher_category,
+)
 from .pipelines import PATHWAYS  # noqa: E402
 
 
@@ -81,6 +87,9 @@ def fill_vacancies(model, year: int, initial: bool = False) -> np.ndarray:
 
 
 def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
+    """The workforce a run starts with: the traditional district's steady state
+    (``population.initial_state = "equilibrium"``, workforce/equilibrium.py) or the national
+    cold start; a district roster's experience, where given, is kept."""
     state, params = model.state, model.config.parameters
     ids = state.new_educator_ids(vacant.size)
 
@@ -90,6 +99,13 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
     role = state.positions.role[vacant]
     experience = draw_experience(model.roles.category[role], draw(0), draw(1),
                                  params.population)
+    steady = None
+    if params.population.initial_state == "equilibrium":
+        from .equilibrium import shipped, steady_experience
+
+        steady = shipped()
+        role_names = np.array(model.roles.names)[role]
+        experience = steady_experience(steady, role_names, draw(0), experience)
     from ..district import roster_experience
 
     given, model.roster_unmatched = roster_experience(model)
@@ -102,7 +118,26 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
                           for r in RACES])
     race = np.minimum(np.searchsorted(race_cdf, draw(2)), len(RACES) - 1)
     pathway = np.full(vacant.size, PATHWAYS.index("traditional"))
-    return _place(model, vacant, ids, experience, skill, race, pathway, first_year=0)
+    if steady is None:
+        return _place(model, vacant, ids, experience, skill, race, pathway, first_year=0)
+    from .equilibrium import steady_attributes
+
+    teacher = np.full(vacant.size, ROLE_INDEX["teacher"])
+    teacher_formula = initial_skill(teacher, teacher_category(teacher, experience, model.roles),
+                                    experience, np.zeros_like(noise), params.skill)
+    drawn = steady_attributes(steady, role_names, is_teacher_category(category), experience,
+                              skill, teacher_formula, noise,
+                              {"degree": draw(3), "study": draw(4), "pathway": draw(6)})
+    rows = _place(model, vacant, ids, experience, drawn["skill"], race, drawn["pathway"],
+                  first_year=0)
+    e = state.educators
+    e.degree[rows] = drawn["degree"]
+    route = np.array([m.settings.credentials for m in model.staffing_models])
+    studying = drawn["studying"] & (route[model.school_model[e.school[rows]]] == "degree")
+    e.studying[rows[studying]] = 0
+    terms = params.credentials.masters_terms
+    e.study_terms[rows[studying]] = np.floor(draw(5)[studying] * terms).astype(np.int16)
+    return rows
 
 
 def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
