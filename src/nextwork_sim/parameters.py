@@ -52,7 +52,7 @@ def param(default: Any, *, unit: str, doc: str, kind: str, source: str = ASSUMPT
 
 def domain_table(name: str, defaults: dict[str, float], *, unit: str, doc: str, kind: str,
                  source: str = ASSUMPTION, ge: float = 0.0, le: float | None = None) -> type:
-    """A frozen section with one float field per domain (MODEL.md §2), all of one ``kind``."""
+    """A frozen section with one float field per domain (docs/odd.md §2), all of one ``kind``."""
     fields = {
         domain: (float, param(defaults[domain], unit=unit, doc=f"{doc} ({domain})",
                               kind=kind, source=source, ge=ge, le=le))
