@@ -53,11 +53,8 @@ def categories_table(table, names: list[str]) -> Table:
     adults = _by_category(table, "adults_per_100_students").groupby(
         ["category", "scenario"])["value"].mean()
     vacant = _by_category(table, "vacancy_rate").groupby(["category", "scenario"])["value"].mean()
-    view = Table(title="by category, mean over reported years: adults per 100 students (FTE) "
-                       "· posts vacant during the year")
-    view.add_column("category")
-    for name in names:
-        view.add_column(name, justify="right")
+    view = _scenario_columns("by category, mean over reported years: adults per 100 students "
+                             "(FTE) · posts vacant during the year", "category", names)
     for category in CATEGORIES:
         cells = []
         for name in names:
@@ -109,13 +106,16 @@ def transition_table(table, names: list[str]) -> Table | None:
     means = totals.groupby(["scenario", "metric"]).mean()
     if not (means > 0).any():
         return None
-    view = Table(title="transition: the switch to each design, summed over reported years "
-                       "(mean over replications)")
-    view.add_column("metric")
+    view = _scenario_columns("transition: the switch to each design, summed over reported "
+                             "years (mean over replications)", "metric", names)
+    for metric in TRANSITION_METRICS:
+        view.add_row(metric, *(f"{means.get((name, metric), 0.0):,.0f}" for name in names))
+    return view
+
+
+def _scenario_columns(title: str, first: str, names: list[str]) -> Table:
+    view = Table(title=title)
+    view.add_column(first)
     for name in names:
         view.add_column(name, justify="right")
-    for metric in TRANSITION_METRICS:
-        digits = 0
-        view.add_row(metric, *(f"{means.get((name, metric), 0.0):,.{digits}f}"
-                               for name in names))
     return view
