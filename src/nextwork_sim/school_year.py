@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .channels import LearningLedger
+from .config import LEVELS
 from .domains import LEADERSHIP, N_DOMAINS, PROJECT, SOCIAL_EMOTIONAL
 from .kernels import keyed_random as kr
 from .kernels.backend import (
@@ -240,8 +241,6 @@ class SchoolYear:
 
 def community_reference_match(model) -> np.ndarray:
     """m_ref of each community (float64[K]): the reference match of its school's level."""
-    from .config import LEVELS
-
     by_level = model.config.parameters.learning.reference_match
     level_value = np.array([getattr(by_level, level) for level in LEVELS], dtype=np.float64)
     school_value = level_value[[LEVELS.index(school.level) for school in model.schools]]
