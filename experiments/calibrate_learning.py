@@ -4,9 +4,25 @@
 
 Runs configs/traditional.toml (district preset, 5 reported years) for several seeds and prints
 the mean and 95 % interval over replications of each `achievement_growth` calibration row of
-configs/calibration/targets.csv next to its band, then the yearly drift of the mean standing
-and the `parameters.learning.reference_match` under which it does not drift (copy it into
-parameters.py), with the months of learning it gives.
+configs/calibration/targets.csv next to its band, then per school level the yearly drift of
+the level's mean standing and the `parameters.learning.reference_match.<level>` under which it
+does not drift (copy them into parameters.py), with the months of learning they give.
+
+The arithmetic. A student's standing moves each year by g·(r − 1), with g the norm of their
+grade and r = 1 + θ_q(match − m_ref) + θ_r·p + noise, m_ref that of their school's level L.
+The level's mean standing therefore drifts by
+
+    drift_L = mean over L's students of g·(r − 1) = mean over L's grades of (growth_grade − g)
+
+(`achievement_growth` of a grade is the mean of g·r over its students; the presets enroll
+equal cohorts in every grade). Learning feeds nothing back into the match (nor into the
+workforce), so r is linear in m_ref with slope −θ_q, and the change m_ref_L → m_ref_L + Δ_L
+moves drift_L by −θ_q·Δ_L·mean_L(g). The m_ref without drift is one step away:
+
+    Δ_L = drift_L / (θ_q · mean_L(g)).
+
+Months of learning are 9·mean r over all students, so they move by −9·θ_q·Σ_L share_L·Δ_L,
+share_L the level's share of the students (of the grades, with equal cohorts).
 """
 
 from __future__ import annotations
@@ -19,7 +35,7 @@ import pandas as pd
 from scipy import stats
 
 from nextwork_sim import run
-from nextwork_sim.config import load_config
+from nextwork_sim.config import LEVEL_GRADES, LEVELS, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,23 +68,29 @@ def main() -> None:
                      "value": target.value, "band": f"{target.low} to {target.high}",
                      "inside": target.low <= values.mean() <= target.high})
     print(pd.DataFrame(rows).to_string(index=False))
-    # The mean standing moves each year by the mean of g(grade) x (r - 1) over students, i.e.
-    # achievement_growth (all) minus the mean norm (presets: equal cohorts in every grade).
-    # r is linear in m_ref (r = 1 + theta_q (match - m_ref) + ...) and learning feeds nothing
-    # back into the workforce, so one step gives the m_ref under which it does not drift.
     learning = scenario.parameters.learning
-    norm = float(np.mean(learning.growth_by_grade))
+    norm = np.asarray(learning.growth_by_grade)
 
-    def mean_of(metric):
-        return float(np.mean([t.query(f"metric == '{metric}' and group == 'all'")["value"]
+    def mean_of(metric, group="all"):
+        return float(np.mean([t.query(f"metric == '{metric}' and group == '{group}'")["value"]
                               .mean() for t in tables]))
 
-    drift = mean_of("achievement_growth") - norm
-    shift = drift / (learning.quality_effect * norm)
     months = mean_of("months_of_learning")
-    print(f"mean standing drift {drift:+.4f} SD a year; reference_match without drift: "
-          f"{learning.reference_match + shift:.3f} (months of learning {months:.3f} now, "
-          f"{months - 9.0 * learning.quality_effect * shift:.3f} then)")
+    months_then = months
+    levels = []
+    for level in LEVELS:
+        low, high = LEVEL_GRADES[level]
+        grades = range(low, high + 1)
+        drift = float(np.mean([mean_of("achievement_growth", f"grade={g}") - norm[g]
+                               for g in grades]))
+        shift = drift / (learning.quality_effect * norm[low:high + 1].mean())
+        months_then -= 9.0 * learning.quality_effect * shift * len(grades) / len(norm)
+        now = getattr(learning.reference_match, level)
+        levels.append({"level": level, "drift SD/year": f"{drift:+.4f}",
+                       "reference_match": now, "without drift": round(now + shift, 3)})
+    print(pd.DataFrame(levels).to_string(index=False))
+    print(f"months of learning {months:.3f} now, {months_then:.3f} with the fitted values")
+
 
 if __name__ == "__main__":
     main()

@@ -35,7 +35,7 @@ def test_per_agent_mesa_day_agrees_with_the_kernels():
         unit_learning(s.community, s.need, s.person_id, np.uint64(1), np.uint64(2),
                       hooks.sum_unit_quality(), 1, hooks.personalization,
                       np.ones(hooks.quality_sum.shape, dtype=bool), 1.0,
-                      learning.quality_effect, learning.reference_match,
+                      learning.quality_effect, hooks.reference_match,
                       learning.personalization_effect, 0.0, 5, 6, rate, intra, inter,
                       np.zeros(s.n, dtype=bool))
         mesa_rate = np.array([baseline.student_of[j].rate_sum for j in baseline.student_rows])

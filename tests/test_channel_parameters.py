@@ -27,7 +27,8 @@ from nextwork_sim.workforce.attrition import EXPERIENCE_BANDS
 
 def _emitted_channels() -> set[str]:
     """Every channel name the decomposition functions return, from synthetic run sums."""
-    learning = {"part=norm": 0.5, "part=match": 0.3, "part=personalization": 0.5,
+    learning = {"part=norm": 0.5, "part=match": 0.3, "part=reference": 0.36,
+                "part=personalization": 0.5,
                 "part=log_skill": -0.5, "part=log_allocation": 0.1, "part=log_efficacy": -0.2}
     attrition = {"part=implied_leave": 0.08, "part=implied_move": 0.07}
     for band in EXPERIENCE_BANDS:

@@ -27,22 +27,32 @@ def _scenario(name, parameters=None, **staffing):
 
 
 def test_the_learning_ledger_reproduces_achievement_growth_without_noise():
-    scenario = validate({**BASE, "years": 2, "staffing": {"model": "next_workforce"},
-                         "parameters": {"learning": {"daily_noise_sd": 0.0}}})
+    """A district of all three levels, each with its own reference match: a ledger that
+    weighs the norm by one level's m_ref (or the unmatched students' by the wrong one)
+    misses."""
+    scenario = validate({**BASE, "years": 2, "district": {"preset": "district"},
+                         "staffing": {"model": "next_workforce"},
+                         "parameters": {"learning": {
+                             "daily_noise_sd": 0.0,
+                             "reference_match": {"elementary": 0.6, "middle": 0.7,
+                                                 "high": 0.8}}}})
     table = run(scenario, seed=3)
     learning = scenario.parameters.learning
     for year, part in table.groupby("year"):
         sums = part[part.metric == "learning_channel"].set_index("group")["value"]
+        assert 0.6 < sums["part=reference"] / sums["part=norm"] < 0.8
         implied = (sums["part=norm"] + learning.quality_effect
-                   * (sums["part=match"] - learning.reference_match * sums["part=norm"])
+                   * (sums["part=match"] - sums["part=reference"])
                    + learning.personalization_effect * sums["part=personalization"])
         realized = part[(part.metric == "achievement_growth") & (part.group == "all")]
         assert implied == pytest.approx(realized["value"].iloc[0], rel=1e-9), year
 
 
-def _learning_parts(log_skill, log_allocation, log_efficacy, personalization, norm=0.5):
+def _learning_parts(log_skill, log_allocation, log_efficacy, personalization, norm=0.5,
+                    reference=0.36):
     match = 0.3 * math.exp(log_skill + log_allocation + log_efficacy)
-    return {"part=norm": norm, "part=match": match, "part=personalization": personalization,
+    return {"part=norm": norm, "part=match": match, "part=reference": reference,
+            "part=personalization": personalization,
             "part=log_skill": log_skill, "part=log_allocation": log_allocation,
             "part=log_efficacy": log_efficacy}
 
@@ -59,13 +69,14 @@ def test_when_only_skill_differs_skill_gets_the_whole_learning_difference():
 
 def test_learning_channels_add_up_to_the_implied_difference():
     base = _learning_parts(-0.6, 0.15, -0.3, 0.5)
-    scen = _learning_parts(-0.5, 0.10, -0.2, 0.8, norm=0.51)
+    # another grade and level mix: the norm and its m_ref-weighted sum move differently
+    scen = _learning_parts(-0.5, 0.10, -0.2, 0.8, norm=0.51, reference=0.375)
     scen["part=match"] *= 1.07  # a need mix the factors do not explain
     parts = learning_channels(base, scen, LEARNING)
 
     def implied(p):
         return (p["part=norm"] + LEARNING.quality_effect
-                * (p["part=match"] - LEARNING.reference_match * p["part=norm"])
+                * (p["part=match"] - p["part=reference"])
                 + LEARNING.personalization_effect * p["part=personalization"])
 
     assert sum(parts.values()) == pytest.approx(implied(scen) - implied(base), rel=1e-12)

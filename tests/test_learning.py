@@ -28,7 +28,7 @@ def test_a_student_whose_needed_domain_nobody_carries_grows_less():
         out = [np.zeros(1) for _ in range(3)] + [np.zeros(1, dtype=bool)]
         unit_learning(np.zeros(1, np.int32), need, np.zeros(1, np.int64), np.uint64(1),
                       np.uint64(2), quality, days, np.zeros(1), np.ones((1, 8), dtype=bool),
-                      1.0, 0.4, 0.55, 0.05, 0.0, 5, 6, *out)
+                      1.0, 0.4, np.array([0.55]), 0.05, 0.0, 5, 6, *out)
         rates.append(out[0][0])
     assert rates[1] < rates[0]
 
@@ -89,3 +89,25 @@ def test_the_national_norm_does_not_drift_under_typical_staffing():
         model.release()
     assert abs(start) < 0.05
     assert abs(end) < 0.1, f"mean standing drifted to {end:.3f} in 10 years"
+
+
+def test_each_school_level_learns_against_its_own_reference_match():
+    """Raising the middle schools' m_ref by Δ lowers each middle-school student's rate by
+    θ_q·Δ and no one else's: growth changes by −θ_q·Δ·g(grade) in grades 6-8 only (same
+    seed, same draws). Fails if the kernel reads one level's value for all, or maps a
+    community to another level."""
+    def growth(middle):
+        scenario = load_config(CONFIGS / "traditional.toml", [
+            "years=1", "burn_in_years=0",
+            f"parameters.learning.reference_match.middle={middle}"])
+        table = run(scenario, seed=6)
+        rows = table.query("metric == 'achievement_growth' and group.str.startswith('grade=')")
+        return scenario.parameters.learning, rows.set_index("group")["value"]
+
+    learning, base = growth(0.70)
+    _, raised = growth(0.75)
+    norm = np.asarray(learning.growth_by_grade)
+    for grade in range(13):
+        expected = -learning.quality_effect * 0.05 * norm[grade] if 6 <= grade <= 8 else 0.0
+        change = raised[f"grade={grade}"] - base[f"grade={grade}"]
+        assert abs(change - expected) < 1e-9, (grade, change, expected)

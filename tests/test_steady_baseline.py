@@ -57,6 +57,15 @@ def test_skill_and_learning_stay_within_the_tolerance_over_the_whole_decade(deca
         assert abs(change) < limit, f"{metric}: {change:+.4f} over the decade"
 
 
+def test_the_steady_district_grows_at_the_norm(decade):
+    """The issue's other half: at the steady state the district learns 9.0 ± 0.1 months a
+    year over the decade (9.04 here). With one reference match for every level, fitted so
+    the standing does not drift (0.729), it learned 8.74: elementary above the norm, secondary
+    below, and the norm's large early-grade weights hid the gap from the standing."""
+    months = _yearly(decade, "months_of_learning", "all").mean()
+    assert abs(months - 9.0) < 0.1, f"months of learning {months:.3f}"
+
+
 def test_teacher_shares_are_a_partition_of_the_teachers(decade):
     shares = decade[decade["metric"] == "teacher_share"].groupby(["replication", "year"])
     assert (shares["value"].count() == len(EXPERIENCE_BANDS)).all()

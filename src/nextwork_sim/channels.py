@@ -1,7 +1,8 @@
 """Channel accounting: what `compare --explain` needs to split a difference between two runs
 into the model's internal mechanisms (issue "Why scenarios differ").
 
-Learning. A student's year is r = (D + θ_q(Σ match − D·m_ref) + θ_r·D·p + noise)/180, and a
+Learning. A student's year is r = (D + θ_q(Σ match − D·m_ref) + θ_r·D·p + noise)/180, with
+m_ref the reference match of the student's school level, and a
 unit's quality in domain d of community k factors exactly into
 
     Q[k,d] = days · T[k,d] · A[k,d] · E[k,d]
@@ -11,7 +12,8 @@ those who carry d relative to T, coverage included (*allocation*: who carries wh
 and E = Q / (days · Σ split·skill) the efficacy with which it is carried (*cognitive load /
 efficacy*; it also absorbs the small skill growth within the unit). Each unit adds, g-weighted
 over students and their need mix, the sums the decomposition needs: the norm Σg·D, the match
-Σg·Σmatch, the personalization Σg·D·p (*adult time*: team FTE per student and regrouping), and
+Σg·Σmatch, the reference Σg·D·m_ref (the norm weighted by each level's reference match), the
+personalization Σg·D·p (*adult time*: team FTE per student and regrouping), and
 the quality-weighted mean log of each factor. Continuity acts only on the intrapersonal and
 interpersonal indices, so its share of achievement growth is zero by construction.
 
@@ -25,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 LEARNING_FACTORS = ("skill", "allocation", "efficacy")
-LEARNING_SUMS = ("norm", "match", "personalization")
+LEARNING_SUMS = ("norm", "match", "reference", "personalization")
 ATTRITION_CHANNELS = ("load", "satisfaction", "pay", "support", "advancement", "leader",
                       "poverty", "entry")
 
@@ -34,13 +36,16 @@ class LearningLedger:
     """Per-year sums for the learning channels; ``start_year`` then ``add_unit`` per unit."""
 
     def start_year(self, need_weight: np.ndarray, norm_weight: np.ndarray,
-                   unmatched_norm: float, students: int, reference_match: float) -> None:
+                   unmatched_match: float, students: int,
+                   reference_match: np.ndarray) -> None:
         """The year's weights, from ``kernels.community_needs``: per community the
-        growth-norm-weighted need shares and summed norms; ``unmatched_norm`` sums the norms of
-        students with no need (whose match is the reference's)."""
+        growth-norm-weighted need shares and summed norms; ``unmatched_match`` sums
+        norm x m_ref over the students with no need (whose match is their level's reference),
+        ``reference_match`` is m_ref per community."""
         self.need_weight = need_weight
         self.norm_weight = norm_weight
-        self.fixed_match = reference_match * unmatched_norm
+        self.fixed_match = unmatched_match
+        self.norm_reference = float((norm_weight * reference_match).sum())
         self.students = students
         self.sums = dict.fromkeys(LEARNING_SUMS, 0.0)
         self.log_sums = dict.fromkeys(LEARNING_FACTORS, 0.0)
@@ -53,6 +58,7 @@ class LearningLedger:
         self.sums["norm"] += days * float(self.norm_weight.sum())
         matched = float((self.need_weight * quality_sum).sum())
         self.sums["match"] += matched + days * self.fixed_match
+        self.sums["reference"] += days * self.norm_reference
         # a sum of products, not ``@``: BLAS's dot product rounds differently on different CPUs
         self.sums["personalization"] += days * float((self.norm_weight * personalization).sum())
         self.log_weight += float(factor_logs[0])

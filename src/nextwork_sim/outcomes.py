@@ -120,10 +120,11 @@ METRICS: dict[str, Metric] = {
                            "equivalent", TEACHERS),
     "cost_per_student": Metric("dollars", "cost_total / enrollment", "district"),
     "turnover_cost": Metric("dollars", "turnover cost per teacher who moved or left", "district"),
-    "learning_channel": Metric("per student, units of r x g (part=norm, match, "
-                               "personalization) or mean log (part=log_skill, log_allocation, "
-                               "log_efficacy)", "the sums compare --explain splits achievement "
-                               "growth with (nextwork_sim/channels.py)", STUDENTS),
+    "learning_channel": Metric("per student, units of r x g (part=norm, match, reference, "
+                               "personalization) or mean log (part=log_skill, "
+                               "log_allocation, log_efficacy)",
+                               "the sums compare --explain splits achievement growth with "
+                               "(nextwork_sim/channels.py)", STUDENTS),
     "attrition_channel": Metric("share (part=share, implied_*) or log-odds", "teachers at risk "
                                 "by experience band: band shares and each channel's mean term "
                                 "in the move and leave equations (channels.py)", TEACHERS),

@@ -187,6 +187,29 @@ GRADE_GROWTH_SOURCE = ("Hill, Bloom, Black & Lipsey 2008, mean of reading and ma
                        "table (K and 12 extrapolated: assumption)")
 
 
+REFERENCE_MATCH_SOURCE = ("calibrated so the students of this school level in a traditional "
+                          "district at national composition, at its steady state, grow at the "
+                          "norm (growth_by_grade targets); experiments/calibrate_learning.py")
+
+
+def _reference_match(default: float, level: str) -> Any:
+    return param(default, unit="match", ge=0, le=1, source=REFERENCE_MATCH_SOURCE,
+                 doc=f"m_ref of {level} schools: the match of a typical classroom there "
+                     f"(rate 1); set so the g-weighted mean rate of the level's students is "
+                     f"1 (their mean standing does not drift)",
+                 kind="fitted", search=(0.5, 0.9))
+
+
+class ReferenceMatch(Frozen):
+    """m_ref per school level (a student's is that of their school): one value cannot hold
+    both the norm and a steady standing, since the steady state's elementary classrooms
+    match their students' needs better than secondary ones."""
+
+    elementary: float = _reference_match(0.761, "elementary")
+    middle: float = _reference_match(0.620, "middle")
+    high: float = _reference_match(0.594, "high")
+
+
 class LearningParams(Frozen):
     growth_by_grade: tuple[float, ...] = Field(
         (1.40, 1.33, 1.00, 0.75, 0.45, 0.42, 0.35, 0.28, 0.27, 0.22, 0.19, 0.15, 0.06),
@@ -203,16 +226,7 @@ class LearningParams(Frozen):
                "experiments/calibrate_learning.py",
         doc="theta_q: how the match of needs and adult quality moves the daily rate",
         kind="fitted", search=(0.2, 1.5))
-    reference_match: float = param(
-        0.729, unit="match", ge=0, le=1,
-        source="calibrated so a traditional district at national composition, at its steady "
-               "state, grows at the norm (growth_by_grade targets); "
-               "experiments/calibrate_learning.py",
-        doc="m_ref: the match of a typical classroom (rate 1); set so the mean standing of a "
-            "traditional district at national composition, at its steady state, does not "
-            "drift (the norm), which gives ~8.7 months of learning a year: elementary "
-            "students learn faster than the norm, secondary slower",
-        kind="fitted", search=(0.5, 0.9))
+    reference_match: ReferenceMatch = Field(default_factory=ReferenceMatch)
     personalization_effect: float = param(
         0.05, unit="relative rate per unit personalization", ge=0, le=1,
         doc="theta_r: effect of adult time per student above one adult per 25", kind="assumption")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .channels import LearningLedger
+from .config import LEVELS
 from .domains import LEADERSHIP, N_DOMAINS, PROJECT, SOCIAL_EMOTIONAL
 from .kernels import keyed_random as kr
 from .kernels.backend import (
@@ -59,9 +60,13 @@ class SchoolYear:
             enrolled, students.community, students.need, students.grade, growth_by_grade,
             k_count)
         self.enrolled = enrolled
-        unmatched_norm = float(growth_by_grade[students.grade[enrolled[no_need]]].sum())
-        self.learning_ledger.start_year(need_weight, norm_weight, unmatched_norm,
-                                        enrolled.size, learning.reference_match)
+        self.reference_match = community_reference_match(model)
+        unmatched = enrolled[no_need]
+        # students with no need learn at their level's reference match
+        unmatched_match = float((growth_by_grade[students.grade[unmatched]]
+                                 * self.reference_match[students.community[unmatched]]).sum())
+        self.learning_ledger.start_year(need_weight, norm_weight, unmatched_match,
+                                        enrolled.size, self.reference_match)
         for column in ("rate_sum", "intra_sum", "inter_sum"):
             getattr(students, column)[:] = 0.0
         students.uncovered[:] = False
@@ -197,7 +202,7 @@ class SchoolYear:
         unit_learning(students.community, students.need, students.person_id,
                       *kr.normal_keys(model.run_key, "learning", year), self.year_quality,
                       self.year_days, self.year_personalization, self.year_covered, NEEDED,
-                      learning.quality_effect, learning.reference_match,
+                      learning.quality_effect, self.reference_match,
                       learning.personalization_effect, learning.daily_noise_sd,
                       SOCIAL_EMOTIONAL, PROJECT, students.rate_sum, students.intra_sum,
                       students.inter_sum, students.uncovered)
@@ -232,6 +237,14 @@ class SchoolYear:
         from .summer import run_summer
 
         run_summer(self.model, year)
+
+
+def community_reference_match(model) -> np.ndarray:
+    """m_ref of each community (float64[K]): the reference match of its school's level."""
+    by_level = model.config.parameters.learning.reference_match
+    level_value = np.array([getattr(by_level, level) for level in LEVELS], dtype=np.float64)
+    school_value = level_value[[LEVELS.index(school.level) for school in model.schools]]
+    return school_value[model.state.communities.school]
 
 
 def allocate(model, view: Members, previous: dict) -> np.ndarray:

@@ -104,7 +104,8 @@ def record_students(model, record: YearRecord) -> int:
     rate = s.rate_sum[rows] / 180.0
     s.standing[rows] += norm * (rate - 1.0)
     continuity = 1.0 + learning.continuity_bonus * np.minimum(s.continuity[rows], 3)
-    scale = learning.socioemotional_rate / 180.0 / learning.reference_match * continuity
+    reference_match = model.school_year.reference_match[s.community[rows]]
+    scale = learning.socioemotional_rate / 180.0 / reference_match * continuity
     # the five per-student metrics as rows of one array, averaged by group in one pass
     metrics = ("achievement_growth", "months_of_learning", "intrapersonal_growth",
                "interpersonal_growth", "uncovered_need_share")

@@ -38,12 +38,14 @@ def _students(seed, s=40, k=5):
 
 
 def _args(community, need, quality_sum, days, personalization_days, covered=None,
-          noise_sd=0.5):
+          noise_sd=0.5, reference_match=None):
     if covered is None:
         covered = np.ones(quality_sum.shape, dtype=bool)
+    if reference_match is None:
+        reference_match = np.full(quality_sum.shape[0], 0.3)
     person_id = np.arange(community.size, dtype=np.int64) * 7 + 3
     return (community, need, person_id, *KEYS, quality_sum, days, personalization_days,
-            covered, 1.0, 0.8, 0.3, 0.05, noise_sd, 5, 6)
+            covered, 1.0, 0.8, reference_match, 0.05, noise_sd, 5, 6)
 
 
 def _learn(*args, **kwargs):
@@ -57,7 +59,10 @@ def _learn(*args, **kwargs):
 def test_unit_learning_matches_reference(seed, s, k):
     community, need, quality_sum, personalization = _students(seed, s, k)
     covered = np.random.default_rng(seed).random((k, D)) < 0.8
-    args = _args(community, need, quality_sum, 20, personalization, covered)
+    # each community its own reference match (its school's level)
+    reference_match = np.random.default_rng(seed + 2).uniform(0.2, 0.8, k)
+    args = _args(community, need, quality_sum, 20, personalization, covered,
+                 reference_match=reference_match)
     start = np.random.default_rng(seed).random((3, s))
     previous = np.random.default_rng(seed + 1).random(s) < 0.1
     rate, intra, inter = start.copy()
@@ -73,11 +78,13 @@ def test_unit_learning_matches_reference(seed, s, k):
 
 
 def test_reference_quality_gives_exactly_the_typical_rate():
+    """Each community at its own reference match (one per school level) learns at rate 1:
+    a kernel reading another community's (or the first's) reference does not."""
     community, need, _, _ = _students(3)
-    days, reference_match = 20, 0.3
-    quality_sum = np.full((5, D), reference_match * days)
+    days, reference_match = 20, np.array([0.3, 0.5, 0.7, 0.4, 0.6])
+    quality_sum = np.repeat((reference_match * days)[:, None], D, axis=1)
     rate, _, _, uncovered = _learn(community, need, quality_sum, days, np.zeros(5),
-                                   noise_sd=0.0)
+                                   noise_sd=0.0, reference_match=reference_match)
     served = community >= 0
     np.testing.assert_allclose(rate[served], days, rtol=0, atol=1e-12)
     assert np.all(rate[~served] == 0) and not uncovered.any()

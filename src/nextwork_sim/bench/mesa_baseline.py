@@ -18,11 +18,12 @@ from ..domains import LEADERSHIP, N_DOMAINS
 
 
 class CommunityAgent(mesa.Agent):
-    def __init__(self, model, need_sum, coordination, personalization):
+    def __init__(self, model, need_sum, coordination, personalization, reference_match):
         super().__init__(model)
         self.need_sum = list(need_sum)
         self.coordination = coordination
         self.personalization = personalization
+        self.reference_match = reference_match
         self.members: list[tuple[EducatorAgent, list[float]]] = []
         self.demand = [0.0] * N_DOMAINS
         self.quality = [0.0] * N_DOMAINS
@@ -82,10 +83,11 @@ class StudentAgent(mesa.Agent):
 
     def learn(self):
         p = self.model.p
+        reference = self.community.reference_match
         weight = sum(self.need)
         match = (sum(n * q for n, q in zip(self.need, self.community.quality, strict=True))
-                 / weight if weight > 0 else p["reference_match"])
-        self.rate_sum += (1.0 + p["quality_effect"] * (match - p["reference_match"])
+                 / weight if weight > 0 else reference)
+        self.rate_sum += (1.0 + p["quality_effect"] * (match - reference)
                           + p["personalization_effect"] * self.community.personalization)
 
 
@@ -105,11 +107,11 @@ class PerAgentDay(mesa.Model):
             "practice_rate": params.skill.practice_rate,
             "feedback_boost": params.skill.feedback_boost,
             "quality_effect": params.learning.quality_effect,
-            "reference_match": params.learning.reference_match,
             "personalization_effect": params.learning.personalization_effect,
         }
         self.communities = [CommunityAgent(self, hooks.need_sum[k], hooks.coordination[k],
-                                           hooks.personalization[k])
+                                           hooks.personalization[k],
+                                           float(hooks.reference_match[k]))
                             for k in range(state.communities.n)]
         educators = state.educators
         self.educator_of: dict[int, EducatorAgent] = {}

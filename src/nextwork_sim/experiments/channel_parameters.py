@@ -75,7 +75,7 @@ CHANNEL_PARAMETERS: dict[str, tuple[str, ...]] = {
     "adult_time": ("parameters.learning.personalization_effect",
                    "parameters.learning.regrouping_effect"),
     "continuity": ("parameters.learning.continuity_bonus",),
-    "need_mix_and_other": (*_QUALITY, "parameters.learning.reference_match",
+    "need_mix_and_other": (*_QUALITY, "parameters.learning.reference_match.*",
                            "parameters.learning.growth_by_grade"),
     # leave and attrition rates
     **_ATTRITION_DRIVERS,

@@ -48,16 +48,18 @@ def _coalition_values(players: list[str], value) -> dict[tuple[str, ...], float]
 
 def learning_channels(base: dict, scen: dict, learning) -> dict[str, float]:
     """Contributions to the model-implied difference in achievement growth; ``base`` and
-    ``scen`` map ``part=...`` to a year's ``learning_channel`` value."""
-    theta, m_ref, theta_p = (learning.quality_effect, learning.reference_match,
-                             learning.personalization_effect)
+    ``scen`` map ``part=...`` to a year's ``learning_channel`` value. The reference term
+    Σg·D·m_ref weighs each student's norm by their level's m_ref, so it moves with the norm:
+    both are the need mix's and grade mix's (``other``)."""
+    theta, theta_p = learning.quality_effect, learning.personalization_effect
     delta = {f: scen[f"part=log_{f}"] - base[f"part=log_{f}"] for f in LEARNING_FACTORS}
     both_carried = base["part=match"] > 0 and scen["part=match"] > 0
     if both_carried:
         other = math.log(scen["part=match"] / base["part=match"]) - sum(delta.values())
 
     def value(switched: set[str]) -> float:
-        norm = scen["part=norm"] if "other" in switched else base["part=norm"]
+        weights = scen if "other" in switched else base
+        norm, reference = weights["part=norm"], weights["part=reference"]
         if both_carried:
             log_ratio = sum(delta[f] for f in LEARNING_FACTORS if f in switched)
             log_ratio += other if "other" in switched else 0.0
@@ -66,7 +68,7 @@ def learning_channels(base: dict, scen: dict, learning) -> dict[str, float]:
             match = scen["part=match"] if "other" in switched else base["part=match"]
         adult = "adult_time" in switched
         personalization = scen["part=personalization"] if adult else base["part=personalization"]
-        return norm + theta * (match - m_ref * norm) + theta_p * personalization
+        return norm + theta * (match - reference) + theta_p * personalization
 
     players = list(LEARNING_PLAYERS)
     result = shapley(_coalition_values(players, value), players)

@@ -44,8 +44,9 @@ def unit_learning(student_community, need, person_id, key_a, key_b, quality_sum,
                   personalization_effect, noise_sd, intra_domain, inter_domain, out_rate_sum,
                   out_intra_sum, out_inter_sum, out_uncovered):
     """Learning of a span of ``days`` (a unit, or the whole year's units summed):
-    Σr += days + θ_q(match_sum − days·m_ref) + θ_r·P[k] + σ√days·ξ, where match_sum =
-    Σ_d need·Q_sum[k,d] / Σ_d need, P the summed days x personalization and ξ the student's
+    Σr += days + θ_q(match_sum − days·m_ref[k]) + θ_r·P[k] + σ√days·ξ, where match_sum =
+    Σ_d need·Q_sum[k,d] / Σ_d need, m_ref[k] = ``reference_match[k]`` the reference match of
+    community k's school level, P the summed days x personalization and ξ the student's
     keyed normal (keys ``key_a``, ``key_b``). A student with a needed domain (need >= needed)
     that was not ``covered`` in their community is flagged. Students with community −1 are
     skipped."""
@@ -61,9 +62,10 @@ def unit_learning(student_community, need, person_id, key_a, key_b, quality_sum,
             weighted += need[j, d] * quality_sum[k, d]
             if need[j, d] >= needed and not covered[k, d]:
                 out_uncovered[j] = True
-        match_sum = weighted / weight if weight > 0.0 else days * reference_match
+        reference = days * reference_match[k]
+        match_sum = weighted / weight if weight > 0.0 else reference
         noise = normal_of(key_a, key_b, person_id[j]) if noise_sd != 0.0 else 0.0
-        out_rate_sum[j] += (days + quality_effect * (match_sum - days * reference_match)
+        out_rate_sum[j] += (days + quality_effect * (match_sum - reference)
                             + personalization_effect * personalization_days[k]
                             + noise_sd * root_days * noise)
         out_intra_sum[j] += quality_sum[k, intra_domain]
@@ -82,9 +84,10 @@ def unit_learning_reference(student_community, need, person_id, key_a, key_b, qu
     weight = need64.sum(axis=1)
     weighted = (need64 * quality_sum[k]).sum(axis=1)
     safe = np.where(weight > 0, weight, 1.0)
-    match_sum = np.where(weight > 0, weighted / safe, days * reference_match)
+    reference = days * reference_match[k]
+    match_sum = np.where(weight > 0, weighted / safe, reference)
     noise = normal_reference((key_a, key_b), person_id) if noise_sd != 0.0 else 0.0
-    rate = (days + quality_effect * (match_sum - days * reference_match)
+    rate = (days + quality_effect * (match_sum - reference)
             + personalization_effect * personalization_days[k]
             + noise_sd * np.sqrt(days) * noise)
     intra = quality_sum[k, intra_domain]
