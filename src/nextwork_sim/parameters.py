@@ -205,9 +205,9 @@ class ReferenceMatch(Frozen):
     both the norm and a steady standing, since the steady state's elementary classrooms
     match their students' needs better than secondary ones."""
 
-    elementary: float = _reference_match(0.761, "elementary")
-    middle: float = _reference_match(0.620, "middle")
-    high: float = _reference_match(0.594, "high")
+    elementary: float = _reference_match(0.798, "elementary")
+    middle: float = _reference_match(0.647, "middle")
+    high: float = _reference_match(0.620, "high")
 
 
 class LearningParams(Frozen):
@@ -219,7 +219,7 @@ class LearningParams(Frozen):
                            "kind": "sourced", "assumption": False},
     )
     quality_effect: float = param(
-        0.65, unit="relative rate per unit match", ge=0, le=5,
+        0.45, unit="relative rate per unit match", ge=0, le=5,
         source="calibrated so students of 5th-year minus 1st-year teachers gain ~0.08 SD more "
                "beyond their grade's norm "
                "(experience_return target: Rockoff 2004; Kraft & Papay 2014); "
