@@ -141,11 +141,14 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
                                 workers=workers, executor=executor, scheduler=scheduler,
                                 uncertainty=parameter_uncertainty, from_state=from_state)
     print_tables(console, table, [s.name for s in scenarios])
-    from .workforce.budget import budget_flags
+    from .workforce.budget import budget_flags, mean_cost_per_student
 
-    for name, extra in budget_flags(table, scenarios[0].name):
+    base = scenarios[0].name
+    base_cost = mean_cost_per_student(table[table["scenario"] == base])
+    for name, extra in budget_flags(table, base):
         console.print(f"[yellow]not budget-neutral:[/] {name} costs ${extra:,.0f} more per "
-                      f"student than {scenarios[0].name}")
+                      f"student than {base} ({extra / base_cost:+.1%}; full cost, the one-off "
+                      "transition included)", highlight=False)
     from .experiments.summary import summarize
     from .report import comparison_figure
 
