@@ -148,3 +148,29 @@ def test_a_switch_keeps_each_specialist_in_a_post_of_their_role():
         np.testing.assert_array_equal(e.role[specialists], roles)
     finally:
         model.release()
+
+
+def test_a_switch_to_fewer_leads_keeps_the_leaders_teaching():
+    """A team school that goes back to one teacher per classroom has no lead posts: its
+    teacher-leaders must take its teacher posts, not leave while those posts stay empty."""
+    from nextwork_sim.adoption import switch_schools
+    from nextwork_sim.roles import CATEGORY_INDEX
+
+    scenario = validate({"name": "a", "years": 2, "burn_in_years": 0,
+                         "staffing": {"model": "next_workforce"},
+                         "adoption": [{"schools": ["high-17"], "from_year": 2,
+                                       "staffing": {"model": "traditional"}}]})
+    model = SchoolSystemModel(scenario, seed=3)
+    try:
+        e, p = model.state.educators, model.state.positions
+        school = next(s.index for s in model.schools if s.name == "high-17")
+        leaders = np.flatnonzero((e.status == ACTIVE) & (e.school == school)
+                                 & (e.category == CATEGORY_INDEX["teacher_leader"]))
+        assert leaders.size > 0
+        switch_schools(model, 0)
+        assert np.all(e.position[leaders] >= 0) and np.all(e.school[leaders] == school)
+        teaching = p.open & (p.school == school) & (model.roles.category[p.role]
+                                                     == CATEGORY_INDEX["professional"])
+        assert np.all(p.holder[teaching] >= 0)  # the school's own people fill its classrooms
+    finally:
+        model.release()

@@ -49,6 +49,21 @@ def test_the_class_size_rule_is_ceil_and_never_rounds_halves_to_even():
     assert School(0, "high", (9, 10), 5, 0.5, 0.1, 0.1).students_per_grade == 3  # 2.5 -> 3
 
 
+@pytest.mark.parametrize("name", sorted(set(DESIGNS) - {"traditional"}))
+def test_every_design_keeps_the_schools_specialists_and_paraeducators(name):
+    """Support staff are the same under every design: caseload specialists and the
+    paraeducators of the class-size teachers. Counting the design's own teaching posts cut
+    0.4 paraeducator with every post Opportunity Culture converted, undeclared."""
+    scenario = load_config(DESIGNS[name], [])
+    base = load_config(CONFIGS / "traditional.toml", [])
+    support = ("special_education_specialist", "english_learner_specialist", "paraeducator")
+    for school in build_schools(scenario, 0):
+        design = _staffing(scenario).form_communities(school)
+        traditional = _staffing(base).form_communities(school)
+        for role in support:
+            assert design.count(role) == traditional.count(role), (name, school.name, role)
+
+
 @pytest.mark.parametrize("name", sorted(DESIGNS))
 def test_every_design_staffs_the_class_size_teachers_minus_what_it_declares(name):
     """Fails when a design under- or over-staffs teachers without declaring it (the old

@@ -46,15 +46,16 @@ def test_the_traditional_district_does_not_drift_over_a_decade(decade):
         assert abs(slope) < limit, f"{metric} {group}: slope {slope:.4f} a year"
 
 
-def test_skill_and_learning_stay_within_the_tolerance_over_the_whole_decade(decade):
-    """The same tolerances on the fitted change from year 1 to year 10 (9 x slope), where the
-    noise of 4 replications allows it (its SD at the steady state: ~0.005 skill, ~0.04
-    months): the cold start's drift of +0.11 skill and +0.77 months fails this, and so would a
-    third of it."""
-    for metric, limit in (("mean_skill", 0.02), ("months_of_learning", 0.2)):
-        series = _yearly(decade, metric, "all")
+def test_nothing_drifts_beyond_the_tolerance_over_the_whole_decade(decade):
+    """The same tolerances on the fitted change from year 1 to year 10 (9 x slope). The cold
+    start (initial_state = "national") changes by +0.148 skill, +0.74 months, -0.019 leave
+    rate and +0.084 in the 10-19 band's share over the decade here, and fails; the steady
+    start by at most 0.003 skill, 0.02 months, 0.006 leave rate and 0.007 in a band. The
+    leave rate has the least margin: its noise over a decade of 4 replications is ~0.005."""
+    for (metric, group), limit in STEADY_METRICS.items():
+        series = _yearly(decade, metric, group)
         change = 9 * np.polyfit(series.index, series.to_numpy(), 1)[0]
-        assert abs(change) < limit, f"{metric}: {change:+.4f} over the decade"
+        assert abs(change) < limit, f"{metric} {group}: {change:+.4f} over the decade"
 
 
 def test_the_steady_district_grows_at_the_norm(decade):

@@ -20,6 +20,7 @@ import numpy as np
 from .domains import N_DOMAINS
 from .kernels import keyed_random as kr
 from .population import LEFT
+from .roles import CATEGORY_INDEX
 from .staffing import staffing_class
 from .workforce.placement import occupy
 
@@ -79,6 +80,8 @@ def switch_schools(model, year: int) -> np.ndarray:
         _rebuild(model, school, int(after[school]), year)
     return switching
 
+
+_LEAD, _PROFESSIONAL = CATEGORY_INDEX["teacher_leader"], CATEGORY_INDEX["professional"]
 
 #: Staffing fields that change a school's structure (communities, positions, allocation);
 #: a switch that changes none of them keeps the school's people where they are.
@@ -210,6 +213,9 @@ def _rebuild(model, school_index: int, which: int, year: int) -> None:
     for person in unplaced[order].tolist():
         free = (positions.holder[new_positions] < 0) & (
             wanted == _category_for(educators.category[person]))
+        if not free.any() and educators.category[person] == _LEAD:
+            # a design with fewer leads: a leader left over teaches rather than leave
+            free = (positions.holder[new_positions] < 0) & (wanted == _PROFESSIONAL)
         # a post of the role they hold first: a special-education specialist stays one
         same_role = free & (positions.role[new_positions] == educators.role[person])
         choice = np.flatnonzero(same_role if same_role.any() else free)
@@ -231,10 +237,7 @@ def displace(model, rows: np.ndarray) -> None:
 
 
 def _category_for(category: int) -> int:
-    from .roles import CATEGORY_INDEX
-
-    novice, professional = CATEGORY_INDEX["novice"], CATEGORY_INDEX["professional"]
-    return professional if category == novice else category
+    return _PROFESSIONAL if category == CATEGORY_INDEX["novice"] else category
 
 
 def _promote_to_leads(model, new_positions: np.ndarray, incumbents: np.ndarray) -> None:

@@ -54,7 +54,9 @@ def categories_table(table, names: list[str]) -> Table:
         ["category", "scenario"])["value"].mean()
     vacant = _by_category(table, "vacancy_rate").groupby(["category", "scenario"])["value"].mean()
     view = _scenario_columns("by category, mean over reported years: adults per 100 students "
-                             "(FTE) · posts vacant during the year", "category", names)
+                             "(FTE, by the adult's category) · share of the category's posts "
+                             "vacant during the year (a novice holds a professional post)",
+                             "category", names)
     for category in CATEGORIES:
         cells = []
         for name in names:

@@ -193,7 +193,7 @@ REFERENCE_MATCH_SOURCE = ("calibrated so the students of this school level in a 
 
 
 def _reference_match(default: float, level: str) -> Any:
-    return param(default, unit="match", ge=0, le=1, source=REFERENCE_MATCH_SOURCE,
+    return param(default, unit="match", ge=0.1, le=1, source=REFERENCE_MATCH_SOURCE,
                  doc=f"m_ref of {level} schools: the match of a typical classroom there "
                      f"(rate 1); set so the g-weighted mean rate of the level's students is "
                      f"1 (their mean standing does not drift)",

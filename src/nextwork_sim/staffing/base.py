@@ -227,10 +227,12 @@ class StaffingModel:
     # --- shared pieces ----------------------------------------------------------------
     def add_support_staff(self, school: School, design: SchoolDesign,
                           communities: list[int]) -> None:
-        """Pull-out specialists (caseload-based) and paraeducators, shared over communities."""
+        """Pull-out specialists (caseload-based) and paraeducators, shared over communities:
+        the same under every design. Paraeducators follow the class-size rule's teachers, not
+        the design's teaching posts, so a design that converts posts (reach extension) keeps
+        the school's ordinary paraeducators and adds its own staff on top."""
         s = self.settings
-        n_teachers = sum(self.roles.is_teacher[self.roles.index[p["role"]]]
-                         for p in design.positions)
+        n_teachers = class_size_teachers(school, s.class_size)
         pullout = s.pullout_share
         groups = (
             ("special_education_specialist",

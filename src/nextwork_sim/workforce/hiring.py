@@ -16,6 +16,7 @@ from ..kernels import keyed_random as kr
 from ..roles import (
     CATEGORIES,
     CATEGORY_INDEX,
+    LEAD_MINIMUM_YEARS,
     ROLE_INDEX,
     is_teacher_category,
     teacher_category,
@@ -159,7 +160,7 @@ def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
     tie_break = kr.uniform(model.run_key, "hiring", year, np.arange(pool.kind.size), 600)
     category = model.roles.category[positions.role[vacant]]
     kind = np.array([KINDS.index(KIND_OF_CATEGORY[CATEGORIES[c]]) for c in category])
-    minimum = np.where(category == CATEGORY_INDEX["teacher_leader"], 5, 1)
+    minimum = np.where(category == CATEGORY_INDEX["teacher_leader"], LEAD_MINIMUM_YEARS, 1)
     chosen = match_candidates(pool, kind, minimum, lack[positions.community[vacant]],
                               tie_break)
     hired = chosen >= 0
