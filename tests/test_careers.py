@@ -167,3 +167,18 @@ def test_recurring_cost_leaves_the_transition_out():
                                         "value"])
     assert recurring_cost_per_student(table) == 9000.0
     assert mean_cost_per_student(table) == 9500.0
+
+
+def test_unfilled_cost_per_student_reads_the_shadow_line():
+    import pandas as pd
+
+    from nextwork_sim.workforce.budget import unfilled_cost_per_student
+
+    rows = [("a", 0, 1, "unfilled_post_cost", "all", 5000.0),
+            ("a", 0, 1, "enrollment", "all", 100.0),
+            ("a", 0, 2, "unfilled_post_cost", "all", 0.0),
+            ("a", 0, 2, "enrollment", "all", 100.0)]
+    table = pd.DataFrame(rows, columns=["scenario", "replication", "year", "metric", "group",
+                                        "value"])
+    assert unfilled_cost_per_student(table) == 25.0
+    assert unfilled_cost_per_student(table[table["metric"] == "enrollment"]) == 0.0

@@ -310,7 +310,11 @@ def budget_solve(config: Path, baseline: Annotated[Path, typer.Option(
     from .adoption import shared_start as start_from
     from .experiments.commands import progress_bar
     from .experiments.runner import run_one
-    from .workforce.budget import recurring_cost_per_student, solve_budget_neutral
+    from .workforce.budget import (
+        recurring_cost_per_student,
+        solve_budget_neutral,
+        unfilled_cost_per_student,
+    )
 
     try:
         base = load_config(baseline, set_ or [])
@@ -323,18 +327,22 @@ def budget_solve(config: Path, baseline: Annotated[Path, typer.Option(
     with progress_bar(quiet) as progress:
         task = progress.add_task("budget-solve runs", total=None)
 
-        def mean_cost(scenario) -> float:
+        empty_posts: dict = {}  # value -> unfilled_post_cost per student
+
+        def mean_cost(scenario, key=None) -> float:
             if shared_start:
                 scenario = start_from(base, scenario)
             tables = []
             for replication in range(replications):
                 tables.append(run_one(scenario, seed, replication=replication, years=years))
                 progress.advance(task)
-            return recurring_cost_per_student(pd.concat(tables, ignore_index=True))
+            table = pd.concat(tables, ignore_index=True)
+            empty_posts[key] = unfilled_cost_per_student(table)
+            return recurring_cost_per_student(table)
 
         def cost_at(value: float) -> float:
             text = str(int(value)) if integer else repr(float(value))
-            return mean_cost(load_config(config, [*(set_ or []), f"{field}={text}"]))
+            return mean_cost(load_config(config, [*(set_ or []), f"{field}={text}"]), value)
 
         target = mean_cost(base)
         try:
@@ -347,6 +355,10 @@ def budget_solve(config: Path, baseline: Annotated[Path, typer.Option(
     console.print(f"budget-neutral at {field} = {value:g}: ${cost:,.0f} per student "
                   f"(baseline {base.name}: ${target:,.0f}; recurring cost, {years} years x "
                   f"{replications} replications)")
+    if empty_posts[value] > empty_posts[None]:
+        console.print(f"  its posts left empty would add ${empty_posts[value]:,.0f} per student "
+                      f"(the baseline's ${empty_posts[None]:,.0f}): unfilled_post_cost, not in "
+                      "the cost")
 
 
 @app.command()

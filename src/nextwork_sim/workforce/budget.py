@@ -26,6 +26,15 @@ def recurring_cost_per_student(table) -> float:
     return float(((lines["cost_total"] - transition) / lines["enrollment"].clip(lower=1)).mean())
 
 
+def unfilled_cost_per_student(table) -> float:
+    """Mean over runs and years of unfilled_post_cost / enrollment (0 without the line)."""
+    lines = table[table["group"] == "all"].pivot_table(
+        index=["scenario", "replication", "year"], columns="metric", values="value")
+    if "unfilled_post_cost" not in lines:
+        return 0.0
+    return float((lines["unfilled_post_cost"] / lines["enrollment"].clip(lower=1)).mean())
+
+
 def budget_flags(table, baseline: str) -> list[tuple[str, float]]:
     """(scenario, dollars per student above the baseline) for designs that cost more."""
     rows = table[(table["metric"] == "cost_per_student") & (table["group"] == "all")]
@@ -64,4 +73,4 @@ def solve_budget_neutral(cost_at: Callable[[float], float], target: float, low: 
 
 
 __all__ = ["budget_flags", "solve_budget_neutral", "mean_cost_per_student",
-           "recurring_cost_per_student"]
+           "recurring_cost_per_student", "unfilled_cost_per_student"]
