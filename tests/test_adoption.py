@@ -90,8 +90,8 @@ def test_a_shared_start_reports_its_switch_in_year_one(monkeypatch):
     from nextwork_sim.roles import CATEGORY_INDEX
 
     seen, real_displace = [], adoption.displace
-    monkeypatch.setattr(adoption, "displace", lambda model, rows: (
-        seen.append(rows.copy()), real_displace(model, rows)))
+    monkeypatch.setattr(adoption, "displace", lambda model, rows, context: (
+        seen.append(rows.copy()), real_displace(model, rows, context)))
     base = validate({"name": "traditional", "burn_in_years": 1,
                      "district": {"preset": "district"}})
     # Opportunity Culture converts a teaching post per pod: some teachers lose theirs
@@ -132,6 +132,7 @@ def test_a_switch_keeps_each_specialist_in_a_post_of_their_role():
     """Both designs have the same caseload specialists: nobody's role may change. Placing
     by category alone put special-education specialists into English-learner posts."""
     from nextwork_sim.adoption import switch_schools
+    from nextwork_sim.summer import SummerContext
 
     scenario = _scenario([{"schools": ["high-17"], "from_year": 2,
                            "staffing": {"model": "next_workforce"}}], burn_in=0)
@@ -143,7 +144,7 @@ def test_a_switch_keeps_each_specialist_in_a_post_of_their_role():
                                      & (model.roles.category[e.role] == 3))
         roles = e.role[specialists].copy()
         assert np.unique(roles).size == 2  # both kinds are there to be mixed up
-        switch_schools(model, 0)
+        switch_schools(model, 0, SummerContext())
         assert np.all(e.position[specialists] >= 0)
         np.testing.assert_array_equal(e.role[specialists], roles)
     finally:
@@ -154,6 +155,7 @@ def test_a_switch_to_fewer_leads_keeps_the_leaders_teaching():
     """A team school that goes back to one teacher per classroom has no lead posts: its
     teacher-leaders must take its teacher posts, not leave while those posts stay empty."""
     from nextwork_sim.adoption import switch_schools
+    from nextwork_sim.summer import SummerContext
     from nextwork_sim.roles import CATEGORY_INDEX
 
     scenario = validate({"name": "a", "years": 2, "burn_in_years": 0,
@@ -167,7 +169,7 @@ def test_a_switch_to_fewer_leads_keeps_the_leaders_teaching():
         leaders = np.flatnonzero((e.status == ACTIVE) & (e.school == school)
                                  & (e.category == CATEGORY_INDEX["teacher_leader"]))
         assert leaders.size > 0
-        switch_schools(model, 0)
+        switch_schools(model, 0, SummerContext())
         assert np.all(e.position[leaders] >= 0) and np.all(e.school[leaders] == school)
         teaching = p.open & (p.school == school) & (model.roles.category[p.role]
                                                      == CATEGORY_INDEX["professional"])

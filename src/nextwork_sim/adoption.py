@@ -6,8 +6,9 @@ its communities and positions are closed (rows are kept, marked), the new design
 opened, and its educators fill the new positions: open lead posts first, to the most skilled
 professionals with enough experience, then every post by category, most skilled first, before
 the summer's hiring fills what is left. Educators with no position left are displaced: they
-join the summer's pool of within-district movers (placed at another school with a vacancy of
-their category, or leaving the district with an ``exit_year``), counted on ``model.displaced``.
+join the summer's pool of within-district movers (``SummerContext.transfers``: placed at
+another school with a vacancy of their category, or leaving the district with an
+``exit_year``), counted on ``model.displaced``.
 """
 
 from __future__ import annotations
@@ -70,14 +71,15 @@ def build_staffing_models(settings: list, unit_terms, roles) -> list:
     return models
 
 
-def switch_schools(model, year: int) -> np.ndarray:
+def switch_schools(model, year: int, context) -> np.ndarray:
     """Rebuild the schools whose staffing model changes before internal year ``year + 1``;
-    returns their indices."""
+    returns their indices. Who lost a post and who changed role go into ``context`` (the
+    summer's ``summer.SummerContext``)."""
     now = model_index_in_year(model.school_plan, year)
     after = model_index_in_year(model.school_plan, year + 1)
     switching = np.flatnonzero(now != after)
     for school in switching.tolist():
-        _rebuild(model, school, int(after[school]), year)
+        _rebuild(model, school, int(after[school]), year, context)
     return switching
 
 
@@ -138,8 +140,8 @@ def design_columns(design) -> DesignColumns:
         duty=rows_of("duty"), fixed=rows_of("fixed"), units=column(m, "units", np.uint64))
 
 
-#: Signatures are ``SIGNATURE_PREFIX`` + a digest; states saved before carry the design's text
-#: (``_text_signature``) instead, and are compared as text.
+#: Signatures are ``SIGNATURE_PREFIX`` + a digest (states saved with the design's text are
+#: older than the two id spaces, and ``load_state`` refuses them).
 SIGNATURE_PREFIX = "blake2b:"
 
 
@@ -160,23 +162,12 @@ def design_signature(design, columns: DesignColumns | None = None) -> str:
     return SIGNATURE_PREFIX + digest.hexdigest()
 
 
-def _text_signature(design) -> str:
-    """The signature of states saved before signatures were digests: the design as text."""
-    communities = [{k: v for k, v in c.items() if k != "collaboration"}
-                   for c in design.communities]
-    memberships = [(m["position"], m["community"], m["duty"].tolist(), m["fixed"].tolist(),
-                    int(m["units"])) for m in design.memberships]
-    return repr((communities, design.positions, memberships))
-
-
 def same_design(design, columns: DesignColumns, signature: str) -> bool:
     """Whether ``design`` is the one a school's stored ``signature`` describes."""
-    if signature.startswith(SIGNATURE_PREFIX):
-        return design_signature(design, columns) == signature
-    return _text_signature(design) == signature
+    return design_signature(design, columns) == signature
 
 
-def _rebuild(model, school_index: int, which: int, year: int) -> None:
+def _rebuild(model, school_index: int, which: int, year: int, context) -> None:
     state = model.state
     new = model.staffing_models[which].settings
     design = model.staffing_models[which].form_communities(model.schools[school_index])
@@ -223,16 +214,16 @@ def _rebuild(model, school_index: int, which: int, year: int) -> None:
             occupy(model, person, int(new_positions[choice[0]]))
     kept = educators.position[incumbents] >= 0
     # those placed in another role are trained for it (transition_cost)
-    model.role_changes += int(np.sum(kept & (educators.role[incumbents] != previous_role)))
-    displace(model, incumbents[~kept])
+    context.role_changes += int(np.sum(kept & (educators.role[incumbents] != previous_role)))
+    displace(model, incumbents[~kept], context)
 
 
-def displace(model, rows: np.ndarray) -> None:
+def displace(model, rows: np.ndarray, context) -> None:
     """``rows`` lost their post to a switch: they join the summer's within-district movers
-    (``settle_transfers`` places them at another school or lets them leave with an
-    ``exit_year``), and are counted as displaced."""
-    model.transfers = np.concatenate([model.transfers, rows]).astype(np.int64)
-    model.displaced_rows = np.concatenate([model.displaced_rows, rows]).astype(np.int64)
+    (``context.transfers``: ``settle_transfers`` places them at another school or lets them
+    leave with an ``exit_year``), and are counted as displaced."""
+    context.transfers = np.concatenate([context.transfers, rows]).astype(np.int64)
+    context.displaced = np.concatenate([context.displaced, rows]).astype(np.int64)
     model.displaced += int(rows.size)
 
 

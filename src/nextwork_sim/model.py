@@ -53,10 +53,10 @@ class SchoolSystemModel(mesa.Model):
         self.staffing = self.staffing_models[0]
         self.school_model = model_index_in_year(self.school_plan, 0)
         self.displaced = 0
-        self.displaced_rows = np.empty(0, dtype=np.int64)  # this summer's, until booked
-        self.role_changes = 0  # this summer's switches' educators in a new role, until booked
-        self.transfers = np.empty(0, dtype=np.int64)  # this summer's within-district movers
-        self.transition_booked: dict[int, dict] = {}  # a switch's counts, by the year it prepared
+        # A summer's switch, by the year it prepared (summer.book_transition), until that
+        # year's summer records it: the one thing a summer leaves for the next. Not saved
+        # with a state: load_state books the last summer's switches afresh.
+        self.transition_booked: dict[int, dict] = {}
         self.design_signatures: dict[int, str] = {}
         self._peer_groups: dict[tuple, int] = {}
         self.state = State(students=sum(s.enrollment for s in self.schools) * 2)
@@ -220,12 +220,13 @@ class SchoolSystemModel(mesa.Model):
         self.add_student_agents(np.flatnonzero(self.state.students.status == 0))
         self.add_educator_agents(np.flatnonzero(self.state.educators.status == ACTIVE))
         if self.year > 0:  # the last summer's switches, for this run's adoption plan
-            from .summer import book_transition
+            from .summer import SummerContext, book_transition
             from .workforce.attrition import settle_transfers
 
-            switch_schools(self, self.year - 1)
-            settle_transfers(self, self.year - 1)
-            book_transition(self, self.year - 1)
+            context = SummerContext()
+            switch_schools(self, self.year - 1, context)
+            settle_transfers(self, self.year - 1, context.transfers)
+            book_transition(self, self.year - 1, context)
             fill_vacancies(self, self.year - 1)
 
     # --- running ------------------------------------------------------------------------

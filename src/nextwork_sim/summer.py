@@ -3,6 +3,8 @@ budget → the year's record closes → promotion and enrollment, experience + 1
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from .adoption import switch_schools
@@ -25,43 +27,62 @@ from .workforce.attrition import (
     summer_attrition,
 )
 from .workforce.costs import annual_budget, payroll
-from .workforce.hiring import PATHWAYS, fill_vacancies
+from .workforce.hiring import PATHWAYS, fill_vacancies, recruitment_cost
 
 POVERTY_BANDS = ("low", "mid", "high")
 
 
+def _no_rows() -> np.ndarray:
+    return np.empty(0, dtype=np.int64)
+
+
+@dataclass
+class SummerContext:
+    """What one summer's steps hand each other, made afresh by ``run_summer`` (and by
+    ``SchoolSystemModel.load_state`` for the summer it replays), so nothing of a summer is
+    left on the model for the next one to read.
+
+    ``transfers``: within-district movers, attrition's and then those a switch displaced, for
+    ``settle_transfers``; ``displaced`` and ``role_changes``: what the summer's switches did,
+    for ``book_transition``."""
+
+    transfers: np.ndarray = field(default_factory=_no_rows)
+    displaced: np.ndarray = field(default_factory=_no_rows)
+    role_changes: int = 0
+
+
 def run_summer(model, year: int) -> None:
     record = YearRecord()
-    enrollment = record_students(model, record)
+    context = SummerContext()
+    enrollment, students_of_color = record_students(model, record)
     educators = model.state.educators
     served = np.flatnonzero(educators.status == ACTIVE)  # substitutes included: they are paid
     before = served[~educators.substitute[served]]
     pay = payroll(model, served)
-    record_workforce(model, record, before)
+    record_workforce(model, record, before, students_of_color)
     record_service(model, record, before, enrollment)
     record_unfilled_posts(model, record)
     record_posts(model, record)
     record_experience_mix(model, record, before)
-    rows, outcome = summer_attrition(model, year)
+    rows, outcome, context.transfers, attrition_terms = summer_attrition(model, year)
     record_attrition(model, record, rows, outcome)
-    record_attrition_channel(model, record, rows)
+    record_attrition_channel(model, record, rows, attrition_terms)
     transition = record_transition(model, record, year)
-    switch_schools(model, year)  # step 3: structural change, then advancement and hiring
+    switch_schools(model, year, context)  # step 3: structural change, advancement, hiring
     advanced = advance_into_leads(model)
     record_advancement(model, record, advanced)
     promoted_out = out_of_classroom(model, year)
     record.add("left_classroom_for_promotion", "all", promoted_out.size)
     grown = paraeducators_into_teaching(model, year)
     record.add("para_to_teacher", "all", grown.size)
-    settle_transfers(model, year)
-    book_transition(model, year)
+    settle_transfers(model, year, context.transfers)
+    book_transition(model, year, context)
     record_cohorts(model, record, year)
-    model.recruitment_cost = 0.0  # a summer with nothing to fill hires nobody
     hired = fill_vacancies(model, year)
     record_hiring(model, record, hired)
     teacher = is_teacher_category(educators.category[rows])
     budget = annual_budget(model, pay, int(np.sum((outcome != ACTIVE) & teacher)),
-                           transition["role_changes"])
+                           transition["role_changes"], recruitment_cost(model, hired))
     for line in ("cost_total", "salary_cost", "stipend_cost", "benefits_cost", "time_cost",
                  "transition_cost", "credential_cost", "recruitment_cost", "turnover_cost"):
         record.add(line, "all", budget[line])
@@ -93,13 +114,15 @@ def student_groups(model, rows: np.ndarray) -> dict[str, tuple]:
     }
 
 
-def record_students(model, record: YearRecord) -> int:
-    """Step 1: the year's growth, before anyone moves; standing z moves by g x (r - 1)."""
+def record_students(model, record: YearRecord) -> tuple[int, float]:
+    """Step 1: the year's growth, before anyone moves; standing z moves by g x (r - 1).
+    Returns the enrollment and the share of students of color (for the representation
+    gap ``record_workforce`` records)."""
     s = model.state.students
     learning = model.config.parameters.learning
     rows = np.flatnonzero((s.status == ENROLLED) & (s.community >= 0))
     if rows.size == 0:
-        return 0
+        return 0, np.nan
     norm = np.asarray(learning.growth_by_grade)[s.grade[rows]]
     rate = s.rate_sum[rows] / 180.0
     s.standing[rows] += norm * (rate - 1.0)
@@ -125,9 +148,8 @@ def record_students(model, record: YearRecord) -> int:
     record.gaps(s.standing[rows], flag_groups)
     students_of_color = float(np.mean(s.race[rows] != RACES.index("white")))
     record.add("students_of_color_share", "all", students_of_color)
-    model.students_of_color = students_of_color
     record.add("enrollment", "all", rows.size)
-    return int(rows.size)
+    return int(rows.size), students_of_color
 
 
 def record_teacher_experience(model, record: YearRecord, rows: np.ndarray,
@@ -172,8 +194,10 @@ def _by_teachers_and_category(model, record, metric, rows, values, weights=None)
     record.mean_by(metric, values, category, weights=weights, include_all=False)
 
 
-def record_workforce(model, record: YearRecord, rows: np.ndarray) -> None:
-    """The year's workforce state, before the summer's departures."""
+def record_workforce(model, record: YearRecord, rows: np.ndarray,
+                     students_of_color: float) -> None:
+    """The year's workforce state, before the summer's departures; ``students_of_color``:
+    the year's share (``record_students``), for the representation gap."""
     e = model.state.educators
     days = max(model.days_this_year, 1)
     fte = e.fte[rows].astype(np.float64)
@@ -198,7 +222,7 @@ def record_workforce(model, record: YearRecord, rows: np.ndarray) -> None:
     if teacher.any():
         record.add("educators_of_color_share", "all", of_color[teacher].mean())
         record.add("representation_gap", "all",
-                   getattr(model, "students_of_color", np.nan) - of_color[teacher].mean())
+                   students_of_color - of_color[teacher].mean())
     groups = {"category": (e.category[rows].astype(np.int64), CATEGORIES),
               "pathway": (e.pathway[rows].astype(np.int64), PATHWAYS)}
     record.mean_by("educators_of_color_share", of_color, groups, include_all=False)
@@ -271,9 +295,11 @@ def record_experience_mix(model, record: YearRecord, rows: np.ndarray) -> None:
         record.add("teacher_share", f"experience={label}", counts[band] / teachers.size)
 
 
-def record_attrition_channel(model, record: YearRecord, rows: np.ndarray) -> None:
-    """The attrition channels of the teachers at risk (channels.py)."""
-    terms, p_move, p_leave = model.attrition_terms
+def record_attrition_channel(model, record: YearRecord, rows: np.ndarray,
+                             attrition_terms: tuple) -> None:
+    """The attrition channels of the teachers at risk (channels.py); ``attrition_terms``:
+    (terms, p_move, p_leave) as ``summer_attrition`` returned them."""
+    terms, p_move, p_leave = attrition_terms
     teacher = is_teacher_category(model.state.educators.category[rows])
     band = experience_band(model.state.educators.experience[rows[teacher]]).astype(np.int64)
     record_attrition_channels(record, {k: (m[teacher], v[teacher]) for k, (m, v) in terms.items()},
@@ -291,17 +317,16 @@ def record_attrition(model, record: YearRecord, rows: np.ndarray, outcome: np.nd
         _by_teachers_and_category(model, record, metric, rows, values.astype(np.float64))
 
 
-def book_transition(model, year: int) -> None:
+def book_transition(model, year: int, context: SummerContext) -> None:
     """A switch over the summer after ``year`` prepares year ``year + 1``: its displaced
     educators (and whether they left the district once transfers settled) are booked to that
-    year, so a switch in the last burn-in summer shows in reported year 1."""
-    displaced = model.displaced_rows
+    year, so a switch in the last burn-in summer shows in reported year 1. The booking waits
+    on ``model.transition_booked`` for the next summer's ``record_transition``."""
+    displaced = context.displaced
     left = int(np.sum(model.state.educators.status[displaced] != ACTIVE))
     model.transition_booked[year + 1] = {"displaced": displaced.size,
                                          "displaced_left_district": left,
-                                         "role_changes": model.role_changes}
-    model.displaced_rows = np.empty(0, dtype=np.int64)
-    model.role_changes = 0
+                                         "role_changes": context.role_changes}
 
 
 TRANSITION_METRICS = ("displaced", "displaced_left_district", "role_changes")

@@ -111,10 +111,11 @@ def load_terms(mean_chronic: np.ndarray, satisfaction: np.ndarray, attrition) ->
     return {"load": (load, load), "satisfaction": (mood, mood)}
 
 
-def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray]:
-    """Draw every active educator's outcome; returns (rows, outcome). Movers who look inside
-    the district first are kept active and pooled (``model.transfers``) for hiring to place;
-    the others leave the district's rows."""
+def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
+    """Draw every active educator's outcome; returns (rows, outcome, movers, terms). Movers
+    who look inside the district first are kept active and returned as ``movers``, for
+    ``settle_transfers`` to place; the others leave the district's rows. ``terms``: (the
+    attrition kernel's terms by driver, p_move, p_leave) of ``rows``, for the channels."""
     table = model.state.educators
     attrition = model.config.parameters.attrition
     release_substitutes(model, year)
@@ -143,8 +144,8 @@ def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray]:
     departing = rows[outcome != ACTIVE]
     model.state.positions.holder[table.position[departing]] = -1
     transfer = (outcome == MOVED) & (u_stay_in_district < attrition.within_district_share)
-    model.transfers = rows[transfer]
-    table.position[model.transfers] = -1
+    movers = rows[transfer]
+    table.position[movers] = -1
     leaving = rows[(outcome != ACTIVE) & ~transfer]
     table.status[leaving] = outcome[(outcome != ACTIVE) & ~transfer]
     table.exit_year[leaving] = year
@@ -153,8 +154,7 @@ def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore"):
         stay = np.log(1.0 - move - leave)
         terms["base"] = (np.log(move) - stay, np.log(leave) - stay)
-    model.attrition_terms = (terms, p_move, p_leave)
-    return rows, outcome
+    return rows, outcome, movers, (terms, p_move, p_leave)
 
 
 def release_substitutes(model, year: int) -> None:
@@ -168,12 +168,12 @@ def release_substitutes(model, year: int) -> None:
     model.remove_educator_agents(subs)
 
 
-def settle_transfers(model, year: int) -> int:
-    """Place pooled movers in vacancies of their role category at other schools (before
-    external hiring); those without one leave the district. Returns how many were placed."""
+def settle_transfers(model, year: int, movers: np.ndarray) -> int:
+    """Place the summer's within-district ``movers`` in vacancies of their role category at
+    other schools (before external hiring); those without one leave the district. Returns
+    how many were placed."""
     table, positions = model.state.educators, model.state.positions
     placed = 0
-    movers = model.transfers
     order = np.argsort(kr.uniform(model.run_key, "hiring", year, table.person_id[movers], 99))
     open_vacant = np.flatnonzero((positions.holder < 0) & positions.open)
     wanted = model.roles.category[positions.role[open_vacant]]
@@ -196,7 +196,6 @@ def settle_transfers(model, year: int) -> int:
     table.status[leaving] = MOVED
     table.exit_year[leaving] = year
     model.remove_educator_agents(leaving)
-    model.transfers = np.empty(0, dtype=np.int64)
     return placed
 
 

@@ -81,14 +81,14 @@ def payroll(model, rows: np.ndarray) -> tuple[float, float]:
 
 
 def annual_budget(model, pay: tuple[float, float], teacher_departures: int,
-                  role_changes: int = 0) -> dict:
+                  role_changes: int = 0, recruitment: float = 0.0) -> dict:
     """Dollars for the year that ended, by line: ``pay`` (``payroll``: salaries, stipends,
     supplements, residency stipends of those who served it), one organization leader per
     school, benefits on that pay, paid collaboration and mentoring time (priced at the
     year's start), one-off training of the ``role_changes`` educators whose role changed in
     the switch that prepared this year (booked to it, like the switch), the district's share
-    of credential prices, recruitment, and the turnover cost of teachers who moved or left
-    over the summer. The lines add up to ``cost_total``."""
+    of credential prices, ``recruitment`` (``hiring.recruitment_cost``), and the turnover
+    cost of teachers who moved or left over the summer. The lines add up to ``cost_total``."""
     table = model.state.educators
     costs = model.config.parameters.costs
     salary_cost = pay[0] + costs.principal_salary * len(model.schools)
@@ -98,7 +98,7 @@ def annual_budget(model, pay: tuple[float, float], teacher_departures: int,
         "time_cost": float(getattr(model.school_year, "time_cost", 0.0)),
         "transition_cost": costs.transition_training_cost * role_changes,
         "credential_cost": float(table.credential_cost.sum()),
-        "recruitment_cost": float(getattr(model, "recruitment_cost", 0.0)),
+        "recruitment_cost": recruitment,
         "turnover_cost": costs.turnover_cost_per_leaver * teacher_departures,
     }
     lines["cost_total"] = sum(lines.values())

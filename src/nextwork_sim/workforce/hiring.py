@@ -186,9 +186,15 @@ def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
                   first_year=year + 1)
     state.educators.substitute[rows] = is_substitute
     state.educators.novice_entry[rows[is_substitute]] = False
-    model.recruitment_cost = float(sum(
-        getattr(params.pipelines, PATHWAYS[p]).cost for p in pathway[~is_substitute]))
     return rows
+
+
+def recruitment_cost(model, hired: np.ndarray) -> float:
+    """What recruiting the ``hired`` rows (``fill_vacancies``) cost: each pipeline hire's
+    pathway cost; long-term substitutes cost nothing to recruit."""
+    e, pipelines = model.state.educators, model.config.parameters.pipelines
+    return float(sum(getattr(pipelines, PATHWAYS[p]).cost
+                     for p in e.pathway[hired[~e.substitute[hired]]]))
 
 
 def _place(model, vacant, ids, experience, skill, race, pathway, first_year: int) -> np.ndarray:
