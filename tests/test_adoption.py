@@ -155,8 +155,8 @@ def test_a_switch_to_fewer_leads_keeps_the_leaders_teaching():
     """A team school that goes back to one teacher per classroom has no lead posts: its
     teacher-leaders must take its teacher posts, not leave while those posts stay empty."""
     from nextwork_sim.adoption import switch_schools
-    from nextwork_sim.summer import SummerContext
     from nextwork_sim.roles import CATEGORY_INDEX
+    from nextwork_sim.summer import SummerContext
 
     scenario = validate({"name": "a", "years": 2, "burn_in_years": 0,
                          "staffing": {"model": "next_workforce"},

@@ -5,7 +5,7 @@ import numpy as np
 
 from nextwork_sim.bench.mesa_baseline import PerAgentDay
 from nextwork_sim.config import validate
-from nextwork_sim.kernels.daily_learning import unit_learning
+from nextwork_sim.kernels.daily_learning import instruction_quality_reference, unit_learning
 from nextwork_sim.model import SchoolSystemModel
 
 
@@ -32,8 +32,12 @@ def test_per_agent_mesa_day_agrees_with_the_kernels():
         s = model.state.students
         rate, intra, inter = (np.zeros(s.n) for _ in range(3))
         learning = scenario.parameters.learning
+        # the day's quality from the kernels' summed skill x efficacy (one day: Σ_days = it)
+        quality = instruction_quality_reference(
+            hooks.split, hooks.unit_mem_educator, hooks.mem_community, hooks.skill_efficacy_sum,
+            np.ones(hooks.skill_efficacy_sum.shape[0]), hooks.quality_sum.shape[0])
         unit_learning(s.community, s.need, s.person_id, np.uint64(1), np.uint64(2),
-                      hooks.sum_unit_quality(), 1, hooks.personalization,
+                      quality, 1, hooks.personalization,
                       np.ones(hooks.quality_sum.shape, dtype=bool), 1.0,
                       learning.quality_effect, hooks.reference_match,
                       learning.personalization_effect, 0.0, 5, 6, rate, intra, inter,

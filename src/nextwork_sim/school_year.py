@@ -14,7 +14,6 @@ from .domains import LEADERSHIP, N_DOMAINS, PROJECT, SOCIAL_EMOTIONAL
 from .kernels import keyed_random as kr
 from .kernels.backend import (
     community_needs,
-    instruction_quality,
     peer_learning,
     satisfaction_update,
     school_days,
@@ -100,7 +99,6 @@ class SchoolYear:
         self.skill_efficacy_sum = np.zeros((e_count, N_DOMAINS))
         self.fluctuation = np.zeros((k_count, model.shape.longest_span()), dtype=np.uint16)
         self.domain_work = np.zeros((3, N_DOMAINS))
-        self.ones = np.ones(e_count)
         self.allocations: dict = {}  # per staffing model: its last inputs and split
         self.layout = None
         self.coordination = np.zeros(k_count)
@@ -206,14 +204,6 @@ class SchoolYear:
                       learning.personalization_effect, learning.daily_noise_sd,
                       SOCIAL_EMOTIONAL, PROJECT, students.rate_sum, students.intra_sum,
                       students.inter_sum, students.uncovered)
-
-    def sum_unit_quality(self) -> np.ndarray:
-        """The unit's quality so far, Σ_days q[k,d], into ``quality_sum``: quality is linear
-        in skill x efficacy and the split is fixed within the unit, so it comes from the
-        members' summed skill x efficacy."""
-        instruction_quality(self.split, self.unit_mem_educator, self.mem_community,
-                            self.skill_efficacy_sum, self.ones, self.quality_sum)
-        return self.quality_sum
 
     # --- week and term ------------------------------------------------------------------
     def end_week(self, year: int, week: int) -> None:

@@ -3,7 +3,7 @@ budget → the year's record closes → promotion and enrollment, experience + 1
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
 
 import numpy as np
 
@@ -36,7 +36,7 @@ def _no_rows() -> np.ndarray:
     return np.empty(0, dtype=np.int64)
 
 
-@dataclass
+@dataclasses.dataclass
 class SummerContext:
     """What one summer's steps hand each other, made afresh by ``run_summer`` (and by
     ``SchoolSystemModel.load_state`` for the summer it replays), so nothing of a summer is
@@ -46,8 +46,8 @@ class SummerContext:
     ``settle_transfers``; ``displaced`` and ``role_changes``: what the summer's switches did,
     for ``book_transition``."""
 
-    transfers: np.ndarray = field(default_factory=_no_rows)
-    displaced: np.ndarray = field(default_factory=_no_rows)
+    transfers: np.ndarray = dataclasses.field(default_factory=_no_rows)
+    displaced: np.ndarray = dataclasses.field(default_factory=_no_rows)
     role_changes: int = 0
 
 

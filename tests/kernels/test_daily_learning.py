@@ -3,25 +3,11 @@ import pytest
 
 from nextwork_sim.kernels import keyed_random as kr
 from nextwork_sim.kernels.daily_learning import (
-    instruction_quality,
-    instruction_quality_reference,
     unit_learning,
     unit_learning_reference,
 )
 
 from .helpers import ATOL64, SHAPES, D, world
-
-
-@pytest.mark.parametrize(("seed", "k", "e", "m"), SHAPES)
-def test_instruction_quality_matches_reference(seed, k, e, m):
-    w = world(seed, k, e, m)
-    efficacy = np.random.default_rng(seed).random(e)
-    out = np.full((k, D), 7.0)  # stale values must be cleared
-    instruction_quality(w.split, w.mem_educator, w.mem_community, w.skill, efficacy, out)
-    expected = instruction_quality_reference(w.split, w.mem_educator, w.mem_community, w.skill,
-                                             efficacy, k)
-    np.testing.assert_allclose(out, expected, **ATOL64)
-
 
 KEYS = kr.normal_keys(17, "learning", 0)
 
@@ -142,11 +128,6 @@ def test_unit_quality_and_factor_logs_match_reference(seed, k, e, m):
     expected_quality, expected = unit_quality_and_factor_logs_reference(*args, k)
     np.testing.assert_allclose(quality, expected_quality, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
-    # the quality half is instruction_quality with efficacy one, bit for bit
-    alone = np.zeros((k, D))
-    instruction_quality(w.split, w.mem_educator, w.mem_community, skill_efficacy_sum,
-                        np.ones(e), alone)
-    np.testing.assert_array_equal(quality, alone)
 
 
 @pytest.mark.parametrize("seed", range(4))

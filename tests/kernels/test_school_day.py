@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from nextwork_sim.kernels import keyed_random as kr
-from nextwork_sim.kernels.daily_learning import instruction_quality
+from nextwork_sim.kernels.daily_learning import instruction_quality_reference
 from nextwork_sim.kernels.school_day import school_days, school_days_reference, unit_weights
 from nextwork_sim.kernels.task_demand import fluctuation_table
 
@@ -91,12 +91,10 @@ def test_summed_skill_efficacy_gives_the_summed_daily_quality():
     w = world(4, k=12, e=20, m=40)
     rows = _active_rows(w, 20)
     got, _ = _run_both(w, rows, 1)
-    quality = np.zeros((12, D))
-    instruction_quality(w.split, w.mem_educator, w.mem_community,
-                        got["skill_efficacy_sum"] - 1.0, np.ones(20), quality)
-    daily = np.zeros((12, D))
-    instruction_quality(w.split, w.mem_educator, w.mem_community,
-                        got["skill"].astype(np.float64), got["efficacy"], daily)
+    quality = instruction_quality_reference(w.split, w.mem_educator, w.mem_community,
+                                            got["skill_efficacy_sum"] - 1.0, np.ones(20), 12)
+    daily = instruction_quality_reference(w.split, w.mem_educator, w.mem_community,
+                                          got["skill"].astype(np.float64), got["efficacy"], 12)
     np.testing.assert_allclose(quality, daily, rtol=1e-12, atol=1e-12)
 
 

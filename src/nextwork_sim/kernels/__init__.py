@@ -18,7 +18,6 @@ from .cognitive_load import (
 from .daily_learning import (
     community_needs,
     community_needs_reference,
-    instruction_quality,
     instruction_quality_reference,
     unit_learning,
     unit_learning_reference,
@@ -42,7 +41,6 @@ __all__ = [
     "cognitive_load_reference",
     "community_needs",
     "community_needs_reference",
-    "instruction_quality",
     "instruction_quality_reference",
     "load_share",
     "load_share_reference",

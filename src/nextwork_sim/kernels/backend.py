@@ -32,8 +32,6 @@ from .attrition import attrition_probabilities as _attrition
 from .attrition import attrition_probabilities_reference as _attrition_reference
 from .daily_learning import community_needs as _community_needs
 from .daily_learning import community_needs_reference as _community_needs_reference
-from .daily_learning import instruction_quality as _instruction_quality
-from .daily_learning import instruction_quality_reference as _instruction_quality_reference
 from .daily_learning import unit_learning as _unit_learning
 from .daily_learning import unit_learning_reference as _unit_learning_reference
 from .daily_learning import unit_quality_and_factor_logs as _unit_quality_and_factor_logs
@@ -132,15 +130,6 @@ def unit_weights(split, mem_educator, mem_community, need_sum, minutes_per_need,
         return None
     return _unit_weights(split, mem_educator, mem_community, need_sum, minutes_per_need,
                          coordination, leadership_domain, available, rows)
-
-
-def instruction_quality(split, mem_educator, mem_community, skill, efficacy, out_quality):
-    """``daily_learning.instruction_quality`` on the selected backend."""
-    if not reference_enabled():
-        _instruction_quality(split, mem_educator, mem_community, skill, efficacy, out_quality)
-        return
-    out_quality[:] = _instruction_quality_reference(split, mem_educator, mem_community, skill,
-                                                    efficacy, out_quality.shape[0])
 
 
 def unit_learning(student_community, need, person_id, key_a, key_b, quality_sum, days,

@@ -14,21 +14,10 @@ from numba import njit
 from .keyed_random import normal_of, normal_reference
 
 
-@njit(cache=True)
-def instruction_quality(split, mem_educator, mem_community, skill, efficacy, out_quality):
-    """q[k,d] = Σ_members split[m,d]·skill[i,d]·e[i]: split-weighted skill and efficacy."""
-    out_quality[:] = 0.0
-    for m in range(split.shape[0]):
-        i = mem_educator[m]
-        if i < 0:
-            continue
-        k = mem_community[m]
-        for d in range(split.shape[1]):
-            out_quality[k, d] += np.float64(split[m, d]) * skill[i, d] * efficacy[i]
-
-
 def instruction_quality_reference(split, mem_educator, mem_community, skill, efficacy,
                                   n_communities):
+    """q[k,d] = Σ_members split[m,d]·skill[i,d]·e[i]: split-weighted skill and efficacy (the
+    quality half of ``unit_quality_and_factor_logs``' twin)."""
     filled = mem_educator >= 0
     i = mem_educator[filled]
     quality = np.zeros((n_communities, split.shape[1]))
@@ -100,7 +89,7 @@ def unit_learning_reference(student_community, need, person_id, key_a, key_b, qu
 def unit_quality_and_factor_logs(split, mem_educator, mem_community, skill_efficacy_sum, fte,
                                  skill, need_weight, days, quality_sum):
     """At a unit's end, one pass over its memberships gives the unit's summed quality
-    Q[k,d] = Σ_members split·Σ_days skill·e into ``quality_sum`` (``instruction_quality``
+    Q[k,d] = Σ_members split·Σ_days skill·e into ``quality_sum`` (``instruction_quality_reference``
     with efficacy 1) and the learning ledger's unit sums (``channels.LearningLedger``):
     quality factors per community and domain, Q = days·T·A·E with T the FTE-weighted mean
     skill of the serving adults, A = Σ split·skill / T and E = Q / (days·Σ split·skill);

@@ -10,8 +10,8 @@ each day the keyed fluctuation of every open community (a draw from a table of q
 chronic load, efficacy, skill growth and the running sum Σ_days skill·efficacy, each
 educator running all the span's days in turn. Quality of
 instruction is linear in that sum (the split is fixed within the unit), so the unit's summed
-quality is Q[k,d] = Σ_members split·Σ_days skill·e (``daily_learning.instruction_quality``
-with efficacy 1), formed once at the unit's end.
+quality is Q[k,d] = Σ_members split·Σ_days skill·e
+(``daily_learning.unit_quality_and_factor_logs``), formed once at the unit's end.
 
 The reference twin runs the same days from the per-mechanism references, one day at a time.
 """

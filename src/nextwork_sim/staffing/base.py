@@ -195,11 +195,6 @@ class StaffingModel:
                          if i not in design.support_positions
                          and self.roles.is_teacher[self.roles.index[p["role"]]]))
 
-    def roles_needed(self, school: School) -> dict[str, int]:
-        design = self.form_communities(school)
-        roles = sorted({p["role"] for p in design.positions})
-        return {role: design.count(role) for role in roles}
-
     # --- the day's work ---------------------------------------------------------------
     #: The ``Members`` fields ``allocate`` reads. A unit whose fields equal the last unit's
     #: reuses its split (allocation is due only when its inputs change); a model whose
@@ -219,10 +214,6 @@ class StaffingModel:
     def mentoring_minutes(self, category: np.ndarray) -> np.ndarray:
         """Weekly minutes of mentoring each educator receives from the community's lead."""
         return np.zeros(category.shape[0], dtype=np.float32)
-
-    def may_advance(self, category: np.ndarray) -> np.ndarray:
-        """Who may move to a higher role; advancement arrives with the careers issue."""
-        return np.zeros(category.shape[0], dtype=bool)
 
     # --- shared pieces ----------------------------------------------------------------
     def add_support_staff(self, school: School, design: SchoolDesign,
