@@ -29,4 +29,18 @@ def load_results(path):
     return _load(path)
 
 
-__all__ = ["run", "load_results", "__version__"]
+#: The library behind the command (api.py), imported on first use so that ``import
+#: nextwork_sim`` stays light in worker processes.
+_API = ("compare", "explain", "explained_scenarios", "burn_in", "budget_solve", "Comparison",
+        "BudgetSolution")
+
+
+def __getattr__(name: str):
+    if name in _API:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'nextwork_sim' has no attribute {name!r}")
+
+
+__all__ = ["run", "load_results", *_API, "__version__"]

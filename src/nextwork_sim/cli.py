@@ -1,5 +1,6 @@
 """The ``nextwork-sim`` command. Bad input (config, flags, output folder) prints one line
-and exits with status 2, without a traceback and without writing anything."""
+and exits with status 2, without a traceback and without writing anything. The command
+parses flags, calls the library (api.py) and prints (console_tables.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .config import ConfigError, load_config, to_toml
 from .console_tables import print_tables, print_vacancy_warnings
-from .experiments.storage import OutputError, check_output
+from .experiments.storage import OutputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Project a school system's workforce, students and money under "
@@ -41,66 +43,37 @@ Overwrite = Annotated[bool, typer.Option(help="replace a non-empty --out folder"
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    # escaped: messages name config sections such as [[adoption]], not markup
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
-def _execute(configs: list[Path], overrides, years, seed, replications, out, overwrite, quiet,
-             baseline: str | None = None, shared: bool = False, workers: int = 1,
-             executor: str = "local", scheduler: str | None = None,
-             uncertainty: bool = False, from_state: Path | None = None):
-    from .experiments.runner import run_many
-    from .experiments.storage import write_results
-    from .experiments.summary import differences, summarize
+def _ticker(bar, description: str):
+    """An ``api`` progress callback driving a rich progress bar."""
+    task = bar.add_task(description, total=None)
+    unset = object()
 
-    try:
-        scenarios = [load_config(path, overrides) for path in configs]
-        names = [s.name for s in scenarios]
-        if len(set(names)) != len(names):
-            raise ConfigError(f"scenario names must differ, got {', '.join(names)}")
-        if baseline is not None:
-            if baseline not in names:
-                raise ConfigError(f"--baseline {baseline!r}: allowed: {', '.join(names)}")
-            scenarios.sort(key=lambda s: s.name != baseline)
-        if shared:
-            from .adoption import shared_start
+    def tick(total=unset) -> None:
+        if total is unset:
+            bar.advance(task)
+        else:
+            bar.update(task, total=total)
 
-            scenarios = [shared_start(scenarios[0], s) for s in scenarios]
-        if from_state is not None:
-            scenarios = _from_state(from_state, scenarios, seed, replications)
-        check_output(out, overwrite)
-        if executor not in ("local", "dask"):
-            raise ConfigError(f"--executor {executor!r}: allowed: local, dask")
-    except (ConfigError, OutputError) as error:
-        _fail(str(error))
-    vary = None
-    if uncertainty:
-        from .experiments.uncertainty import scenario_for_replication as vary
-    per_run = (years or max(s.years for s in scenarios)) + max(s.burn_in_years for s in scenarios)
-    total = per_run * len(scenarios) * replications
+    return tick
+
+
+def _compare(configs: list[Path], overrides, years, seed, replications, out, overwrite, quiet,
+             **options):
+    from . import api
     from .experiments.commands import progress_bar
 
-    with progress_bar(quiet) as progress:
-        task = progress.add_task("simulating years", total=total)
-        runs, manifest = run_many(scenarios, seed, replications, years,
-                                  progress=lambda year: progress.advance(task),
-                                  executor=executor, workers=workers, scheduler=scheduler,
-                                  vary=vary,
-                                  state_dir=str(from_state) if from_state else None)
-    import pandas as pd
-
-    table = pd.concat(runs.values(), ignore_index=True)
-    summary = summarize(table)
-    if len(scenarios) > 1:
-        diff = differences(table, scenarios[0].name).assign(
-            scenario=lambda d: d["scenario"] + " - " + scenarios[0].name)
-        summary = pd.concat([summary, diff], ignore_index=True)
-    configs_text = {s.name: to_toml(s) for s in scenarios}
     try:
-        write_results(out, runs, manifest, configs_text, summary, overwrite)
-    except OutputError as error:
+        with progress_bar(quiet) as bar:
+            return api.compare(configs, years=years, seed=seed, replications=replications,
+                               overrides=overrides, out=out, overwrite=overwrite,
+                               progress=_ticker(bar, "simulating years"), **options)
+    except (ConfigError, OutputError) as error:
         _fail(str(error))
-    return scenarios, table
 
 
 @app.command()
@@ -110,12 +83,11 @@ def run(config: Path, years: Years = None, seed: Seed = 0, replications: Replica
         parameter_uncertainty: Uncertainty = False, from_state: FromState = None,
         quiet: bool = False) -> None:
     """Run one scenario (replications over workers) and write its results folder."""
-    scenarios, table = _execute([config], set_ or [], years, seed, replications, out,
-                                overwrite, quiet, workers=workers, executor=executor,
-                                scheduler=scheduler, uncertainty=parameter_uncertainty,
-                                from_state=from_state)
-    print_tables(console, table, [scenarios[0].name])
-    print_vacancy_warnings(console, table, [scenarios[0].name])
+    result = _compare([config], set_ or [], years, seed, replications, out, overwrite, quiet,
+                      workers=workers, executor=executor, scheduler=scheduler,
+                      parameter_uncertainty=parameter_uncertainty, from_state=from_state)
+    print_tables(console, result.table, result.names)
+    print_vacancy_warnings(console, result.table, result.names)
     console.print(f"results written to {out}")
 
 
@@ -136,14 +108,16 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
             = False,
             quiet: bool = False) -> None:
     """Run several scenarios with common random numbers; differences to the baseline."""
-    scenarios, table = _execute(list(configs), set_ or [], years, seed, replications, out,
-                                overwrite, quiet, baseline=baseline, shared=shared_start,
-                                workers=workers, executor=executor, scheduler=scheduler,
-                                uncertainty=parameter_uncertainty, from_state=from_state)
-    print_tables(console, table, [s.name for s in scenarios])
+    result = _compare(list(configs), set_ or [], years, seed, replications, out, overwrite,
+                      quiet, baseline=baseline, shared_start=shared_start, workers=workers,
+                      executor=executor, scheduler=scheduler,
+                      parameter_uncertainty=parameter_uncertainty, from_state=from_state,
+                      check_explain=explain)
+    table, names = result.table, result.names
+    print_tables(console, table, names)
     from .workforce.budget import budget_flags, mean_cost_per_student
 
-    base = scenarios[0].name
+    base = result.baseline
     base_cost = mean_cost_per_student(table[table["scenario"] == base])
     for name, extra in budget_flags(table, base):
         console.print(f"[yellow]not budget-neutral:[/] {name} costs ${extra:,.0f} more per "
@@ -154,36 +128,15 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
 
     comparison_figure(summarize(table), out / "comparison.png")
     if explain:
-        _explain(scenarios, seed, replications, years, out, workers, executor, scheduler)
-    print_vacancy_warnings(console, table, [s.name for s in scenarios])
+        from . import api
+        from .experiments.decompose import sentences
+
+        why = api.explain(result, workers=workers, executor=executor, scheduler=scheduler,
+                          out=out)
+        for line in sentences(why, base):
+            console.print(line, highlight=False)
+    print_vacancy_warnings(console, table, names)
     console.print(f"results written to {out}")
-
-
-def _explain(scenarios, seed, replications, years, out, workers, executor, scheduler) -> None:
-    import pandas as pd
-
-    from .config import validate
-    from .experiments.decompose import decompose, sentences
-    from .experiments.storage import write_text_atomic
-
-    baseline = scenarios[0]
-    tables = []
-    for scenario in scenarios[1:]:
-        own = scenario
-        if scenario.adoption and scenario.adoption[0].share == 1.0:  # undo the shared start
-            data = scenario.model_dump(mode="json", exclude_none=True)
-            data["staffing"] = data["adoption"][0]["staffing"]
-            data["adoption"] = data["adoption"][1:]
-            own = validate(data, scenario.name)
-        tables.append(decompose(baseline, own, seed, replications, years,
-                                executor=executor, workers=workers, scheduler=scheduler))
-    table = pd.concat(tables, ignore_index=True)
-    write_text_atomic(out / "explain.csv", table.to_csv(index=False, float_format="%.6g"))
-    from .report import explain_figure
-
-    explain_figure(table, out / "explain.png")
-    for line in sentences(table, baseline.name):
-        console.print(line, highlight=False)
 
 
 @app.command("burn-in")
@@ -192,42 +145,16 @@ def burn_in(config: Path, seed: Seed = 0, replications: Replications = 1,
             overwrite: Overwrite = False, quiet: bool = False) -> None:
     """Burn a district in under CONFIG's staffing and save one state per replication, for
     `run`/`compare --from-state`."""
-    import json as json_module
-    import os
-    import shutil
-
+    from . import api
     from .experiments.commands import progress_bar
-    from .model import SchoolSystemModel
 
     try:
-        scenario = load_config(config, set_ or [])
-        check_output(out, overwrite)
-        if scenario.adoption:
-            raise ConfigError(f"{config}: burn-in states need a single staffing model "
-                              "(remove [[adoption]])")
+        with progress_bar(quiet) as bar:
+            api.burn_in(config, out, seed=seed, replications=replications,
+                        overrides=set_ or [], overwrite=overwrite,
+                        progress=_ticker(bar, "burning in"))
     except (ConfigError, OutputError) as error:
         _fail(str(error))
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    from .experiments.runner import state_path
-
-    with progress_bar(quiet) as progress:
-        bar = progress.add_task("burning in", total=replications)
-        for replication in range(replications):
-            model = SchoolSystemModel(scenario, seed=seed, replication=replication)
-            model.calendar.run(scenario.burn_in_years)
-            model.save_state(state_path(tmp, replication))
-            model.release()
-            progress.advance(bar)
-    manifest = {"schema_version": 1, "name": scenario.name, "seed": seed,
-                "replications": replications, "burn_in_years": scenario.burn_in_years,
-                "staffing": scenario.staffing.model_dump(mode="json", exclude_none=True),
-                "config_hash": scenario.hash()}
-    (tmp / "manifest.json").write_text(json_module.dumps(manifest, indent=2))
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
     console.print(f"{replications} burned-in state(s) written to {out}")
 
 
@@ -305,60 +232,27 @@ def budget_solve(config: Path, baseline: Annotated[Path, typer.Option(
     """Find the value of FIELD that makes CONFIG cost what BASELINE costs per student: the
     recurring cost (the one-off transition cost apart), mean over reported years and
     replications, with common random numbers."""
-    import pandas as pd
-
-    from .adoption import shared_start as start_from
+    from . import api
     from .experiments.commands import progress_bar
-    from .experiments.runner import run_one
-    from .workforce.budget import (
-        recurring_cost_per_student,
-        solve_budget_neutral,
-        unfilled_cost_per_student,
-    )
 
     try:
-        base = load_config(baseline, set_ or [])
-        load_config(config, [*(set_ or []), f"{field}={low}"])
-        load_config(config, [*(set_ or []), f"{field}={high}"])
-    except ConfigError as error:
+        with progress_bar(quiet) as bar:
+            found = api.budget_solve(config, baseline, field, low, high, years=years,
+                                     seed=seed, replications=replications,
+                                     overrides=set_ or [], shared_start=shared_start,
+                                     tolerance=tolerance,
+                                     progress=_ticker(bar, "budget-solve runs"))
+    except (ValueError, ConfigError) as error:
         _fail(str(error))
-    integer = float(low).is_integer() and float(high).is_integer() and _is_int_field(base,
-                                                                                    field)
-    with progress_bar(quiet) as progress:
-        task = progress.add_task("budget-solve runs", total=None)
-
-        empty_posts: dict = {}  # value -> unfilled_post_cost per student
-
-        def mean_cost(scenario, key=None) -> float:
-            if shared_start:
-                scenario = start_from(base, scenario)
-            tables = []
-            for replication in range(replications):
-                tables.append(run_one(scenario, seed, replication=replication, years=years))
-                progress.advance(task)
-            table = pd.concat(tables, ignore_index=True)
-            empty_posts[key] = unfilled_cost_per_student(table)
-            return recurring_cost_per_student(table)
-
-        def cost_at(value: float) -> float:
-            text = str(int(value)) if integer else repr(float(value))
-            return mean_cost(load_config(config, [*(set_ or []), f"{field}={text}"]), value)
-
-        target = mean_cost(base)
-        try:
-            value, cost, trace = solve_budget_neutral(cost_at, target, low, high, tolerance,
-                                                      integer=integer)
-        except (ValueError, ConfigError) as error:
-            _fail(str(error))
-    for tried, spent in trace:
+    for tried, spent in found.trace:
         console.print(f"  {field} = {tried:g}: ${spent:,.0f} per student")
-    console.print(f"budget-neutral at {field} = {value:g}: ${cost:,.0f} per student "
-                  f"(baseline {base.name}: ${target:,.0f}; recurring cost, {years} years x "
-                  f"{replications} replications)")
-    if empty_posts[value] > empty_posts[None]:
-        console.print(f"  its posts left empty would add ${empty_posts[value]:,.0f} per student "
-                      f"(the baseline's ${empty_posts[None]:,.0f}): unfilled_post_cost, not in "
-                      "the cost")
+    console.print(f"budget-neutral at {field} = {found.value:g}: ${found.cost:,.0f} per student "
+                  f"(baseline {found.baseline}: ${found.target:,.0f}; recurring cost, {years} "
+                  f"years x {replications} replications)")
+    if found.empty_posts > found.baseline_empty_posts:
+        console.print(f"  its posts left empty would add ${found.empty_posts:,.0f} per student "
+                      f"(the baseline's ${found.baseline_empty_posts:,.0f}): "
+                      "unfilled_post_cost, not in the cost")
 
 
 @app.command()
@@ -417,47 +311,6 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
         tmp = json.with_name(json.name + ".tmp")
         tmp.write_text(json_module.dumps(report, indent=2))
         tmp.replace(json)
-
-
-def _is_int_field(scenario, path: str) -> bool:
-    node = scenario
-    for part in path.split("."):
-        node = getattr(node, part, None)
-    return isinstance(node, int) and not isinstance(node, bool)
-
-
-def _from_state(folder: Path, scenarios, seed: int, replications: int):
-    """Check a burn-in folder fits this run; scenarios whose staffing differs from the saved
-    one start from it and switch at reported year 1 (as with a shared start)."""
-    import json as json_module
-
-    from .adoption import shared_start
-    from .config import validate
-
-    manifest_path = folder / "manifest.json"
-    if not manifest_path.is_file():
-        raise ConfigError(f"--from-state {folder}: not a burn-in folder (no manifest.json; "
-                          "make one with `nextwork-sim burn-in`)")
-    saved = json_module.loads(manifest_path.read_text())
-    if saved["seed"] != seed:
-        raise ConfigError(f"--from-state {folder}: states were saved for --seed "
-                          f"{saved['seed']}, this run uses {seed}")
-    if replications > saved["replications"]:
-        raise ConfigError(f"--from-state {folder}: holds {saved['replications']} "
-                          f"replications, {replications} asked")
-    out = []
-    for scenario in scenarios:
-        data = scenario.model_dump(mode="json", exclude_none=True)
-        base = validate({**data, "staffing": saved["staffing"], "adoption": [],
-                         "name": saved["name"]}, f"{folder} (saved staffing)")
-        if scenario.district != base.district or scenario.burn_in_years != saved[
-                "burn_in_years"]:
-            raise ConfigError(f"--from-state {folder}: {scenario.name} has another district "
-                              "or burn-in than the saved states")
-        if scenario.staffing.model_dump() != base.staffing.model_dump():
-            scenario = shared_start(base, scenario)
-        out.append(scenario)
-    return out
 
 
 from .experiments.commands import register  # noqa: E402  (adds the sweep command)

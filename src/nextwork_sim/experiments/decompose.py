@@ -7,7 +7,9 @@ roles, team sizes, allocation rule), *collaboration* time, *mentoring*, *time fu
 the *advancement* rule and *pay* (the cost parameters).
 For every coalition S of the elements in which the scenario differs from the baseline, a
 hybrid scenario takes the fields of S from the scenario and the rest from the baseline, and
-is run with the same seeds (common random numbers, shared start). The Shapley value of an
+is run with the same seeds (common random numbers, prepared as the compared scenarios were:
+shared start, saved states). A phased scenario's fields are taken block by block: its
+``[staffing]`` and each ``[[adoption]]`` entry's, on its own schedule. The Shapley value of an
 element averages its marginal effect over all orders, so the contributions add up to the
 total difference exactly, replication by replication; the intervals are over replications.
 ``interaction`` is reported too: the total minus the sum of one-at-a-time effects from the
@@ -22,15 +24,17 @@ transition, turnover, credentials) in ``explain_channels.py`` (``kind="channel"`
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from ..adoption import STRUCTURE_FIELDS, shared_start
-from ..config import Scenario, validate
+from ..config import ConfigError, Scenario, validate
 
 ELEMENTS: dict[str, tuple[str, ...]] = {
     "structure": STRUCTURE_FIELDS,
@@ -62,23 +66,62 @@ def _set(data: dict, field: str, value) -> None:
         data["staffing"][field] = value
 
 
+def _blocks(baseline: Scenario, scenario: Scenario) -> tuple[list, list[dict], list[dict]]:
+    """The common adoption schedule (entries without their staffing) and each scenario's
+    config as one dict per block of that schedule: block 0 holds ``[staffing]``, block i the
+    staffing of the i-th ``[[adoption]]`` entry (a scenario without adoptions keeps its
+    staffing in every block); ``parameters`` rides in every block. Scenarios phasing in on
+    different schedules cannot be split into design elements: ConfigError."""
+    dumps = [s.model_dump(mode="json", exclude_none=True) for s in (baseline, scenario)]
+    schedules = [[{k: v for k, v in entry.items() if k != "staffing"}
+                  for entry in data.get("adoption", [])] for data in dumps]
+    if schedules[0] and schedules[1] and schedules[0] != schedules[1]:
+        raise ConfigError(f"explain: {scenario.name} and {baseline.name} phase in on "
+                          "different [[adoption]] schedules; the decomposition splits "
+                          "staffing and pay, not schedules")
+    schedule = schedules[1] or schedules[0]
+    blocks = []
+    for data in dumps:
+        staffing = [data["staffing"]] + [entry["staffing"] for entry in data.get("adoption", [])]
+        blocks.append([copy.deepcopy({"staffing": staffing[min(i, len(staffing) - 1)],
+                                      "parameters": data["parameters"]})
+                       for i in range(len(schedule) + 1)])
+    return schedule, blocks[0], blocks[1]
+
+
 def differing_elements(baseline: Scenario, scenario: Scenario) -> list[str]:
-    a = baseline.model_dump(mode="json", exclude_none=True)
-    b = scenario.model_dump(mode="json", exclude_none=True)
+    _, a, b = _blocks(baseline, scenario)
     return [name for name, fields in ELEMENTS.items()
-            if any(_get(a, f) != _get(b, f) for f in fields)]
+            if any(_get(x, f) != _get(y, f) for x, y in zip(a, b, strict=True) for f in fields)]
 
 
 def hybrid(baseline: Scenario, scenario: Scenario, coalition: tuple[str, ...],
            code: int = 0) -> Scenario:
-    """The baseline with the scenario's fields of the elements in ``coalition``."""
+    """The baseline with the scenario's fields of the elements in ``coalition``, in every
+    block of the schedule (the scenario's ``[[adoption]]`` schedule, or the baseline's)."""
+    schedule, mine, theirs = _blocks(baseline, scenario)
     data = baseline.model_dump(mode="json", exclude_none=True)
-    source = scenario.model_dump(mode="json", exclude_none=True)
-    for name in coalition:
-        for field in ELEMENTS[name]:
-            _set(data, field, _get(source, field))
+    for block, source in zip(mine, theirs, strict=True):
+        for name in coalition:
+            for field in ELEMENTS[name]:
+                _set(block, field, _get(source, field))
+    data["staffing"], data["parameters"] = mine[0]["staffing"], mine[0]["parameters"]
+    data["adoption"] = [{**entry, "staffing": block["staffing"]}
+                        for entry, block in zip(schedule, mine[1:], strict=True)]
     data["name"] = f"{scenario.name[:48]}__c{code}"
     return validate(data, f"decomposition of {scenario.name}")
+
+
+def hybrids(baseline: Scenario, scenario: Scenario,
+            prepare: Callable[[Scenario], Scenario] | None = None) -> dict[tuple, Scenario]:
+    """Every coalition's hybrid, prepared to run as the compared scenarios ran (``prepare``;
+    default: a shared start from the baseline). The full coalition's is the scenario as
+    compared, but for its name."""
+    if prepare is None:
+        def prepare(hybrid_scenario):
+            return shared_start(baseline, hybrid_scenario)
+    return {c: prepare(hybrid(baseline, scenario, c, i))
+            for i, c in enumerate(coalitions(differing_elements(baseline, scenario)))}
 
 
 def coalitions(elements: list[str]) -> list[tuple[str, ...]]:
@@ -105,24 +148,32 @@ def shapley(values: dict[tuple[str, ...], float], elements: list[str]) -> dict[s
 
 def decompose(baseline: Scenario, scenario: Scenario, seed: int, replications: int,
               years: int | None, metrics=DEFAULT_METRICS, executor: str = "local",
-              workers: int = 1, scheduler: str | None = None) -> pd.DataFrame:
+              workers: int = 1, scheduler: str | None = None,
+              prepare: Callable[[Scenario], Scenario] | None = None,
+              state_dir: str | None = None) -> pd.DataFrame:
     """Tidy table: scenario, metric, kind, mechanism, contribution, ci_low, ci_high. ``kind``
     is ``design`` (Shapley over design elements; ``total`` and ``interaction`` rows) or
-    ``channel`` (explain_channels.py; ``total``, ``chance`` and residual rows)."""
+    ``channel`` (explain_channels.py; ``total``, ``chance`` and residual rows).
+
+    ``baseline`` and ``scenario`` as configured; ``prepare`` turns each hybrid into what
+    runs, as the comparison did with the scenarios (default: a shared start from the
+    baseline); ``state_dir``: every run starts from the saved states there."""
     from .executors import run_tasks
-    from .runner import make_tasks
+    from .runner import make_tasks, state_path
 
     elements = differing_elements(baseline, scenario)
-    hybrids = {c: shared_start(baseline, hybrid(baseline, scenario, c, i))
-               for i, c in enumerate(coalitions(elements))}
+    prepared = hybrids(baseline, scenario, prepare)
     tasks = []
-    for point, (_, hybrid_scenario) in enumerate(hybrids.items()):
+    for point, (_, hybrid_scenario) in enumerate(prepared.items()):
         tasks += make_tasks([hybrid_scenario], seed, replications, years, point=point)
+    if state_dir is not None:
+        tasks = [{**item, "state": state_path(state_dir, item["replication"])}
+                 for item in tasks]
     tables = dict(run_tasks(tasks, executor, workers, scheduler))
     everything = pd.concat(tables.values(), ignore_index=True)
     table = everything[(everything["group"] == "all") & everything["metric"].isin(metrics)]
     per_run = table.groupby(["point", "replication", "metric"])["value"].mean()
-    keys = list(hybrids)
+    keys = list(prepared)
     rows = []
     for metric in metrics:
         per_replication = []
