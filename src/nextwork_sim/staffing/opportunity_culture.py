@@ -83,7 +83,9 @@ class OpportunityCulture(StaffingModel):
                 while remaining > 1e-9:
                     fte = min(1.0, remaining)
                     design.member(design.position("reach_associate", k, fte), k,
-                                  fixed={INDIVIDUALIZED: 0.2 * fte, SOCIAL_EMOTIONAL: 0.15 * fte})
+                                  fixed={INDIVIDUALIZED: s.reach_associate_individualized_share * fte,
+                                         SOCIAL_EMOTIONAL:
+                                         s.reach_associate_social_emotional_share * fte})
                     remaining -= fte
         self.add_support_staff(school, design, served)
         return design
