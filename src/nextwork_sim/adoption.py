@@ -242,8 +242,9 @@ def _category_for(category: int) -> int:
 
 def _promote_to_leads(model, new_positions: np.ndarray, incumbents: np.ndarray) -> None:
     """Open lead posts go first to the school's leaders, then to its most skilled
-    professionals with ``careers.lead_minimum_years`` of experience (a design that adds teacher-leaders
-    promotes from within before hiring; the experience floor is the one hiring applies)."""
+    professionals with ``careers.lead_minimum_years`` of experience (a design that adds
+    teacher-leaders promotes from within before hiring; the experience floor is the one hiring
+    applies)."""
     from .roles import CATEGORY_INDEX
 
     state = model.state

@@ -134,7 +134,8 @@ def add_students(state: State, scenario: Scenario, run_key: int, schools: list[S
     need *= np.exp(population.need_sd * spread - population.need_sd ** 2 / 2)
 
     # centred so a district of national composition starts on the norm (mean z = 0)
-    standing = kr.normal(run_key, "build_student", 0, ids, kr.BUILD_STUDENT.standing) + expected_offset(scenario)
+    standing = (kr.normal(run_key, "build_student", 0, ids, kr.BUILD_STUDENT.standing)
+                + expected_offset(scenario))
     standing -= population.low_income_gap * low_income
     standing -= population.english_learner_gap * english_learner
     standing -= population.disability_gap * disability

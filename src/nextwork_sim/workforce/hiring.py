@@ -147,7 +147,8 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
     studying = drawn["studying"] & (route[model.school_model[e.school[rows]]] == "degree")
     e.studying[rows[studying]] = 0
     terms = params.credentials.masters_terms
-    e.study_terms[rows[studying]] = np.floor(draw(kr.BUILD_EDUCATOR.study_terms)[studying] * terms).astype(np.int16)
+    e.study_terms[rows[studying]] = np.floor(
+        draw(kr.BUILD_EDUCATOR.study_terms)[studying] * terms).astype(np.int16)
     return rows
 
 

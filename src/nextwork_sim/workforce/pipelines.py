@@ -94,7 +94,8 @@ def candidate_pool(model, year: int) -> Candidates:
     return Candidates(pathway=pathway, kind=kind, experience=experience,
                       skill=np.clip(skill, params.skill.initial_skill_min,
                                     params.skill.initial_skill_max).astype(np.float32),
-                      of_color=draw(kr.HIRING.candidate_of_color) < shares, taken=np.zeros(pathway.size, dtype=bool))
+                      of_color=draw(kr.HIRING.candidate_of_color) < shares,
+                      taken=np.zeros(pathway.size, dtype=bool))
 
 
 def community_lack(model) -> np.ndarray:
