@@ -73,3 +73,25 @@ def test_shipped_csv_district_config_runs():
     table = run(CONFIGS / "csv_district.toml", years=1, overrides=["burn_in_years=0"])
     enrollment = table.query("metric == 'enrollment' and group == 'all'")["value"].iloc[0]
     assert enrollment == pytest.approx(540 + 420 + 360 + 660 + 880, rel=0.02)
+
+
+def test_csv_leader_quality_is_drawn_from_the_runs_seed(tmp_path):
+    """Without a leader_quality column the leaders come from the run's key: another seed
+    gives other leaders (they were drawn with seed 0 whatever the seed), the same seed the
+    same ones; a leader_quality the file gives is kept."""
+    from nextwork_sim.district import build_schools
+    from nextwork_sim.model import run_key
+
+    scenario = load_config(_config(tmp_path, GOOD))
+
+    def leaders(seed, replication=0):
+        return [s.leader_quality for s in build_schools(scenario, run_key(seed, replication))]
+
+    assert leaders(3) == leaders(3)
+    assert leaders(3) != leaders(4)
+    assert leaders(3, 0) != leaders(3, 1)
+    given = load_config(_config(tmp_path, "name,level,enrollment,low_income,leader_quality\n"
+                                          "A,elementary,120,0.8,1.5\nB,middle,90,0.2,\n"))
+    first, second = build_schools(given, run_key(3)), build_schools(given, run_key(4))
+    assert first[0].leader_quality == second[0].leader_quality == 1.5
+    assert first[1].leader_quality != second[1].leader_quality

@@ -137,3 +137,35 @@ def test_every_design_gets_the_same_entering_students():
         assert a["person_id"].size > 0
         for column in columns:
             np.testing.assert_array_equal(a[column], b[column], err_msg=column)
+
+
+INITIAL_SKILL_PARAMETERS = (
+    "leadership_entry_gap", "teacher_leader_skill_bonus", "teacher_leader_leadership_bonus",
+    "specialist_skill_bonus", "resident_skill_gap", "paraeducator_novice_skill",
+    "paraeducator_experience_gain", "paraeducator_experience_rate",
+    "paraeducator_individualized_bonus", "community_educator_skill",
+    "community_educator_content_skill", "community_educator_project_skill",
+    "initial_skill_min", "initial_skill_max")
+
+
+@pytest.mark.parametrize("name", INITIAL_SKILL_PARAMETERS)
+def test_initial_skill_reads_each_step_from_the_parameters(name):
+    """A step of the initial skills left as a literal in hiring.initial_skill would not move
+    when its parameter does."""
+    from nextwork_sim.parameters import SkillParams
+    from nextwork_sim.roles import CATEGORY_INDEX, ROLE_INDEX
+    from nextwork_sim.workforce.hiring import initial_skill
+
+    roles = ["teacher_leader", "teacher", "special_education_specialist",
+             "english_learner_specialist", "resident", "paraeducator", "community_educator"]
+    role = np.array([ROLE_INDEX[r] for r in roles])
+    category = np.array([CATEGORY_INDEX[c] for c in (
+        "teacher_leader", "professional", "specialist", "specialist", "resident",
+        "paraeducator", "community_educator")])
+    experience = np.array([8, 6, 6, 6, 1, 4, 1], dtype=np.int16)
+    # a spread that reaches both clip bounds
+    noise = np.tile(np.array([0, -9.0, 9.0, 0, 0, 0, 0, 0]), (len(roles), 1))
+    default = SkillParams()
+    moved = default.model_copy(update={name: getattr(default, name) * 0.9})
+    assert not np.array_equal(initial_skill(role, category, experience, noise, default),
+                              initial_skill(role, category, experience, noise, moved))

@@ -31,7 +31,7 @@ def school_plan(scenario, schools, run_key: int, burn_in: int) -> tuple[list, np
     Returns (settings list, plan[school] as a list of (first internal year, settings index))."""
     settings = [scenario.staffing]
     plan = [[(0, 0)] for _ in schools]
-    u = kr.uniform(run_key, "adoption", 0, np.arange(len(schools)))
+    u = kr.uniform(run_key, "adoption", 0, np.arange(len(schools)), kr.ADOPTION.school)
     names = {school.name: school.index for school in schools}
     for entry in scenario.adoption:
         settings.append(entry.staffing)
@@ -233,9 +233,10 @@ def _category_for(category: int) -> int:
 
 def _promote_to_leads(model, new_positions: np.ndarray, incumbents: np.ndarray) -> None:
     """Open lead posts go first to the school's leaders, then to its most skilled
-    professionals with LEAD_MINIMUM_YEARS of experience (a design that adds teacher-leaders
-    promotes from within before hiring; the experience floor is the one hiring applies)."""
-    from .roles import CATEGORY_INDEX, LEAD_MINIMUM_YEARS
+    professionals with ``careers.lead_minimum_years`` of experience (a design that adds
+    teacher-leaders promotes from within before hiring; the experience floor is the one hiring
+    applies)."""
+    from .roles import CATEGORY_INDEX
 
     state = model.state
     positions, educators = state.positions, state.educators
@@ -243,7 +244,8 @@ def _promote_to_leads(model, new_positions: np.ndarray, incumbents: np.ndarray) 
     open_leads = new_positions[model.roles.category[positions.role[new_positions]] == lead]
     leaders = incumbents[educators.category[incumbents] == lead]
     seasoned = incumbents[(educators.category[incumbents] == CATEGORY_INDEX["professional"])
-                          & (educators.experience[incumbents] >= LEAD_MINIMUM_YEARS)]
+                          & (educators.experience[incumbents]
+                             >= model.config.parameters.careers.lead_minimum_years)]
     pool = [group[np.argsort(-educators.skill[group].mean(axis=1), kind="stable")]
             for group in (leaders, seasoned)]
     for target, person in zip(open_leads.tolist(), np.concatenate(pool).tolist(),

@@ -37,16 +37,18 @@ class LearningLedger:
 
     def start_year(self, need_weight: np.ndarray, norm_weight: np.ndarray,
                    unmatched_match: float, students: int,
-                   reference_match: np.ndarray) -> None:
+                   reference_match: np.ndarray, norm_days: int) -> None:
         """The year's weights, from ``kernels.community_needs``: per community the
         growth-norm-weighted need shares and summed norms; ``unmatched_match`` sums
         norm x m_ref over the students with no need (whose match is their level's reference),
-        ``reference_match`` is m_ref per community."""
+        ``reference_match`` is m_ref per community, ``norm_days`` the days of the norm's
+        year (``learning.norm_days``: the units of r)."""
         self.need_weight = need_weight
         self.norm_weight = norm_weight
         self.fixed_match = unmatched_match
         self.norm_reference = float((norm_weight * reference_match).sum())
         self.students = students
+        self.norm_days = norm_days
         self.sums = dict.fromkeys(LEARNING_SUMS, 0.0)
         self.log_sums = dict.fromkeys(LEARNING_FACTORS, 0.0)
         self.log_weight = 0.0
@@ -66,9 +68,9 @@ class LearningLedger:
             self.log_sums[name] += float(value)
 
     def record(self, record) -> None:
-        """``learning_channel`` rows: the three sums per student (÷ 180, the units of r) and
-        the mean log of each quality factor."""
-        scale = 180.0 * max(self.students, 1)
+        """``learning_channel`` rows: the three sums per student (÷ norm_days, the units of
+        r) and the mean log of each quality factor."""
+        scale = self.norm_days * max(self.students, 1)
         for name in LEARNING_SUMS:
             record.add("learning_channel", f"part={name}", self.sums[name] / scale)
         for name in LEARNING_FACTORS:

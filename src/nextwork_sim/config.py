@@ -224,6 +224,14 @@ class Staffing(Frozen):
     pullout_share: float = param(0.5, unit="share of domain demand", ge=0, le=1,
                                  doc="part of a classroom's specialist-domain demand a "
                                      "pull-out specialist carries", kind="assumption")
+    paraeducator_individualized_share: float = param(
+        0.25, unit="share of domain demand", ge=0, le=1, kind="assumption",
+        doc="part of each served community's individualized_support demand a support "
+            "paraeducator carries")
+    paraeducator_social_emotional_share: float = param(
+        0.15, unit="share of domain demand", ge=0, le=1, kind="assumption",
+        doc="part of each served community's social_emotional demand a support paraeducator "
+            "carries")
     collaboration_minutes_per_week: float = param(60.0, unit="minutes per week", ge=0, le=600,
                                                   doc="protected collaboration time",
                                                   kind="assumption")
@@ -253,6 +261,13 @@ class Staffing(Frozen):
         doc="paraeducator time funded by converting one teaching position per pod "
             "(~ (teacher pay - supplement) / paraeducator pay = (69,600 - 0.2 x "
             "75,000) / 34,230 = 1.6)", kind="assumption")
+    reach_associate_individualized_share: float = param(
+        0.2, unit="share of domain demand per FTE", ge=0, le=1, kind="assumption",
+        doc="part of its pod's individualized_support demand a full-time reach associate "
+            "carries (Opportunity Culture)")
+    reach_associate_social_emotional_share: float = param(
+        0.15, unit="share of domain demand per FTE", ge=0, le=1, kind="assumption",
+        doc="part of its pod's social_emotional demand a full-time reach associate carries")
     mentoring_minutes_per_week: float = param(60.0, unit="minutes per week", ge=0, le=300,
                                               doc="teacher-leader mentoring of each novice",
                                               kind="assumption")

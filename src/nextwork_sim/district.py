@@ -22,8 +22,9 @@ def build_schools(scenario: Scenario, run_key: int) -> list[School]:
     district = scenario.district
     composition = district.composition
     if district.schools_csv is not None:
-        return schools_from_csv(scenario)
-    rng = np.random.default_rng(np.random.SeedSequence(int(run_key), spawn_key=(11,)))
+        return schools_from_csv(scenario, run_key)
+    rng = np.random.default_rng(np.random.SeedSequence(int(run_key),
+                                                       spawn_key=(kr.SpawnKey.PRESET_SCHOOLS,)))
     schools: list[School] = []
     for level in LEVELS:
         count, enrollment = PRESETS[district.preset][level]
@@ -43,15 +44,16 @@ def build_schools(scenario: Scenario, run_key: int) -> list[School]:
     return schools
 
 
-def schools_from_csv(scenario: Scenario) -> list[School]:
-    """Schools in file order, with their own composition where the file gives it."""
+def schools_from_csv(scenario: Scenario, run_key: int) -> list[School]:
+    """Schools in file order, with their own composition where the file gives it; a leader
+    quality the file does not give is drawn from the run's key."""
     from .district_files import read_schools
 
     composition = scenario.district.composition
     scale = scenario.district.enrollment_scale
     table = read_schools(scenario.district.schools_csv)
-    leaders = np.random.default_rng(np.random.SeedSequence(0, spawn_key=(12,))).standard_normal(
-        len(table))
+    family = np.random.SeedSequence(int(run_key), spawn_key=(kr.SpawnKey.CSV_LEADER_QUALITY,))
+    leaders = np.random.default_rng(family).standard_normal(len(table))
     schools = []
     for index, row in enumerate(table.itertuples(index=False)):
         low, high = LEVEL_GRADES[row.level]
@@ -114,24 +116,26 @@ def add_students(state: State, scenario: Scenario, run_key: int, schools: list[S
     def share(attribute: str) -> np.ndarray:
         return np.array([getattr(s, attribute) for s in schools])[school_of]
 
-    low_income = draw(0) < share("low_income_share")
-    english_learner = draw(1) < share("english_learner_share")
-    disability = draw(2) < share("disability_share")
-    advanced = (draw(3) < composition.advanced) & ~disability
+    low_income = draw(kr.BUILD_STUDENT.low_income) < share("low_income_share")
+    english_learner = draw(kr.BUILD_STUDENT.english_learner) < share("english_learner_share")
+    disability = draw(kr.BUILD_STUDENT.disability) < share("disability_share")
+    advanced = (draw(kr.BUILD_STUDENT.advanced) < composition.advanced) & ~disability
     race_cdf = np.cumsum([getattr(composition.race, r) for r in RACES])
-    race = np.minimum(np.searchsorted(race_cdf, draw(4)), len(RACES) - 1)
+    race = np.minimum(np.searchsorted(race_cdf, draw(kr.BUILD_STUDENT.race)), len(RACES) - 1)
 
     need = np.tile(as_array(population.base_need), (len(rows), 1))
     need[disability, INDIVIDUALIZED] += population.disability_individualized_need
     need[disability, SOCIAL_EMOTIONAL] += population.disability_social_emotional_need
     need[english_learner, LANGUAGE] += population.english_learner_language_need
     need[advanced, CONTENT] += population.advanced_content_need
-    spread = np.column_stack([kr.normal(run_key, "build_student", 0, ids, 10 + d)
+    spread = np.column_stack([kr.normal(run_key, "build_student", 0, ids,
+                                        kr.BUILD_STUDENT.need_spread.nth(d))
                               for d in range(N_DOMAINS)])
     need *= np.exp(population.need_sd * spread - population.need_sd ** 2 / 2)
 
     # centred so a district of national composition starts on the norm (mean z = 0)
-    standing = kr.normal(run_key, "build_student", 0, ids, 30) + expected_offset(scenario)
+    standing = (kr.normal(run_key, "build_student", 0, ids, kr.BUILD_STUDENT.standing)
+                + expected_offset(scenario))
     standing -= population.low_income_gap * low_income
     standing -= population.english_learner_gap * english_learner
     standing -= population.disability_gap * disability

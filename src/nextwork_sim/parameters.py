@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from .domains import DOMAINS
 
@@ -178,6 +178,53 @@ class SkillParams(Frozen):
     skill_sd: float = param(0.06, unit="skill", ge=0, le=0.3,
                             doc="spread of initial skill between educators and domains",
                             kind="assumption")
+    # initial skill by role (workforce/hiring.py initial_skill): offsets from the
+    # experience curve, or a role's own levels
+    leadership_entry_gap: float = param(
+        0.1, unit="skill", ge=0, le=0.5, kind="assumption",
+        doc="team_leadership below the other domains on entry (every role; leads add "
+            "teacher_leader_leadership_bonus)")
+    teacher_leader_skill_bonus: float = param(
+        0.08, unit="skill", ge=0, le=0.5, kind="assumption",
+        doc="a teacher-leader's initial skill above a teacher's of the same experience "
+            "(every domain)")
+    teacher_leader_leadership_bonus: float = param(
+        0.15, unit="skill", ge=0, le=0.5, kind="assumption",
+        doc="a teacher-leader's further initial team_leadership")
+    specialist_skill_bonus: float = param(
+        0.15, unit="skill", ge=0, le=0.5, kind="assumption",
+        doc="a specialist's initial skill in their domain above a teacher's "
+            "(individualized_support, language_support)")
+    resident_skill_gap: float = param(
+        0.08, unit="skill", ge=0, le=0.5, kind="assumption",
+        doc="a resident's initial skill below novice_skill (every domain)")
+    paraeducator_novice_skill: float = param(
+        0.22, unit="skill", ge=0, le=1, kind="assumption",
+        doc="initial skill of a first-year paraeducator (every domain)")
+    paraeducator_experience_gain: float = param(
+        0.1, unit="skill", ge=0, le=1, kind="assumption",
+        doc="skill a paraeducator's career adds at most to the initial skill")
+    paraeducator_experience_rate: float = param(
+        0.2, unit="1 / year", ge=0.01, le=2, kind="assumption",
+        doc="rate at which a paraeducator's initial skill rises with experience")
+    paraeducator_individualized_bonus: float = param(
+        0.05, unit="skill", ge=0, le=0.5, kind="assumption",
+        doc="a paraeducator's further initial individualized_support")
+    community_educator_skill: float = param(
+        0.2, unit="skill", ge=0, le=1, kind="assumption",
+        doc="initial skill of a community educator outside content and project_facilitation")
+    community_educator_content_skill: float = param(
+        0.55, unit="skill", ge=0, le=1, kind="assumption",
+        doc="initial content skill of a community educator (a practitioner of the field)")
+    community_educator_project_skill: float = param(
+        0.5, unit="skill", ge=0, le=1, kind="assumption",
+        doc="initial project_facilitation skill of a community educator")
+    initial_skill_min: float = param(
+        0.02, unit="skill", ge=0, le=0.5, kind="assumption",
+        doc="lowest initial skill of anyone entering (the spread is clipped here)")
+    initial_skill_max: float = param(
+        0.98, unit="skill", ge=0.5, le=1, kind="assumption",
+        doc="highest initial skill of anyone entering")
 
 
 # --- student learning (MODEL.md §3 steps 6-7) --------------------------------------------
@@ -229,7 +276,24 @@ class LearningParams(Frozen):
     reference_match: ReferenceMatch = Field(default_factory=ReferenceMatch)
     personalization_effect: float = param(
         0.05, unit="relative rate per unit personalization", ge=0, le=1,
-        doc="theta_r: effect of adult time per student above one adult per 25", kind="assumption")
+        doc="theta_r: effect of adult time per student above one adult per "
+            "personalization_students_per_adult", kind="assumption")
+    personalization_students_per_adult: float = param(
+        25.0, unit="students per adult FTE", ge=1, le=60, kind="assumption",
+        source="assumption: a classroom of staffing.class_size's default",
+        doc="students per adult FTE at which personalization is zero: p = adult FTE x this / "
+            "students - 1")
+    personalization_cap: float = param(
+        3.0, unit="personalization units", ge=0, le=20, kind="assumption",
+        doc="highest personalization from adult time (3: four times the reference adults); "
+            "the lowest is -1 (no adult)")
+    norm_days: int = param(
+        180, unit="school days", ge=100, le=220, kind="sourced",
+        source="the growth_by_grade norms are annual gains of a standard school year (NCES "
+               "State Education Reforms table 5.14: most states 180 days)",
+        doc="school days of the year the growth norms describe: a student's annual rate r is "
+            "the sum of the daily rates over the year's school days / this, so a calendar "
+            "with more school_days gives more than the norm's growth")
     regrouping_effect: float = param(
         0.3, unit="personalization units", ge=0, le=2,
         doc="personalization added when a team regroups its shared roster by need each unit "
@@ -245,6 +309,9 @@ class LearningParams(Frozen):
     continuity_bonus: float = param(0.15, unit="relative per year with the same adults",
                                     ge=0, le=1, doc="extra socio-emotional growth from continuity",
                                     kind="assumption")
+    continuity_max_years: int = param(3, unit="years", ge=0, le=12, kind="assumption",
+                                      doc="years with the same adults beyond which continuity "
+                                          "adds no more")
 
 
 # --- attrition (MODEL.md §3 summer step 2) -----------------------------------------------
@@ -334,10 +401,15 @@ class AttritionParams(Frozen):
                "lower early-career attrition)",
         doc="shift for educators in their first two years who have a mentor", kind="assumption")
     collaboration_effect: float = param(
-        -0.002, unit="log-odds per weekly minute above 60", ge=-0.05, le=0,
+        -0.002, unit="log-odds per weekly minute above collaboration_reference_minutes",
+        ge=-0.05, le=0,
         source="assumption; direction from Johnson, Kraft & Papay 2012 (collegial working "
                "conditions)",
         doc="shift with protected collaboration time", kind="assumption")
+    collaboration_reference_minutes: float = param(
+        60.0, unit="minutes per week", ge=0, le=600, kind="assumption",
+        doc="weekly collaboration at which the base rates hold (the traditional model's "
+            "staffing.collaboration_minutes_per_week)")
     advancement_path_effect: float = param(
         -0.2, unit="log-odds", ge=-3, le=0,
         doc="shift for teachers whose school has a lead role they could advance into",
@@ -484,8 +556,21 @@ class PopulationParams(Frozen):
                                   doc="initial teachers with 4-9 years", kind="sourced")
     experience_10_19: float = param(0.33, unit="share", ge=0, le=1,
                                     source="NCES NTPS 2017-18; approximate",
-                                    doc="initial teachers with 10-19 years (rest: 20-35)",
+                                    doc="initial teachers with 10-19 years (rest: 20 to "
+                                        "max_experience)",
                                     kind="sourced")
+    max_experience: int = param(35, unit="years", ge=20, le=50, kind="assumption",
+                                doc="most years of experience of an initial teacher "
+                                    "('national' start)")
+    leader_experience_min: int = param(6, unit="years", ge=1, le=40, kind="assumption",
+                                       doc="fewest years of an initial teacher-leader "
+                                           "('national' start; uniform up to "
+                                           "leader_experience_max)")
+    leader_experience_max: int = param(20, unit="years", ge=1, le=40, kind="assumption",
+                                       doc="most years of an initial teacher-leader")
+    paraeducator_experience_max: int = param(20, unit="years", ge=1, le=40, kind="assumption",
+                                             doc="most years of an initial paraeducator "
+                                                 "('national' start; uniform from 1)")
     initial_state: Literal["equilibrium", "national"] = param(
         "equilibrium", unit="choice",
         doc="how the workforce a run starts with is drawn: 'equilibrium' from the traditional "
@@ -494,6 +579,12 @@ class PopulationParams(Frozen):
             "'national' from the NTPS experience shares above with experience-curve skills "
             "and no degrees (the cold start the equilibrium run begins from)",
         kind="assumption")
+
+    @model_validator(mode="after")
+    def _leader_experience_range(self):
+        if self.leader_experience_max < self.leader_experience_min:
+            raise ValueError("leader_experience_max must be at least leader_experience_min")
+        return self
 
 
 
@@ -534,6 +625,16 @@ class CredentialParams(Frozen):
     cost_deterrence: float = param(2.0, unit="per unit cost / pay", ge=0, le=20,
                                    doc="enrolment falls by exp(-this x out-of-pocket cost / "
                                        "annual pay)", kind="assumption")
+    working_hours_per_year: float = param(
+        1400.0, unit="hours per year", ge=500, le=3000, kind="assumption",
+        source="assumption near a contract year (7.5 hours x 180-191 days: 1,350-1,430)",
+        doc="an educator's working hours in a year: a credential's study time deters "
+            "enrolment as the share of them it takes (exp(-cost_deterrence x hours / this))")
+    masters_priced_terms: int = param(
+        2, unit="terms", ge=1, le=12, kind="assumption",
+        doc="terms of degree tuition (masters_cost / masters_terms each) that make the price "
+            "of enrolling in a degree: what deters enrolment, and what the district pays "
+            "(district_pays_share) when someone enrols")
 
 
 class CareerParams(Frozen):
@@ -541,6 +642,16 @@ class CareerParams(Frozen):
         0.03, unit="share per year of qualified teachers", ge=0, le=0.5,
         doc="under seat-time rules, qualified teachers (years and degree) who leave the "
             "classroom each year for a coach or administrator post", kind="assumption")
+    lead_minimum_years: int = param(
+        5, unit="years of experience", ge=1, le=30, kind="assumption",
+        source="assumption: a lead mentors and coaches, so she is past the steep early-career "
+               "part of the experience curve (Kini & Podolsky 2016: years 1-5)",
+        doc="experience a teacher-leader needs, hired or promoted when a school adopts a "
+            "design with leads")
+    paraeducator_skill_margin: float = param(
+        0.1, unit="skill", ge=0, le=1, kind="assumption",
+        doc="competency rules: a paraeducator advances to a residency or teaching post with "
+            "mean skill this much below staffing.advancement_skill (and the credentials)")
 
 
 # --- recruitment pipelines (MODEL.md §3 summer step 4) -----------------------------------
@@ -585,11 +696,33 @@ class PipelineParams(Frozen):
                                           early_retention=0.2)
     community: Pipeline = _pipeline(supply_per_1000_students=12.0, of_color_share=0.45)
     experienced_share: float = param(0.5, unit="share of traditional candidates", ge=0, le=1,
-                                     doc="candidates who already taught elsewhere (2-15 years)",
+                                     doc="candidates who already taught elsewhere "
+                                         "(experienced_min_years to experienced_max_years)",
                                      kind="assumption")
+    experienced_min_years: int = param(2, unit="years", ge=1, le=40, kind="assumption",
+                                       doc="fewest years of an experienced candidate (uniform "
+                                           "up to experienced_max_years)")
+    experienced_max_years: int = param(15, unit="years", ge=1, le=40, kind="assumption",
+                                       doc="most years of an experienced candidate")
+    paraeducator_max_years: int = param(8, unit="years", ge=1, le=40, kind="assumption",
+                                        doc="most years of a paraeducator candidate (uniform "
+                                            "from 1)")
     substitute_skill: float = param(0.2, unit="skill", ge=0, le=1,
                                     doc="skill of a long-term substitute in every domain",
                                     kind="assumption")
+    substitute_of_color_share: float = param(
+        0.3, unit="share", ge=0, le=1, kind="assumption",
+        doc="long-term substitutes who are people of color (a local mix)")
+    lack_floor: float = param(
+        0.05, unit="skill", ge=0, le=1, kind="assumption",
+        doc="weight every domain keeps in hiring by need, added to how far a community's best "
+            "member is below the domain's threshold (a domain already covered still counts)")
+
+    @model_validator(mode="after")
+    def _experience_range(self):
+        if self.experienced_max_years < self.experienced_min_years:
+            raise ValueError("experienced_max_years must be at least experienced_min_years")
+        return self
 
 
 class Parameters(Frozen):

@@ -19,9 +19,6 @@ CATEGORY_INDEX = {name: i for i, name in enumerate(CATEGORIES)}
 #: NCES counts these as teachers; workforce rates for group `all` are over them (MODEL.md §7).
 TEACHER_CATEGORIES = ("teacher_leader", "professional", "specialist", "novice")
 NOVICE_YEARS = 2
-#: Years of experience a teacher-leader needs, hired or promoted (assumption: a lead mentors
-#: and coaches, so she is past the steep early-career part of the experience curve).
-LEAD_MINIMUM_YEARS = 5
 
 
 @dataclass(frozen=True)

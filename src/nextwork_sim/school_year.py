@@ -65,7 +65,8 @@ class SchoolYear:
         unmatched_match = float((growth_by_grade[students.grade[unmatched]]
                                  * self.reference_match[students.community[unmatched]]).sum())
         self.learning_ledger.start_year(need_weight, norm_weight, unmatched_match,
-                                        enrolled.size, self.reference_match)
+                                        enrolled.size, self.reference_match,
+                                        model.config.parameters.learning.norm_days)
         for column in ("rate_sum", "intra_sum", "inter_sum"):
             getattr(students, column)[:] = 0.0
         students.uncovered[:] = False
@@ -143,7 +144,9 @@ class SchoolYear:
         unit_staffing(self.split, self.unit_mem_educator, self.mem_community, view.fte,
                       view.skill, educators.n, self.thresholds, self.need_sum,
                       self.minutes_per_need, self.n_students,
-                      p.load.coordination_minutes_per_member, self.coordination,
+                      p.load.coordination_minutes_per_member,
+                      p.learning.personalization_students_per_adult,
+                      p.learning.personalization_cap, self.coordination,
                       self.personalization, self.covered)
         self.personalization += p.learning.regrouping_effect * self.community_regroups
         self.year_covered &= self.covered
@@ -198,7 +201,8 @@ class SchoolYear:
         # A student's community and needs are fixed within the year and learning is linear
         # in the daily rate, so the year's units are applied at once (MODEL.md §3 step 7).
         unit_learning(students.community, students.need, students.person_id,
-                      *kr.normal_keys(model.run_key, "learning", year), self.year_quality,
+                      *kr.normal_keys(model.run_key, "learning", year, kr.LEARNING.noise),
+                      self.year_quality,
                       self.year_days, self.year_personalization, self.year_covered, NEEDED,
                       learning.quality_effect, self.reference_match,
                       learning.personalization_effect, learning.daily_noise_sd,
@@ -319,7 +323,7 @@ def _spread_evenly(model, year: int, rows: np.ndarray) -> None:
     slot = np.minimum(slot, len(codes) - 1)
     served = codes[slot] == student_code
     rows, student_code, slot = rows[served], student_code[served], slot[served]
-    u = kr.uniform(model.run_key, "roster", year, students.person_id[rows])
+    u = kr.uniform(model.run_key, "roster", year, students.person_id[rows], kr.ROSTER.order)
     by_group = roster_order(u, student_code)
     sorted_code = student_code[by_group]
     start = np.searchsorted(sorted_code, sorted_code, side="left")

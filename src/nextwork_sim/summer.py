@@ -124,11 +124,12 @@ def record_students(model, record: YearRecord) -> tuple[int, float]:
     if rows.size == 0:
         return 0, np.nan
     norm = np.asarray(learning.growth_by_grade)[s.grade[rows]]
-    rate = s.rate_sum[rows] / 180.0
+    rate = s.rate_sum[rows] / learning.norm_days
     s.standing[rows] += norm * (rate - 1.0)
-    continuity = 1.0 + learning.continuity_bonus * np.minimum(s.continuity[rows], 3)
+    continuity = 1.0 + learning.continuity_bonus * np.minimum(s.continuity[rows],
+                                                                  learning.continuity_max_years)
     reference_match = model.school_year.reference_match[s.community[rows]]
-    scale = learning.socioemotional_rate / 180.0 / reference_match * continuity
+    scale = learning.socioemotional_rate / learning.norm_days / reference_match * continuity
     # the five per-student metrics as rows of one array, averaged by group in one pass
     metrics = ("achievement_growth", "months_of_learning", "intrapersonal_growth",
                "interpersonal_growth", "uncovered_need_share")

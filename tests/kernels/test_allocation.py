@@ -43,7 +43,7 @@ def test_unit_staffing_matches_reference(seed, k, e, m):
     n_students = rng.integers(0, 30, k)
     holder = np.maximum(w.mem_educator, 0)  # each membership's holder's FTE and skill
     args = (w.split, w.mem_educator, w.mem_community, fte[holder], w.skill[holder], e,
-            thresholds, w.need_sum, w.minutes_per_need, n_students, 15.0)
+            thresholds, w.need_sum, w.minutes_per_need, n_students, 15.0, 25.0, 3.0)
     coordination, personalization = np.full(k, 9.0), np.full(k, 9.0)
     covered = np.ones((k, D), dtype=bool)
     unit_staffing(*args, coordination, personalization, covered)
@@ -60,7 +60,8 @@ def test_a_community_with_one_full_time_adult_per_25_students_has_personalizatio
     covered = np.zeros((1, D), dtype=bool)
     unit_staffing(split, np.zeros(1, np.int32), np.zeros(1, np.int32), np.ones(1, np.float32),
                   np.full((1, D), 0.5, np.float32), 1, np.full(D, 0.4), np.ones((1, D)),
-                  np.ones(D), np.array([25]), 15.0, coordination, personalization, covered)
+                  np.ones(D), np.array([25]), 15.0, 25.0, 3.0, coordination, personalization,
+                  covered)
     assert personalization[0] == 0.0 and coordination[0] == 0.0 and covered.all()
 
 
@@ -106,3 +107,20 @@ def test_just_right_weight_matches_reference(seed, m):
     np.testing.assert_allclose(out, expected, rtol=1e-6, atol=0)
     # a member weighs a domain only where the category may carry it and it has duty there
     assert np.all(out[~MAY_CARRY_TABLE[category] | (duty <= 0)] == 0)
+
+
+@pytest.mark.parametrize(("students_per_adult", "cap", "students", "expected"), [
+    (25.0, 3.0, 25, 0.0), (20.0, 3.0, 25, -0.2), (25.0, 3.0, 5, 3.0), (25.0, 1.5, 5, 1.5),
+    (10.0, 3.0, 5, 1.0),
+])
+def test_personalization_follows_the_reference_ratio_and_cap(students_per_adult, cap,
+                                                             students, expected):
+    """One full-time adult: p = students_per_adult / students - 1, at most the cap; the
+    kernel and its twin read both from their arguments (no 25 or 3 of their own)."""
+    args = (np.ones((1, D)), np.zeros(1, np.int32), np.zeros(1, np.int32),
+            np.ones(1, np.float32), np.full((1, D), 0.5, np.float32), 1, np.full(D, 0.4),
+            np.ones((1, D)), np.ones(D), np.array([students]), 15.0, students_per_adult, cap)
+    coordination, personalization = np.zeros(1), np.zeros(1)
+    unit_staffing(*args, coordination, personalization, np.zeros((1, D), dtype=bool))
+    assert personalization[0] == pytest.approx(expected, abs=1e-12)
+    assert unit_staffing_reference(*args)[1][0] == pytest.approx(expected, abs=1e-12)

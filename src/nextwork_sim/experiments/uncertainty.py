@@ -39,10 +39,11 @@ import pandas as pd
 
 from ..config import ConfigError, Scenario, apply_overrides, validate
 from ..docs_tables import _leaves
+from ..kernels.keyed_random import SpawnKey
 from ..parameters import ASSUMPTION
 
 BAND = 0.2
-STREAM = 7_919  # the parameter-uncertainty stream's key
+STREAM = SpawnKey.PARAMETER_UNCERTAINTY  # the parameter-uncertainty family's key
 
 
 class UncertainField(NamedTuple):

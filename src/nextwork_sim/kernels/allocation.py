@@ -106,14 +106,16 @@ def _normalise(weight, community, n_communities):
 @njit(cache=True)
 def unit_staffing(split, mem_educator, mem_community, mem_fte, mem_skill, n_educators,
                   thresholds, need_sum, minutes_per_need, n_students, coordination_per_member,
+                  students_per_adult, personalization_cap,
                   out_coordination, out_personalization, out_covered):
     """What a unit's split implies for each community, in one pass over the memberships
     (``mem_educator`` −1 for members not serving this unit; ``mem_fte`` and ``mem_skill``
     are the holder's, per membership, so the pass reads them in order):
 
     - coordination minutes, c·(members − 1);
-    - personalization: adult FTE per student relative to one adult per 25, minus one,
-      clipped to [−1, 3]; each member's FTE is shared over their communities in proportion
+    - personalization: adult FTE per student relative to one adult per
+      ``students_per_adult``, minus one, clipped to [−1, ``personalization_cap``]; each
+      member's FTE is shared over their communities in proportion
       to the typical work (need x minutes) they carry there;
     - covered[k,d]: someone whose skill meets the domain's threshold carries part of it.
     """
@@ -145,13 +147,13 @@ def unit_staffing(split, mem_educator, mem_community, mem_fte, mem_skill, n_educ
         adult_fte[mem_community[m]] += carried[m] / per_educator[i] * mem_fte[m]
     for k in range(n_communities):
         out_coordination[k] = coordination_per_member * max(members[k] - 1, 0)
-        ratio = adult_fte[k] * 25.0 / max(n_students[k], 1) - 1.0
-        out_personalization[k] = min(max(ratio, -1.0), 3.0)
+        ratio = adult_fte[k] * students_per_adult / max(n_students[k], 1) - 1.0
+        out_personalization[k] = min(max(ratio, -1.0), personalization_cap)
 
 
 def unit_staffing_reference(split, mem_educator, mem_community, mem_fte, mem_skill,
                             n_educators, thresholds, need_sum, minutes_per_need, n_students,
-                            coordination_per_member):
+                            coordination_per_member, students_per_adult, personalization_cap):
     """Returns (coordination, personalization, covered) as whole-array NumPy operations."""
     k_count = need_sum.shape[0]
     serving = mem_educator >= 0
@@ -166,7 +168,8 @@ def unit_staffing_reference(split, mem_educator, mem_community, mem_fte, mem_ski
                               carried / per_educator[person], 0.0)
     adult_fte = np.bincount(mem_community, weights=time_share * mem_fte,
                             minlength=k_count)
-    personalization = np.clip(adult_fte * 25.0 / np.maximum(n_students, 1) - 1.0, -1.0, 3.0)
+    personalization = np.clip(adult_fte * students_per_adult / np.maximum(n_students, 1) - 1.0,
+                              -1.0, personalization_cap)
     qualified = serving[:, None] & (split > 0) & (mem_skill >= thresholds[None, :])
     covered = group_sum_reference(mem_community, qualified, k_count) > 0
     return coordination, personalization, covered

@@ -228,10 +228,12 @@ def most_skilled_fallback(weight, community, active, fixed, skill, n_communities
 
 def unit_staffing(split, mem_educator, mem_community, mem_fte, mem_skill, n_educators,
                   thresholds, need_sum, minutes_per_need, n_students, coordination_per_member,
+                  students_per_adult, personalization_cap,
                   out_coordination, out_personalization, out_covered):
     """``allocation.unit_staffing`` on the selected backend."""
     args = (split, mem_educator, mem_community, mem_fte, mem_skill, n_educators, thresholds,
-            need_sum, minutes_per_need, n_students, coordination_per_member)
+            need_sum, minutes_per_need, n_students, coordination_per_member,
+            float(students_per_adult), float(personalization_cap))
     if not reference_enabled():
         _unit_staffing(*args, out_coordination, out_personalization, out_covered)
         return

@@ -8,6 +8,9 @@ that differ in headcount therefore give the same draw to the same person for the
 
 from __future__ import annotations
 
+from enum import IntEnum, unique
+from types import SimpleNamespace
+
 import numpy as np
 from numba import njit
 
@@ -22,6 +25,78 @@ STREAMS = {
     "learning": 6, "roster": 7, "credential": 8, "advancement": 9, "enrollment": 10,
     "adoption": 11,
 }
+
+
+class Sub(int):
+    """A named sub-event of one mechanism's stream: the number its draws pass as ``sub``
+    (fixed forever: another number gives other draws), drawn as uniforms or as normals (a
+    normal takes the uniform sub-events 2·sub and 2·sub + 1), over ``count`` numbers
+    ``first + stride·i`` (one per domain, per term, ...; :meth:`nth`)."""
+
+    def __new__(cls, first: int, *, normal: bool = False, count: int = 1, stride: int = 1):
+        sub = super().__new__(cls, first)
+        sub.normal, sub.count, sub.stride = normal, count, stride
+        return sub
+
+    def nth(self, i: int) -> int:
+        """The sub number of the ``i``-th of this sub-event's draws."""
+        if not 0 <= i < self.count:
+            raise IndexError(f"sub-event {int(self)}: draw {i} of {self.count}")
+        return int(self) + self.stride * i
+
+    def uniform_subs(self) -> set[int]:
+        """Every uniform sub-event number this sub-event's draws use."""
+        subs = {self.nth(i) for i in range(self.count)}
+        return {2 * s + half for s in subs for half in (0, 1)} if self.normal else subs
+
+
+#: per mechanism, its named sub-events (tests/test_streams.py: no two of a mechanism share a
+#: uniform sub-event, and no call site passes a bare number)
+SUBSTREAMS: dict[str, dict[str, Sub]] = {}
+
+
+def _substreams(mechanism: str, **subs: Sub) -> SimpleNamespace:
+    SUBSTREAMS[mechanism] = subs
+    return SimpleNamespace(**subs)
+
+
+_DOMAINS = 8  # domains.N_DOMAINS (tests/test_streams.py checks), one draw each
+_TERMS = 4  # CalendarParams.terms at most
+_DAYS = 220  # CalendarParams.school_days at most
+
+BUILD_STUDENT = _substreams(
+    "build_student", low_income=Sub(0), english_learner=Sub(1), disability=Sub(2),
+    advanced=Sub(3), race=Sub(4), need_spread=Sub(10, normal=True, count=_DOMAINS),
+    standing=Sub(30, normal=True))
+BUILD_EDUCATOR = _substreams(
+    "build_educator", experience=Sub(0), experience_within_band=Sub(1), race=Sub(2),
+    degree=Sub(3), study=Sub(4), study_terms=Sub(5), pathway=Sub(6),
+    skill_spread=Sub(10, normal=True, count=_DOMAINS))
+ATTRITION = _substreams("attrition", outcome=Sub(0), retirement=Sub(1),
+                        stay_in_district=Sub(2))
+HIRING = _substreams(
+    "hiring", substitute_of_color=Sub(2), race_of_color=Sub(3), mover_order=Sub(99),
+    vacancy_order=Sub(500), candidate_tie_break=Sub(600), candidate_experienced=Sub(1000),
+    candidate_experience=Sub(1001), candidate_of_color=Sub(1003),
+    candidate_skill=Sub(2000, normal=True, count=_DOMAINS))
+#: the day kernel forms day d's key itself (``sub_key(year_prefix, d)``)
+DEMAND = _substreams("demand", day=Sub(0, count=_DAYS))
+LEARNING = _substreams("learning", noise=Sub(0, normal=True))
+ROSTER = _substreams("roster", order=Sub(0))
+CREDENTIAL = _substreams("credential", enroll=Sub(0, count=_TERMS, stride=10),
+                         finish=Sub(1, count=_TERMS, stride=10))
+ADVANCEMENT = _substreams("advancement", out_of_classroom=Sub(7))
+ADOPTION = _substreams("adoption", school=Sub(0))
+
+
+@unique
+class SpawnKey(IntEnum):
+    """Keys of the NumPy ``SeedSequence`` families drawn outside the keyed streams (fixed
+    forever, like the stream ids)."""
+
+    PRESET_SCHOOLS = 11  # a preset's schools: low-income share and leader quality
+    CSV_LEADER_QUALITY = 12  # leader quality of CSV schools without a leader_quality column
+    PARAMETER_UNCERTAINTY = 7_919  # --parameter-uncertainty draws (experiments/uncertainty.py)
 
 
 def _mix_reference(z: np.ndarray) -> np.ndarray:

@@ -233,7 +233,8 @@ class StaffingModel:
              school.enrollment * school.english_learner_share / s.english_learner_caseload,
              {LANGUAGE: pullout}),
             ("paraeducator", s.paraeducators_per_teacher * n_teachers,
-             {INDIVIDUALIZED: 0.25, SOCIAL_EMOTIONAL: 0.15}),
+             {INDIVIDUALIZED: s.paraeducator_individualized_share,
+              SOCIAL_EMOTIONAL: s.paraeducator_social_emotional_share}),
         )
         for role, wanted, fixed in groups:
             count = max(1, math.ceil(wanted - 1e-9)) if wanted > 0 and communities else 0

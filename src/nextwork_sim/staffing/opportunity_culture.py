@@ -82,8 +82,11 @@ class OpportunityCulture(StaffingModel):
                 remaining = s.reach_associate_fte_per_pod if size >= 2 else 0.0
                 while remaining > 1e-9:
                     fte = min(1.0, remaining)
+                    individualized = s.reach_associate_individualized_share * fte
+                    social_emotional = s.reach_associate_social_emotional_share * fte
                     design.member(design.position("reach_associate", k, fte), k,
-                                  fixed={INDIVIDUALIZED: 0.2 * fte, SOCIAL_EMOTIONAL: 0.15 * fte})
+                                  fixed={INDIVIDUALIZED: individualized,
+                                         SOCIAL_EMOTIONAL: social_emotional})
                     remaining -= fte
         self.add_support_staff(school, design, served)
         return design

@@ -139,12 +139,14 @@ def paraeducators_into_teaching(model, year: int) -> np.ndarray:
     educators = model.state.educators
     roles = model.roles
     teacher, resident = roles.index["teacher"], roles.index["resident"]
+    margin = model.config.parameters.careers.paraeducator_skill_margin
 
     def para_ready(settings, pool):
         if settings.advancement == "seat_time":
             return educators.degree[pool]
         return ((educators.credentials[pool] >= settings.advancement_credentials)
-                & (educators.skill[pool].mean(axis=1) >= settings.advancement_skill - 0.1))
+                & (educators.skill[pool].mean(axis=1)
+                   >= settings.advancement_skill - margin))
 
     def resident_ready(settings, pool):
         return educators.experience[pool] >= 2  # a full year of residency
@@ -180,7 +182,8 @@ def out_of_classroom(model, year: int) -> np.ndarray:
     years = np.array([s.advancement_years for s in settings])[
         model.school_model[educators.school[rows]]]
     ready = seat_time & (educators.experience[rows] >= years) & educators.degree[rows]
-    u = kr.uniform(model.run_key, "advancement", year, educators.person_id[rows], 7)
+    u = kr.uniform(model.run_key, "advancement", year, educators.person_id[rows],
+                   kr.ADVANCEMENT.out_of_classroom)
     leaving = rows[ready & (u < rate)]
     model.state.positions.holder[educators.position[leaving]] = -1
     educators.position[leaving] = -1

@@ -68,7 +68,7 @@ def driver_terms(model, rows: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
                             0.0)
     hooks = model.school_year
     mentored = (table.experience[rows] <= 2) & (hooks.mentor_minutes[rows] > 0)
-    collaboration = hooks.collaboration[rows].astype(np.float64) - 60.0
+    collaboration = hooks.collaboration[rows].astype(np.float64) - a.collaboration_reference_minutes
     lead = CATEGORY_INDEX["teacher_leader"]
     positions = model.state.positions
     has_lead_role = np.zeros(len(model.schools), dtype=bool)
@@ -132,9 +132,10 @@ def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
                             attrition.reference_load, attrition.reference_satisfaction,
                             move_shift, leave_shift, p_move, p_leave)
     ids = table.person_id[rows]
-    u = kr.uniform(model.run_key, "attrition", year, ids, 0)
-    u_retire = kr.uniform(model.run_key, "attrition", year, ids, 1)
-    u_stay_in_district = kr.uniform(model.run_key, "attrition", year, ids, 2)
+    u = kr.uniform(model.run_key, "attrition", year, ids, kr.ATTRITION.outcome)
+    u_retire = kr.uniform(model.run_key, "attrition", year, ids, kr.ATTRITION.retirement)
+    u_stay_in_district = kr.uniform(model.run_key, "attrition", year, ids,
+                                    kr.ATTRITION.stay_in_district)
     outcome = np.full(rows.size, ACTIVE, dtype=np.int8)
     outcome[u < p_leave] = LEFT
     outcome[(u >= p_leave) & (u < p_leave + p_move)] = MOVED
@@ -174,7 +175,8 @@ def settle_transfers(model, year: int, movers: np.ndarray) -> int:
     how many were placed."""
     table, positions = model.state.educators, model.state.positions
     placed = 0
-    order = np.argsort(kr.uniform(model.run_key, "hiring", year, table.person_id[movers], 99))
+    order = np.argsort(kr.uniform(model.run_key, "hiring", year, table.person_id[movers],
+                                    kr.HIRING.mover_order))
     open_vacant = np.flatnonzero((positions.holder < 0) & positions.open)
     wanted = model.roles.category[positions.role[open_vacant]]
     # per category, the open vacancies in position order, each with its school

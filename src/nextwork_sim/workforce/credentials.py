@@ -35,19 +35,19 @@ def term_learning(model, year: int, term: int) -> None:
     pays = np.array([s.district_pays_share for s in settings_of])[model.school_model[
         e.school[rows]]]
     micro = route == "micro"
-    price = np.where(micro, params.micro_cost, params.masters_cost / params.masters_terms * 2)
+    price = np.where(micro, params.micro_cost,
+                     params.masters_cost / params.masters_terms * params.masters_priced_terms)
     pay = salaries(e.role[rows], e.experience[rows], e.fte[rows], np.ones(rows.size),
                    model.config.parameters.costs, model.roles)
     out_of_pocket = price * (1 - pays)
-    # price deters in proportion to pay; study time (hours out of ~1,400 working hours a
-    # year) deters everyone alike
+    # price deters in proportion to pay; study time (a share of the working year) deters
+    # everyone alike
     hours = np.where(micro, params.micro_hours, 0.0)
     enroll_p = params.enroll_rate * np.exp(-params.cost_deterrence * (
-        out_of_pocket / np.maximum(pay, 1.0) + hours / 1400.0))
+        out_of_pocket / np.maximum(pay, 1.0) + hours / params.working_hours_per_year))
     ids = e.person_id[rows]
-    sub = 10 * term
-    u_enroll = kr.uniform(model.run_key, "credential", year, ids, sub)
-    u_finish = kr.uniform(model.run_key, "credential", year, ids, sub + 1)
+    u_enroll = kr.uniform(model.run_key, "credential", year, ids, kr.CREDENTIAL.enroll.nth(term))
+    u_finish = kr.uniform(model.run_key, "credential", year, ids, kr.CREDENTIAL.finish.nth(term))
     days = max(model.days_this_year, 1)
     overload = np.maximum(e.chronic_sum[rows] / days - 1.0, 0.0)
     finish_p = params.completion_rate * np.exp(-params.completion_load_effect * overload)

@@ -16,7 +16,6 @@ from ..kernels import keyed_random as kr
 from ..roles import (
     CATEGORIES,
     CATEGORY_INDEX,
-    LEAD_MINIMUM_YEARS,
     ROLE_INDEX,
     is_teacher_category,
     teacher_category,
@@ -35,23 +34,26 @@ def initial_skill(role: np.ndarray, category: np.ndarray, experience: np.ndarray
                   noise: np.ndarray, skill_params) -> np.ndarray:
     """Skill [E, D] of people entering the model: by category (and a few named roles) and
     experience, plus spread."""
-    skill = np.repeat(experience_curve(experience, skill_params)[:, None], N_DOMAINS, axis=1)
-    skill[:, LEADERSHIP] -= 0.1
+    p = skill_params
+    skill = np.repeat(experience_curve(experience, p)[:, None], N_DOMAINS, axis=1)
+    skill[:, LEADERSHIP] -= p.leadership_entry_gap
     leader = category == CATEGORY_INDEX["teacher_leader"]
-    skill[leader] += 0.08
-    skill[leader, LEADERSHIP] += 0.15
-    skill[role == ROLE_INDEX["special_education_specialist"], INDIVIDUALIZED] += 0.15
-    skill[role == ROLE_INDEX["english_learner_specialist"], LANGUAGE] += 0.15
-    skill[category == CATEGORY_INDEX["resident"]] = skill_params.novice_skill - 0.08
+    skill[leader] += p.teacher_leader_skill_bonus
+    skill[leader, LEADERSHIP] += p.teacher_leader_leadership_bonus
+    skill[role == ROLE_INDEX["special_education_specialist"], INDIVIDUALIZED] += (
+        p.specialist_skill_bonus)
+    skill[role == ROLE_INDEX["english_learner_specialist"], LANGUAGE] += p.specialist_skill_bonus
+    skill[category == CATEGORY_INDEX["resident"]] = p.novice_skill - p.resident_skill_gap
     para = category == CATEGORY_INDEX["paraeducator"]
-    skill[para] = 0.22 + 0.1 * (1 - np.exp(-0.2 * (experience[para, None] - 1.0)))
-    skill[para, INDIVIDUALIZED] += 0.05
+    skill[para] = p.paraeducator_novice_skill + p.paraeducator_experience_gain * (
+        1 - np.exp(-p.paraeducator_experience_rate * (experience[para, None] - 1.0)))
+    skill[para, INDIVIDUALIZED] += p.paraeducator_individualized_bonus
     community = category == CATEGORY_INDEX["community_educator"]
-    skill[community] = 0.2
-    skill[community, CONTENT] = 0.55
-    skill[community, PROJECT] = 0.5
-    skill += skill_params.skill_sd * noise
-    return np.clip(skill, 0.02, 0.98).astype(np.float32)
+    skill[community] = p.community_educator_skill
+    skill[community, CONTENT] = p.community_educator_content_skill
+    skill[community, PROJECT] = p.community_educator_project_skill
+    skill += p.skill_sd * noise
+    return np.clip(skill, p.initial_skill_min, p.initial_skill_max).astype(np.float32)
 
 
 def draw_experience(category: np.ndarray, u: np.ndarray, u2: np.ndarray,
@@ -64,13 +66,16 @@ def draw_experience(category: np.ndarray, u: np.ndarray, u2: np.ndarray,
     cuts = np.cumsum([population.experience_1_3, population.experience_4_9,
                       population.experience_10_19])
     band = np.searchsorted(cuts, u)
+    # the bands of the shares: 1-3, 4-9, 10-19, 20 and more
     low = np.array([1, 4, 10, 20])[band]
-    width = np.array([3, 6, 10, 16])[band]
+    width = np.array([3, 6, 10, population.max_experience - 19])[band]
     experience[teacher] = (low + np.floor(u2 * width))[teacher]
     leader = category == CATEGORY_INDEX["teacher_leader"]
-    experience[leader] = (6 + np.floor(u2 * 15))[leader]
+    lowest = population.leader_experience_min
+    span = population.leader_experience_max - lowest + 1
+    experience[leader] = (lowest + np.floor(u2 * span))[leader]
     para = category == CATEGORY_INDEX["paraeducator"]
-    experience[para] = (1 + np.floor(u2 * 20))[para]
+    experience[para] = (1 + np.floor(u2 * population.paraeducator_experience_max))[para]
     return experience
 
 
@@ -98,7 +103,8 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
         return kr.uniform(model.run_key, "build_educator", 0, ids, sub)
 
     role = state.positions.role[vacant]
-    experience = draw_experience(model.roles.category[role], draw(0), draw(1),
+    experience = draw_experience(model.roles.category[role], draw(kr.BUILD_EDUCATOR.experience),
+                                 draw(kr.BUILD_EDUCATOR.experience_within_band),
                                  params.population)
     steady = None
     if params.population.initial_state == "equilibrium":
@@ -106,18 +112,20 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
 
         steady = shipped()
         role_names = np.array(model.roles.names)[role]
-        experience = steady_experience(steady, role_names, draw(0), experience)
+        experience = steady_experience(steady, role_names, draw(kr.BUILD_EDUCATOR.experience),
+                                       experience)
     from ..district import roster_experience
 
     given, model.roster_unmatched = roster_experience(model)
     experience = np.where(given[vacant] > 0, given[vacant], experience).astype(np.int16)
-    noise = np.column_stack([kr.normal(model.run_key, "build_educator", 0, ids, 10 + d)
+    noise = np.column_stack([kr.normal(model.run_key, "build_educator", 0, ids,
+                                       kr.BUILD_EDUCATOR.skill_spread.nth(d))
                              for d in range(N_DOMAINS)])
     category = teacher_category(role, experience, model.roles)
     skill = initial_skill(role, category, experience, noise, params.skill)
     race_cdf = np.cumsum([getattr(model.config.district.composition.teacher_race, r)
                           for r in RACES])
-    race = np.minimum(np.searchsorted(race_cdf, draw(2)), len(RACES) - 1)
+    race = np.minimum(np.searchsorted(race_cdf, draw(kr.BUILD_EDUCATOR.race)), len(RACES) - 1)
     pathway = np.full(vacant.size, PATHWAYS.index("traditional"))
     if steady is None:
         return _place(model, vacant, ids, experience, skill, race, pathway, first_year=0)
@@ -128,7 +136,9 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
                                     experience, np.zeros_like(noise), params.skill)
     drawn = steady_attributes(steady, role_names, is_teacher_category(category), experience,
                               skill, teacher_formula, noise,
-                              {"degree": draw(3), "study": draw(4), "pathway": draw(6)})
+                              {"degree": draw(kr.BUILD_EDUCATOR.degree),
+                               "study": draw(kr.BUILD_EDUCATOR.study),
+                               "pathway": draw(kr.BUILD_EDUCATOR.pathway)})
     rows = _place(model, vacant, ids, experience, drawn["skill"], race, drawn["pathway"],
                   first_year=0)
     e = state.educators
@@ -137,7 +147,8 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
     studying = drawn["studying"] & (route[model.school_model[e.school[rows]]] == "degree")
     e.studying[rows[studying]] = 0
     terms = params.credentials.masters_terms
-    e.study_terms[rows[studying]] = np.floor(draw(5)[studying] * terms).astype(np.int16)
+    e.study_terms[rows[studying]] = np.floor(
+        draw(kr.BUILD_EDUCATOR.study_terms)[studying] * terms).astype(np.int16)
     return rows
 
 
@@ -153,14 +164,17 @@ def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
 
     state, params = model.state, model.config.parameters
     positions = state.positions
-    order = np.argsort(kr.uniform(model.run_key, "hiring", year, vacant, 500), kind="stable")
+    order = np.argsort(kr.uniform(model.run_key, "hiring", year, vacant,
+                                     kr.HIRING.vacancy_order), kind="stable")
     vacant = vacant[order]
     pool = candidate_pool(model, year)
     lack = community_lack(model)
-    tie_break = kr.uniform(model.run_key, "hiring", year, np.arange(pool.kind.size), 600)
+    tie_break = kr.uniform(model.run_key, "hiring", year, np.arange(pool.kind.size),
+                           kr.HIRING.candidate_tie_break)
     category = model.roles.category[positions.role[vacant]]
     kind = np.array([KINDS.index(KIND_OF_CATEGORY[CATEGORIES[c]]) for c in category])
-    minimum = np.where(category == CATEGORY_INDEX["teacher_leader"], LEAD_MINIMUM_YEARS, 1)
+    minimum = np.where(category == CATEGORY_INDEX["teacher_leader"],
+                       params.careers.lead_minimum_years, 1)
     chosen = match_candidates(pool, kind, minimum, lack[positions.community[vacant]],
                               tie_break)
     hired = chosen >= 0
@@ -170,15 +184,16 @@ def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
     picks = chosen[hired | substitute]
     is_substitute = substitute[hired | substitute]
     ids = state.new_educator_ids(fill.size)
-    u_race = kr.uniform(model.run_key, "hiring", year, ids, 2)
+    u_race = kr.uniform(model.run_key, "hiring", year, ids, kr.HIRING.substitute_of_color)
     from_pool = picks[~is_substitute]
     experience = np.ones(fill.size, dtype=np.int16)
     experience[~is_substitute] = pool.experience[from_pool]
     skill = np.full((fill.size, N_DOMAINS), params.pipelines.substitute_skill, np.float32)
     skill[~is_substitute] = pool.skill[from_pool]
-    of_color = u_race < 0.3  # substitutes: a local mix (assumption)
+    of_color = u_race < params.pipelines.substitute_of_color_share
     of_color[~is_substitute] = pool.of_color[from_pool]
-    race = race_of(of_color, kr.uniform(model.run_key, "hiring", year, ids, 3),
+    race = race_of(of_color, kr.uniform(model.run_key, "hiring", year, ids,
+                                               kr.HIRING.race_of_color),
                    model.config.district.composition.teacher_race)
     pathway = np.full(fill.size, PATHWAYS.index("long_term_substitute"))
     pathway[~is_substitute] = pool.pathway[from_pool]

@@ -67,18 +67,23 @@ def candidate_pool(model, year: int) -> Candidates:
     ids = np.arange(pathway.size, dtype=np.int64)
 
     def draw(sub: int) -> np.ndarray:
-        return kr.uniform(model.run_key, "hiring", year, ids, 1000 + sub)
+        return kr.uniform(model.run_key, "hiring", year, ids, sub)
 
     experience = np.ones(pathway.size, dtype=np.int16)
     experienced = ((pathway == PATHWAYS.index("traditional")) & (kind == KINDS.index("teacher"))
-                   & (draw(0) < pipelines.experienced_share))
-    experience[experienced] = (2 + np.floor(draw(1) * 14))[experienced]
+                   & (draw(kr.HIRING.candidate_experienced) < pipelines.experienced_share))
+    lowest = pipelines.experienced_min_years
+    span = pipelines.experienced_max_years - lowest + 1
+    experience[experienced] = (lowest + np.floor(draw(kr.HIRING.candidate_experience)
+                                                 * span))[experienced]
     para = kind == KINDS.index("para")
-    experience[para] = (1 + np.floor(draw(1) * 8))[para]
+    experience[para] = (1 + np.floor(draw(kr.HIRING.candidate_experience)
+                                     * pipelines.paraeducator_max_years))[para]
     role = np.array([ROLE_INDEX[_ROLE_OF_KIND[KINDS[k]]] for k in kind], dtype=np.int64)
     category = model.roles.category[role].copy()
     category[(kind == KINDS.index("teacher")) & (experience <= 2)] = CATEGORY_INDEX["novice"]
-    noise = np.column_stack([kr.normal(model.run_key, "hiring", year, ids, 2000 + d)
+    noise = np.column_stack([kr.normal(model.run_key, "hiring", year, ids,
+                                       kr.HIRING.candidate_skill.nth(d))
                              for d in range(N_DOMAINS)])
     skill = initial_skill(role, category, experience, noise, params.skill).astype(np.float64)
     offsets = np.array([getattr(pipelines, PATHWAYS[p]).skill_offset for p in pathway])
@@ -87,8 +92,10 @@ def candidate_pool(model, year: int) -> Candidates:
     skill[:, CONTENT] += content
     shares = np.array([getattr(pipelines, PATHWAYS[p]).of_color_share for p in pathway])
     return Candidates(pathway=pathway, kind=kind, experience=experience,
-                      skill=np.clip(skill, 0.02, 0.98).astype(np.float32),
-                      of_color=draw(3) < shares, taken=np.zeros(pathway.size, dtype=bool))
+                      skill=np.clip(skill, params.skill.initial_skill_min,
+                                    params.skill.initial_skill_max).astype(np.float32),
+                      of_color=draw(kr.HIRING.candidate_of_color) < shares,
+                      taken=np.zeros(pathway.size, dtype=bool))
 
 
 def community_lack(model) -> np.ndarray:
@@ -100,7 +107,8 @@ def community_lack(model) -> np.ndarray:
     best = max_by(members.community[filled], state.educators.skill[holder[filled]],
                   state.communities.n, 0.0)
     thresholds = as_array(model.config.staffing.thresholds)
-    return np.maximum(thresholds[None, :] - best, 0.0) + 0.05
+    return (np.maximum(thresholds[None, :] - best, 0.0)
+            + model.config.parameters.pipelines.lack_floor)
 
 
 def match_candidates(pool: Candidates, kind: np.ndarray, minimum: np.ndarray,
