@@ -4,11 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv install demo test lint bench clean
+.PHONY: venv install demo test test-fast golden lint bench clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins the tested version of every library; pyproject.toml keeps the ranges.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
+		-e '.[test,dev]'
 	touch $(STAMP)
 
 venv install: $(STAMP)
@@ -19,6 +21,14 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Everything but the tests marked slow (Dask, kill-and-resume): for a quick loop while editing.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+# Regenerate the golden baseline (tests/golden/) on purpose; prints what moved.
+golden: $(STAMP)
+	$(BIN)/python -m nextwork_sim.golden --write
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -30,6 +30,7 @@ def _table(runs):
     return pd.concat(runs.values(), ignore_index=True)
 
 
+@pytest.mark.slow
 def test_one_worker_two_workers_and_dask_give_identical_tables():
     scenarios = [_school("a"), _school("b", staffing={"model": "next_workforce"})]
     one, _ = run_many(scenarios, 5, replications=3)
@@ -42,6 +43,7 @@ def test_one_worker_two_workers_and_dask_give_identical_tables():
     assert _table(one)["replication"].nunique() == 3
 
 
+@pytest.mark.slow
 def test_executor_shape_and_a_worker_that_does_not_grow():
     """submit/map/map_unordered/context manager; then 16 runs on one worker process: no
     model outlives its run and the worker's memory stays flat (a run that is not released

@@ -61,6 +61,7 @@ def _start_and_stop(out, at_least, how, *extra):
     return process.returncode, stderr
 
 
+@pytest.mark.slow
 def test_a_killed_sweep_resumes_with_exactly_the_uninterrupted_rows(whole, tmp_path):
     out = tmp_path / "killed"
     code, stderr = _start_and_stop(out, 5, "interrupt")  # Ctrl-C: a clean stop
