@@ -1,4 +1,5 @@
-"""Mixed and phased adoption (MODEL.md §5): each school runs one staffing model at a time.
+"""Mixed and phased adoption (docs/staffing.md, docs/odd.md §3.10): each school runs one
+staffing model at a time.
 
 ``[staffing]`` is the base model; each ``[[adoption]]`` names schools (or a share of them) and
 the year from which they run another model. A school that switches over a summer is rebuilt:
@@ -254,7 +255,7 @@ def _promote_to_leads(model, new_positions: np.ndarray, incumbents: np.ndarray) 
 
 
 def shared_start(baseline, scenario):
-    """``scenario`` started from the baseline's burned-in district (MODEL.md §4): the burn-in
+    """``scenario`` started from the baseline's burned-in district (docs/odd.md §4.3): the burn-in
     runs under the baseline's staffing, then every school switches to the scenario's own
     staffing at reported year 1 (and its own adoptions, if any, follow).
 

@@ -1,4 +1,4 @@
-"""The school calendar as SimPy processes (MODEL.md §3).
+"""The school calendar as SimPy processes (docs/odd.md §3.1).
 
 Time is counted in school days. Each school year the ``year`` process starts a ``day`` clock
 and the ``unit``, ``week`` and ``term`` processes; they hand off through events: the clock
@@ -138,7 +138,7 @@ class SchoolCalendar:
                 boundaries.append(units[unit])
             if day in term_ends:
                 boundaries.append(terms[term_ends.index(day)])
-            for signal in boundaries:  # week, then unit, then term: the order of MODEL.md §3
+            for signal in boundaries:  # week, then unit, then term: the order of docs/odd.md §3.1
                 signal.fired.succeed(day)
                 yield signal.done
 

@@ -1,6 +1,6 @@
 """Scenario configs: TOML files validated with pydantic v2, overrides, and one-line errors.
 
-A scenario is a district (a preset scale, MODEL.md §5) plus a staffing model, a calendar and
+A scenario is a district (a preset scale, docs/odd.md §5.1) plus a staffing model, a calendar and
 mechanism parameters (see parameters.py for every default with its unit and source).
 """
 
@@ -131,10 +131,10 @@ CategoryName = Literal[CATEGORIES]  # type: ignore[valid-type]
 
 
 class RoleSpec(Frozen):
-    """A role a config defines (MODEL.md §2): added to the built-in catalogue of roles.py."""
+    """A role a config defines (docs/odd.md §2): added to the built-in catalogue of roles.py."""
 
     name: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$", description="role name")
-    category: CategoryName = Field(..., description="role category (MODEL.md §2)")
+    category: CategoryName = Field(..., description="role category (docs/odd.md §2)")
     fte: float = param(1.0, unit="FTE", ge=0.05, le=1.0, doc="typical time of the role",
                        kind="assumption")
     pay: Literal["teacher_schedule", "paraeducator", "resident", "community_educator"] = Field(

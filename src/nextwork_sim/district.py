@@ -1,4 +1,4 @@
-"""Initialization (MODEL.md §5): schools from a preset, students with needs and flags.
+"""Initialization (docs/odd.md §5.1): schools from a preset, students with needs and flags.
 
 Every person attribute is drawn from keyed streams indexed by the person's stable id, so the
 same district (same students) is built whatever the staffing model.

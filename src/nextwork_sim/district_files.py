@@ -1,4 +1,4 @@
-"""A district from CSV files instead of a preset (MODEL.md §5).
+"""A district from CSV files instead of a preset (docs/district_files.md).
 
 ``schools.csv`` (required): one row per school, columns
 

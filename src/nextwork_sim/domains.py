@@ -1,4 +1,4 @@
-"""The eight domains of expertise (MODEL.md §2). Index order is fixed: arrays use it."""
+"""The eight domains of expertise (docs/odd.md §2). Index order is fixed: arrays use it."""
 
 DOMAINS: tuple[str, ...] = (
     "content",

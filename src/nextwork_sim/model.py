@@ -231,7 +231,7 @@ class SchoolSystemModel(mesa.Model):
 
     # --- running ------------------------------------------------------------------------
     def close_year(self, year: int, rows: list) -> None:
-        """Called by the summer when the year's record is complete (MODEL.md §3 step 6)."""
+        """Called by the summer when the year's record is complete (docs/odd.md §3.13)."""
         reported = year - self.config.burn_in_years + 1
         if reported >= 1:
             self._records.append((reported, rows))

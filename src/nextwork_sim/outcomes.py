@@ -1,4 +1,4 @@
-"""The outputs contract (MODEL.md §7): metric definitions in one table, computed from arrays.
+"""The outputs contract (docs/outputs.md): metric definitions in one table, computed from arrays.
 
 A year's record is a list of ``(metric, group, value)``; the runner adds scenario, point,
 replication and year. ``docs/outputs.md`` is generated from ``METRICS`` (a test checks it).

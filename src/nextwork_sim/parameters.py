@@ -82,7 +82,7 @@ class CalendarParams(Frozen):
                        kind="assumption")
 
 
-# --- cognitive load and efficacy (MODEL.md §3 steps 1-4) ---------------------------------
+# --- cognitive load and efficacy (docs/odd.md §3.4) -------------------------------------
 
 MinutesPerNeed = domain_table(
     "MinutesPerNeed",
@@ -146,7 +146,7 @@ class LoadParams(Frozen):
             "it is extra time (time_funded)")
 
 
-# --- skill growth (MODEL.md §3 step 5 and weekly peer learning) --------------------------
+# --- skill growth (docs/odd.md §3.4, weekly peer learning §3.6) --------------------------
 
 class SkillParams(Frozen):
     practice_rate: float = param(0.003, unit="skill per unit share per day", ge=0, le=0.1,
@@ -227,7 +227,7 @@ class SkillParams(Frozen):
         doc="highest initial skill of anyone entering")
 
 
-# --- student learning (MODEL.md §3 steps 6-7) --------------------------------------------
+# --- student learning (docs/odd.md §3.5, §3.8) -------------------------------------------
 
 GRADE_GROWTH_SOURCE = ("Hill, Bloom, Black & Lipsey 2008, mean of reading and math annual gains; "
                        "grades 1, 4, 8, 11 are calibration targets, the rest read off the same "
@@ -314,7 +314,7 @@ class LearningParams(Frozen):
                                           "adds no more")
 
 
-# --- attrition (MODEL.md §3 summer step 2) -----------------------------------------------
+# --- attrition (docs/odd.md §3.9) ---------------------------------------------------------
 
 NCES_TFS = "NCES Teacher Follow-up Survey 2012-13"
 FITTED = ("intercept fitted with drivers included so the traditional model at national "
@@ -442,7 +442,7 @@ class SatisfactionParams(Frozen):
                                     doc="time constant of satisfaction", kind="assumption")
 
 
-# --- money (MODEL.md §3 summer step 5) ---------------------------------------------------
+# --- money (docs/odd.md §3.12, §3.14) -----------------------------------------------------
 
 class CostParams(Frozen):
     teacher_base_salary: float = param(
@@ -507,7 +507,7 @@ class CostParams(Frozen):
             "staffing design (about five training days at extra_time_hourly_rate, rounded)")
 
 
-# --- population (MODEL.md §5 initialization) ---------------------------------------------
+# --- population (docs/odd.md §5 initialization) ------------------------------------------
 
 BaseNeed = domain_table(
     "BaseNeed",
@@ -654,7 +654,7 @@ class CareerParams(Frozen):
             "mean skill this much below staffing.advancement_skill (and the credentials)")
 
 
-# --- recruitment pipelines (MODEL.md §3 summer step 4) -----------------------------------
+# --- recruitment pipelines (docs/odd.md §3.11) --------------------------------------------
 
 class Pipeline(Frozen):
     supply_per_1000_students: float = param(5.0, unit="candidates per 1,000 students per year",

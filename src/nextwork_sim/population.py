@@ -1,4 +1,4 @@
-"""State as a struct of arrays, and Mesa agents that are views into it (DESIGN.md).
+"""State as a struct of arrays, and Mesa agents that are views into it (docs/odd.md §2).
 
 People are rows; a row is never deleted or reused. A person who leaves is marked (status) and
 their Mesa agent removed, so cohort metrics can still read the row. Each table grows by

@@ -1,4 +1,5 @@
-"""Role catalogue (MODEL.md §2): each role's category, typical FTE, pay basis and what it may lead.
+"""Role catalogue (docs/odd.md §2): each role's category, typical FTE, pay basis and what it
+may lead.
 
 Arrays store a role as its index in ``ROLE_NAMES`` and a category as its index in
 ``CATEGORIES``. A teacher's category is not fixed by the role: a ``teacher`` in her first two
@@ -16,7 +17,7 @@ CATEGORIES: tuple[str, ...] = (
     "resident", "paraeducator", "community_educator",
 )
 CATEGORY_INDEX = {name: i for i, name in enumerate(CATEGORIES)}
-#: NCES counts these as teachers; workforce rates for group `all` are over them (MODEL.md §7).
+#: NCES counts these as teachers; workforce rates for group `all` are over them (docs/outputs.md).
 TEACHER_CATEGORIES = ("teacher_leader", "professional", "specialist", "novice")
 NOVICE_YEARS = 2
 

@@ -1,5 +1,5 @@
-"""What happens on the calendar's school-year events (MODEL.md §3): the year's rosters, each
-unit's allocation, each day's kernels, each week's peer learning and satisfaction.
+"""What happens on the calendar's school-year events (docs/odd.md §3.2–§3.7): the year's
+rosters, each unit's allocation, each day's kernels, each week's peer learning and satisfaction.
 
 Everything here prepares whole arrays and calls kernels; nothing loops over people in Python.
 """
@@ -199,7 +199,7 @@ class SchoolYear:
         if unit < model.shape.n_units - 1:
             return
         # A student's community and needs are fixed within the year and learning is linear
-        # in the daily rate, so the year's units are applied at once (MODEL.md §3 step 7).
+        # in the daily rate, so the year's units are applied at once (docs/odd.md §3.5).
         unit_learning(students.community, students.need, students.person_id,
                       *kr.normal_keys(model.run_key, "learning", year, kr.LEARNING.noise),
                       self.year_quality,

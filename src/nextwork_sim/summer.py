@@ -1,5 +1,5 @@
-"""The summer (MODEL.md §3), in order: growth recorded → attrition → advancement → hiring →
-budget → the year's record closes → promotion and enrollment, experience + 1."""
+"""The summer (docs/odd.md §3.8–§3.13), in order: growth recorded → attrition → advancement →
+hiring → budget → the year's record closes → promotion and enrollment, experience + 1."""
 
 from __future__ import annotations
 
@@ -156,7 +156,7 @@ def record_students(model, record: YearRecord) -> tuple[int, float]:
 def record_teacher_experience(model, record: YearRecord, rows: np.ndarray,
                               growth: np.ndarray) -> None:
     """achievement_growth by ``teacher_experience=N``: students of self-contained classrooms
-    whose teacher is in her N-th year (MODEL.md §7). ``growth`` is grade-adjusted, g·(r − 1)
+    whose teacher is in her N-th year (docs/outputs.md). ``growth`` is grade-adjusted, g·(r − 1)
     plus the mean g of all students: like a value-added estimate, teachers of different grades
     compare on growth beyond their grade's norm, not on the grade's norm itself."""
     state = model.state

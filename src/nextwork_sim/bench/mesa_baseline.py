@@ -2,7 +2,7 @@
 ``agents.do(...)`` per step, one agent at a time (issue "Performance at state scale").
 
 Built from a model that has opened a unit (so the allocation is the same), it runs the
-day's mechanisms of MODEL.md §3 steps 1-7 per agent: communities compute demand, educators
+day's mechanisms of docs/odd.md §3.4–§3.5 per agent: communities compute demand, educators
 their load share, load, chronic load, efficacy and skill growth, communities the quality of
 instruction, and students their day's learning rate. Daily demand fluctuation and learning
 noise are left out (set to their means) so one day can be compared with the kernels exactly.

@@ -1,4 +1,4 @@
-"""Results folders (MODEL.md §7): ``runs/<run_id>.parquet`` + ``manifest.json`` +
+"""Results folders (docs/outputs.md): ``runs/<run_id>.parquet`` + ``manifest.json`` +
 ``summary.csv`` + the resolved configs. ``write_results`` writes a whole folder under a
 temporary name and renames it; long jobs (sweeps) write each run the moment it finishes
 (``PartWriter``: temp file + ``os.replace`` per part, manifest replaced atomically), so a

@@ -1,5 +1,5 @@
-"""Summaries over replications (MODEL.md §7): mean, 95 % CI of the mean, 2.5-97.5 percentiles;
-differences to a baseline scenario paired by replication."""
+"""Summaries over replications (docs/outputs.md, summary.csv): mean, 95 % CI of the mean,
+2.5-97.5 percentiles; differences to a baseline scenario paired by replication."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Allocation (MODEL.md §3 step 2): splitting each community's domains among its members.
+"""Allocation (docs/odd.md §3.3): splitting each community's domains among its members.
 
 Fixed shares (pull-out specialists, paraeducators) come first; the free rest is split in
 proportion to a weight among the active members without a fixed share. Staffing models
@@ -179,7 +179,7 @@ def unit_staffing_reference(split, mem_educator, mem_community, mem_fte, mem_ski
 def most_skilled_fallback(weight, community, active, fixed, skill, n_communities, out):
     """Fills ``out[M, D]``: the weight of each active member without a fixed share of the
     domain (0 for the rest); where no such member of a community has weight for a domain,
-    1 for the most skilled of them (all of them on a tie) instead (MODEL.md §3 step 2)."""
+    1 for the most skilled of them (all of them on a tie) instead (docs/odd.md §3.3)."""
     n_members, n_domains = weight.shape
     total = np.zeros((n_communities, n_domains))
     best = np.full((n_communities, n_domains), -1.0)

@@ -1,4 +1,4 @@
-"""Attrition hazard (MODEL.md §3 summer step 2): a multinomial logit around base rates."""
+"""Attrition hazard (docs/odd.md §3.9): a multinomial logit around base rates."""
 
 from __future__ import annotations
 

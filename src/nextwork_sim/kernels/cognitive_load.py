@@ -1,4 +1,4 @@
-"""Cognitive load and efficacy (MODEL.md §3 steps 2-4; Feldon 2007, Doyle 1977)."""
+"""Cognitive load and efficacy (docs/odd.md §3.4; Feldon 2007, Doyle 1977)."""
 
 from __future__ import annotations
 

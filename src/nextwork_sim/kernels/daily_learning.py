@@ -1,4 +1,4 @@
-"""Instruction received and student learning (MODEL.md §3 steps 6-7).
+"""Instruction received and student learning (docs/odd.md §3.4 step 6, §3.5).
 
 Learning is linear in the daily rate, and a student's community and needs are fixed within
 the year, so the day's quality is summed per community over the units of the year and the

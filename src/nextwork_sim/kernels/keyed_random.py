@@ -1,4 +1,4 @@
-"""Keyed random streams (MODEL.md §4): a draw is a pure function of (key, event, person id).
+"""Keyed random streams (docs/odd.md §4.2): a draw is a pure function of (key, event, person id).
 
 A counter-based generator: the uniform a person gets for an event is a SplitMix64 hash of the
 run key, the mechanism, the year, a sub-event counter and the person's stable id. Two scenarios

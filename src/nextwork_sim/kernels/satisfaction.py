@@ -1,4 +1,4 @@
-"""Weekly satisfaction (MODEL.md §3): moves toward a target set by load and collaboration."""
+"""Weekly satisfaction (docs/odd.md §3.6): moves toward a target set by load and collaboration."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""School days, one fused pass a day (MODEL.md §3 steps 1-6), run a span of days per call.
+"""School days, one fused pass a day (docs/odd.md §3.4), run a span of days per call.
 
 Within a unit the split, the students' needs and the members' time are fixed, so a
 community's demand before the day's fluctuation is too, and member m (educator i, community

@@ -1,5 +1,5 @@
-"""Skill growth: deliberate practice each day (MODEL.md §3 step 5), peer learning and
-mentoring each week (Papay et al. 2020: pairing with a stronger colleague)."""
+"""Skill growth: deliberate practice each day (docs/odd.md §3.4), peer learning and
+mentoring each week (§3.6; Papay et al. 2020: pairing with a stronger colleague)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Task demand (MODEL.md §3 step 1): minutes of adult work a community generates per domain."""
+"""Task demand (docs/odd.md §3.4): minutes of adult work a community generates per domain."""
 
 from __future__ import annotations
 

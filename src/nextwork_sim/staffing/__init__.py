@@ -1,4 +1,4 @@
-"""Staffing models: one class a model (MODEL.md §6). ``REGISTRY`` maps config names to classes;
+"""Staffing models: one class a model (docs/odd.md §6). ``REGISTRY`` maps config names to classes;
 a config may also name ``module:Class`` to load a model from outside the package."""
 
 from __future__ import annotations

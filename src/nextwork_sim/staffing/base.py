@@ -1,4 +1,4 @@
-"""The protocol every staffing model implements (DESIGN.md), and the shared building blocks.
+"""The protocol every staffing model implements (docs/staffing.md), and the shared building blocks.
 
 A staffing model changes only structure: which communities exist, which positions serve them,
 how each domain's work is split among members, who mentors whom and who may advance. It never
@@ -21,7 +21,7 @@ COMMUNITY_KINDS = ("classroom", "homeroom", "team")
 
 @dataclass(frozen=True)
 class School:
-    """One school as staffing models see it (MODEL.md §2)."""
+    """One school as staffing models see it (docs/odd.md §2)."""
 
     index: int
     level: str
@@ -271,7 +271,7 @@ def split_by_weight(weight: np.ndarray, members: Members, min_share: float,
 
 def most_skilled_fallback(weight: np.ndarray, members: Members) -> np.ndarray:
     """Where no active member has weight for a domain, the most skilled active member (fixed
-    pull-out shares aside) carries it: MODEL.md §3 step 2, reported as uncovered need.
+    pull-out shares aside) carries it: docs/odd.md §3.3, reported as uncovered need.
     Members with a fixed share of a domain, and inactive ones, get weight 0 for it. The
     kernel is ``kernels.allocation.most_skilled_fallback``."""
     from ..kernels import backend

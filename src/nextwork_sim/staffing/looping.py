@@ -1,4 +1,4 @@
-"""Looping (MODEL.md §2, §6): a community's adults keep their students the next year.
+"""Looping (docs/odd.md §3.2, §6): a community's adults keep their students the next year.
 
 Grades loop in pairs (the school's first and second grade, third and fourth, ...). Each
 summer the adults of a community of the lower grade of a pair move up with their students to

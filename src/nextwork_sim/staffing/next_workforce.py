@@ -1,4 +1,4 @@
-"""Next Education Workforce teams (MODEL.md §6): a core team shares a roster.
+"""Next Education Workforce teams (docs/odd.md §6): a core team shares a roster.
 
 Each grade has the teachers its class size implies (``classes_needed``, as traditional
 staffing), grouped into as few teams of at most ``team_teachers`` as possible, as even as

@@ -1,4 +1,4 @@
-"""Opportunity Culture (MODEL.md §6): a multi-classroom leader over 3-4 classrooms.
+"""Opportunity Culture (docs/odd.md §6): a multi-classroom leader over 3-4 classrooms.
 
 Each grade's classrooms (``classes_needed``, as traditional staffing) are grouped into as few
 pods of at most ``pod_classrooms`` as possible, as even as possible (ceil, never round: a

@@ -1,4 +1,4 @@
-"""One teacher, one classroom (MODEL.md §6): the teacher carries every domain of her class.
+"""One teacher, one classroom (docs/odd.md §6): the teacher carries every domain of her class.
 
 Elementary: self-contained classrooms of ``class_size``. Secondary: homerooms of ``class_size``
 served by ``secondary_periods`` subject teachers, each teaching that many homerooms. Pull-out

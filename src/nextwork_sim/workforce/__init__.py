@@ -1,1 +1,1 @@
-"""Summer workforce mechanics: attrition, hiring and costs (MODEL.md §3 summer steps 2-5)."""
+"""Summer workforce mechanics: attrition, hiring and costs (docs/odd.md §3.9–§3.12)."""

@@ -1,4 +1,4 @@
-"""Advancement into open lead roles (MODEL.md §3 summer step 3), before hiring.
+"""Advancement into open lead roles (docs/odd.md §3.10), before hiring.
 
 A lead position (category teacher_leader) left vacant over the summer is filled from within
 the school when someone qualifies under the staffing model's rule:

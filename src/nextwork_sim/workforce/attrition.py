@@ -1,10 +1,10 @@
-"""Summer attrition (MODEL.md §3 summer step 2): stay, move to another school, or leave.
+"""Summer attrition (docs/odd.md §3.9): stay, move to another school, or leave.
 
 A multinomial logit around the national base rates of the educator's experience band
 (calibration/targets.csv), shifted by the year's mean chronic load and satisfaction. A staffing
 model changes attrition only through these drivers. Draws come from keyed streams by person
-id, so the same person gets the same uniform in every scenario. Movers leave the district in
-this slice (within-district transfers arrive with the workforce-flows issue).
+id, so the same person gets the same uniform in every scenario. A share of movers look for a
+post at another school of the district first (``settle_transfers``, docs/odd.md §3.10).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ STAY = 0
 
 
 def experience_band(experience: np.ndarray) -> np.ndarray:
-    """0: 1-3 years, 1: 4-9, 2: 10-19, 3: 20+ (MODEL.md §7 experience groups)."""
+    """0: 1-3 years, 1: 4-9, 2: 10-19, 3: 20+ (docs/outputs.md, groups)."""
     return np.searchsorted(np.array([3, 9, 19]), experience, side="left").astype(np.int8)
 
 
@@ -45,7 +45,7 @@ def driver_terms(model, rows: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
     """Log-odds terms (move, leave) of the drivers other than load and satisfaction, by
     channel: school poverty, pay relative to the market, leader quality, support (mentoring in
     the first two years, collaboration time), an advancement path in reach, and entry (the
-    first-year shift and the pathway's early-career retention) (MODEL.md §3 step 2). No
+    first-year shift and the pathway's early-career retention) (docs/odd.md §3.9). No
     staffing model enters except through these."""
     from ..roles import CATEGORY_INDEX, is_teacher_category
     from .costs import salaries

@@ -1,4 +1,4 @@
-"""The year's budget (docs/odd.md, the summer): salaries, benefits, stipends, paid time,
+"""The year's budget (docs/odd.md §3.12, §3.14): salaries, benefits, stipends, paid time,
 transition training, credentials, recruitment and turnover cost; and the price of time: the
 minutes a design adds beyond the planning allowance of the contract day."""
 

@@ -1,9 +1,8 @@
-"""Hiring (MODEL.md §3 summer step 4) and the initial workforce (§5).
+"""Hiring (docs/odd.md §3.11) and the initial workforce (§5.2, §5.3).
 
-In this slice every vacancy is filled from an unlimited traditional-preparation pipeline:
-a share of teacher hires are first-year teachers, the rest experienced teachers from outside
-the district. Pipelines with limited supply and their own skill and retention profiles arrive
-with the workforce-flows issue.
+Each summer vacancies are filled from the recruitment pipelines (pipelines.py), a teaching
+post nobody can fill by a long-term substitute; at build the workforce is drawn from the
+traditional district's steady state or the national cold start.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Recruitment pipelines and hiring by need (MODEL.md §3 summer step 4).
+"""Recruitment pipelines and hiring by need (docs/odd.md §3.11).
 
 Each summer every pathway offers candidates (its annual supply, scaled to enrollment, can run
 short) with a starting skill profile, a race/ethnicity mix and a first-years retention shift.
