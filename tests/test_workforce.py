@@ -169,3 +169,26 @@ def test_initial_skill_reads_each_step_from_the_parameters(name):
     moved = default.model_copy(update={name: getattr(default, name) * 0.9})
     assert not np.array_equal(initial_skill(role, category, experience, noise, default),
                               initial_skill(role, category, experience, noise, moved))
+
+
+def test_a_mover_placed_at_another_school_is_a_year_more_experienced():
+    """Movers who find a post in the district keep teaching: their experience (and hence
+    their pay step and category) advances like everyone else's. It used to stall."""
+    scenario = validate({"name": "w", "years": 1, "burn_in_years": 0,
+                         "district": {"preset": "district"}})
+    model = SchoolSystemModel(scenario, seed=4)
+    try:
+        e = model.state.educators
+        active = np.flatnonzero(e.status == ACTIVE)
+        school, experience = e.school[active].copy(), e.experience[active].copy()
+        role = e.role[active].copy()
+        model.run(1)
+        # a paraeducator who becomes a teacher restarts her count (seat time): leave her out
+        same_role = e.role[active] == role
+        moved = (e.status[active] == ACTIVE) & (e.school[active] != school) & same_role
+        assert moved.sum() > 0
+        np.testing.assert_array_equal(e.experience[active[moved]], experience[moved] + 1)
+        stayed = (e.status[active] == ACTIVE) & (e.school[active] == school) & same_role
+        np.testing.assert_array_equal(e.experience[active[stayed]], experience[stayed] + 1)
+    finally:
+        model.release()

@@ -89,7 +89,9 @@ def run_summer(model, year: int) -> None:
     educators.credential_cost[:] = 0.0
     record.add("cost_per_student", "all", budget["cost_total"] / max(enrollment, 1))
     model.close_year(year, record.rows)
-    stayers = rows[outcome == ACTIVE]
+    # everyone who taught this year and teaches next year, movers placed at another school
+    # of the district included, is a year more experienced
+    stayers = rows[educators.status[rows] == ACTIVE]
     educators.experience[stayers] += 1
     educators.category[stayers] = teacher_category(educators.role[stayers],
                                                    educators.experience[stayers], model.roles)
