@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -69,12 +70,15 @@ def compute(name: str, root: Path = ROOT) -> pd.DataFrame:
 
 
 def write(table: pd.DataFrame, path: Path) -> None:
+    """Write via a temporary name, so an interrupted write leaves the old table whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="") as f:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "w", newline="") as f:
         out = csv.writer(f, lineterminator="\n")
         out.writerow(COLUMNS)
         for metric, group, year, value in table[list(COLUMNS)].itertuples(index=False):
             out.writerow((metric, group, int(year), repr(float(value))))
+    os.replace(tmp, path)
 
 
 def read(path: Path) -> pd.DataFrame:
