@@ -17,22 +17,30 @@ def mean_cost_per_student(table) -> float:
     return float(rows["value"].mean())
 
 
+def _lines(table):
+    """Group-all metrics as columns, one row per (scenario, replication, year)."""
+    return table[table["group"] == "all"].pivot_table(
+        index=["scenario", "replication", "year"], columns="metric", values="value")
+
+
+def _per_student(lines, dollars) -> float:
+    return float((dollars / lines["enrollment"].clip(lower=1)).mean())
+
+
 def recurring_cost_per_student(table) -> float:
     """Mean over runs and years of (cost_total - transition_cost) / enrollment: what a design
     costs a year once it runs, the one-off cost of switching to it apart."""
-    lines = table[table["group"] == "all"].pivot_table(
-        index=["scenario", "replication", "year"], columns="metric", values="value")
+    lines = _lines(table)
     transition = lines["transition_cost"] if "transition_cost" in lines else 0.0
-    return float(((lines["cost_total"] - transition) / lines["enrollment"].clip(lower=1)).mean())
+    return _per_student(lines, lines["cost_total"] - transition)
 
 
 def unfilled_cost_per_student(table) -> float:
     """Mean over runs and years of unfilled_post_cost / enrollment (0 without the line)."""
-    lines = table[table["group"] == "all"].pivot_table(
-        index=["scenario", "replication", "year"], columns="metric", values="value")
+    lines = _lines(table)
     if "unfilled_post_cost" not in lines:
         return 0.0
-    return float((lines["unfilled_post_cost"] / lines["enrollment"].clip(lower=1)).mean())
+    return _per_student(lines, lines["unfilled_post_cost"])
 
 
 def budget_flags(table, baseline: str) -> list[tuple[str, float]]:
