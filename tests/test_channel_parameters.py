@@ -64,7 +64,8 @@ def test_kinds_come_from_the_schema():
     assert kinds["parameters.pipelines.residency.cost"] == "assumption"
     with pytest.raises(KeyError, match="nope"):
         path_kinds(["parameters.costs.nope"])
-    assert channel_kinds("pay") == ("sourced", "fitted", "assumption")
+    # the base salary is set by hand from an initial-condition row, not fitted
+    assert channel_kinds("pay") == ("sourced", "assumption")
     assert channel_kinds("turnover") == ("sourced",) and not rests_on_assumption("turnover")
     assert channel_kinds("chance") == ()
 

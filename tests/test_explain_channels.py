@@ -117,7 +117,7 @@ def test_when_only_pay_differs_pay_gets_the_retention_difference():
     assert abs(row["heterogeneity"]) < 0.1 * abs(row["pay"])
     # explain.csv says what the pay channel rests on: the salary schedule and pay_effect
     pay = channels.set_index("mechanism").loc["pay"]
-    assert pay["parameter_kinds"] == "sourced+fitted+assumption" and pay["rests_on_assumption"]
+    assert pay["parameter_kinds"] == "sourced+assumption" and pay["rests_on_assumption"]
     share = channels.set_index("mechanism").loc["total", "assumption_share"]
     assert share == pytest.approx(1.0)  # only pay and heterogeneity move: both assumed
 

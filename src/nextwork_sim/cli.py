@@ -313,9 +313,11 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
         tmp.replace(json)
 
 
+from .calibration.commands import register as register_calibration  # noqa: E402
 from .experiments.commands import register  # noqa: E402  (adds the sweep command)
 
 register(app)
+register_calibration(app)  # calibrate, validate, set-defaults
 
 
 def main() -> None:

@@ -393,6 +393,14 @@ def _builtin_categories() -> list[str]:
     return [r.category for r in ROLES]
 
 
+class ParametersFrom(Frozen):
+    """The parameter file a config named (``parameters_from``), as recorded after loading:
+    its values are already merged into ``parameters``."""
+
+    path: str = Field(..., description="the file as the config named it")
+    sha256: str = Field(..., pattern=r"^[0-9a-f]{16}$", description="hash of its bytes")
+
+
 class Scenario(Frozen):
     name: str = Field(..., pattern=r"^[A-Za-z0-9_.-]+$", min_length=1, max_length=64,
                       description="scenario label used in results")
@@ -405,6 +413,9 @@ class Scenario(Frozen):
     staffing: Staffing = Field(default_factory=Staffing)
     calendar: CalendarParams = Field(default_factory=CalendarParams)
     parameters: Parameters = Field(default_factory=Parameters)
+    parameters_from: ParametersFrom | None = Field(
+        None, description="a parameter file (docs/calibration.md §3) whose [parameters] sit "
+                          "between the defaults and this config's own tables")
     adoption: tuple[Adoption, ...] = Field((), description="mixed or phased adoption: schools "
                                            "that run another staffing model (docs/staffing.md)")
 
@@ -504,7 +515,38 @@ def apply_overrides(raw: dict, overrides: list[str]) -> dict:
     return data
 
 
+def merge_parameter_file(raw: dict, folder: Path) -> dict:
+    """Resolve a ``parameters_from = "file.toml"`` (relative to ``folder``): the file's
+    ``[parameters]`` go under the config's own tables (and its ``--set`` overrides, already
+    applied to them), and the field becomes the file's path and hash."""
+    named = raw.get("parameters_from")
+    if not isinstance(named, str):
+        return raw
+    from .calibration.parameter_file import read_parameters
+    from .calibration.targets import file_hash
+
+    path = Path(named) if Path(named).is_absolute() else folder / named
+    own = raw.get("parameters", {})
+    if not isinstance(own, dict):
+        return raw  # validation names the bad table
+    merged = dict(raw)
+    merged["parameters"] = _deep_merge(read_parameters(path), own)
+    merged["parameters_from"] = {"path": named, "sha256": file_hash(path)}
+    return merged
+
+
+def _deep_merge(under: dict, over: dict) -> dict:
+    out = dict(under)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
 def validate(raw: dict, source: str = "config") -> Scenario:
+    raw = merge_parameter_file(raw, Path.cwd()) if isinstance(raw, dict) else raw
     try:
         return Scenario.model_validate(raw)
     except ValidationError as error:
@@ -525,6 +567,7 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Scenari
     if overrides:
         raw = apply_overrides(raw, overrides)
     _paths_from_config_folder(raw, path.parent)
+    raw = merge_parameter_file(raw, path.parent)
     source = str(path) + (" (with --set)" if overrides else "")
     return validate(raw, source)
 

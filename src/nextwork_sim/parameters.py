@@ -234,16 +234,16 @@ GRADE_GROWTH_SOURCE = ("Hill, Bloom, Black & Lipsey 2008, mean of reading and ma
                        "table (K and 12 extrapolated: assumption)")
 
 
-REFERENCE_MATCH_SOURCE = ("calibrated so the students of this school level in a traditional "
-                          "district at national composition, at its steady state, grow at the "
-                          "norm (growth_by_grade targets); experiments/calibrate_learning.py")
+REFERENCE_MATCH_SOURCE = ("calibrated so the growth of this school level's grades in a "
+                          "traditional district at national composition, at its steady state, "
+                          "lands in the Hill et al. 2008 growth_grade target bands (nextwork-sim "
+                          "calibrate, docs/calibration.md)")
 
 
 def _reference_match(default: float, level: str) -> Any:
     return param(default, unit="match", ge=0.1, le=1, source=REFERENCE_MATCH_SOURCE,
                  doc=f"m_ref of {level} schools: the match of a typical classroom there "
-                     f"(rate 1); set so the g-weighted mean rate of the level's students is "
-                     f"1 (their mean standing does not drift)",
+                     f"(rate 1)",
                  kind="fitted", search=(0.5, 0.9))
 
 
@@ -270,7 +270,7 @@ class LearningParams(Frozen):
         source="calibrated so students of 5th-year minus 1st-year teachers gain ~0.08 SD more "
                "beyond their grade's norm "
                "(experience_return target: Rockoff 2004; Kraft & Papay 2014); "
-               "experiments/calibrate_learning.py",
+               "nextwork-sim calibrate, docs/calibration.md",
         doc="theta_q: how the match of needs and adult quality moves the daily rate",
         kind="fitted", search=(0.2, 1.5))
     reference_match: ReferenceMatch = Field(default_factory=ReferenceMatch)
@@ -318,7 +318,7 @@ class LearningParams(Frozen):
 
 NCES_TFS = "NCES Teacher Follow-up Survey 2012-13"
 FITTED = ("intercept fitted with drivers included so the traditional model at national "
-          "composition hits NCES TFS 2012-13 targets (experiments/fit_attrition.py)")
+          "composition hits NCES TFS 2012-13 targets (nextwork-sim calibrate, docs/calibration.md)")
 
 
 class AttritionParams(Frozen):
@@ -370,7 +370,7 @@ class AttritionParams(Frozen):
     poverty_move_effect: float = param(
         1.3936, unit="log-odds per unit low-income share", ge=-5, le=5,
         source="fitted to NCES TFS 2012-13 move rates of high- vs low-poverty schools "
-               "(experiments/fit_attrition.py)",
+               "(nextwork-sim calibrate, docs/calibration.md)",
         doc="shift of move log-odds with the school's low-income share (relative to "
             "reference_poverty)", kind="fitted", search=(-1.0, 3.0))
     poverty_leave_effect: float = param(
@@ -416,7 +416,8 @@ class AttritionParams(Frozen):
         kind="assumption")
     first_year_effect: float = param(
         -0.611, unit="log-odds", ge=-3, le=3,
-        source="fitted to the first-year cohort's cumulative leave (experiments/fit_attrition.py)",
+        source="fitted to the first-year cohort's cumulative leave (nextwork-sim calibrate, "
+               "docs/calibration.md)",
         doc="extra shift of move and leave in a teacher's first year",
         kind="fitted", search=(-1.5, 1.5))
     within_district_share: float = param(
@@ -447,9 +448,10 @@ class SatisfactionParams(Frozen):
 class CostParams(Frozen):
     teacher_base_salary: float = param(
         56000.0, unit="dollars per year", ge=20000, le=150000,
-        source="set so the mean over the initial experience mix is near the NCES/NEA 2022-23 "
-               "mean teacher salary ($69,600)",
-        doc="salary of a first-year teacher", kind="fitted", search=(45000, 65000))
+        source="set by hand (not by calibrate) so the mean over the initial experience mix "
+               "is near the NCES/NEA 2022-23 mean teacher salary ($69,600; the teacher_salary "
+               "row of the targets, an initial condition)",
+        doc="salary of a first-year teacher", kind="sourced")
     salary_step: float = param(1100.0, unit="dollars per year of experience", ge=0, le=5000,
                                doc="annual step (seat-time schedule), up to max_steps",
                                kind="assumption")

@@ -346,12 +346,15 @@ def record_transition(model, record: YearRecord, year: int) -> dict:
 
 
 def record_cohorts(model, record: YearRecord, year: int) -> None:
-    """cohort_cumulative_leave: share of each entry cohort of first-year teachers no longer
-    teaching in the district N years after entry (``years_since_entry=N``)."""
+    """cohort_cumulative_leave: share of each entry cohort of first-year teachers who have
+    left teaching (left or retired) N years after entry (``years_since_entry=N``). Those who
+    moved to a school outside the district are still teaching, as in the national cohort
+    studies this is compared with, and are not counted as gone."""
     e = model.state.educators
     novices = np.flatnonzero(e.novice_entry)
     since = year - e.entry_year[novices].astype(np.int64) + 1
-    gone = (e.exit_year[novices] >= 0) & (e.exit_year[novices] <= year)
+    left_teaching = (e.status[novices] == LEFT) | (e.status[novices] == RETIRED)
+    gone = left_teaching & (e.exit_year[novices] >= 0) & (e.exit_year[novices] <= year)
     for n in range(1, 11):
         cohort = since == n
         if cohort.any():

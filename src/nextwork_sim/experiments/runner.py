@@ -126,6 +126,8 @@ def run_many(scenarios: list[Scenario], seed: int, replications: int = 1,
         "years": years if years is not None else {s.name: s.years for s in scenarios},
         "scenarios": [s.name for s in scenarios],
         "config_hashes": {s.name: s.hash() for s in scenarios},
+        "parameter_files": {s.name: s.parameters_from.model_dump() for s in scenarios
+                            if s.parameters_from is not None},
         "runs": sorted(runs),
         "executor": getattr(executor, "name", executor),
         "workers": getattr(executor, "workers", workers),

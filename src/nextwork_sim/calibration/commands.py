@@ -1,0 +1,166 @@
+"""The ``calibrate``, ``validate`` and ``set-defaults`` commands, added to the ``nextwork-sim``
+app by ``register(app)`` (docs/calibration.md). Bad input prints one line and exits 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..config import ConfigError
+
+console = Console()
+err = Console(stderr=True)
+TARGETS = Path("configs/calibration/targets.csv")
+
+Targets = Annotated[Path, typer.Option(help="targets CSV (docs/calibration.md §1)")]
+Preset = Annotated[str, typer.Option(help="district preset to run (school, district, state) "
+                                          "or 'config' for the config's own district")]
+Reps = Annotated[int, typer.Option(min=2, max=1000, help="replications per seed")]
+Years = Annotated[int, typer.Option(min=1, max=50, help="reported years per run")]
+Workers = Annotated[int, typer.Option(min=1, max=256, help="worker processes")]
+Quiet = Annotated[bool, typer.Option(help="no progress bar")]
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _preset(preset: str) -> str | None:
+    if preset not in ("school", "district", "state", "config"):
+        _fail(f"--preset {preset!r}: allowed: school, district, state, config")
+    return None if preset == "config" else preset
+
+
+def _ticker(bar, description: str):
+    task = bar.add_task(description, total=None)
+
+    def tick(total=None) -> None:
+        if total is None:
+            bar.advance(task)
+        else:
+            bar.update(task, total=total)
+
+    return tick
+
+
+def _fit_table(summary, title: str) -> Table:
+    view = Table(title=title)
+    for column in ("target", "group", "band", "simulated (95 % CI)", "seed", "inside"):
+        view.add_column(column)
+    for row in summary.itertuples(index=False):
+        view.add_row(row.target, row.group, f"{row.low:g} to {row.high:g}",
+                     f"{row.sim_mean:.4g} ({row.sim_low:.4g} to {row.sim_high:.4g})",
+                     str(getattr(row, "seed", "")), "yes" if row.inside else "[red]no[/]")
+    return view
+
+
+def calibrate(config: Annotated[Path, typer.Argument(help="the config to fit")],
+              targets: Targets = TARGETS,
+              trials: Annotated[int, typer.Option(min=1, max=100000,
+                                                  help="completed trials the study should "
+                                                       "hold (a resumed study counts its own)")]
+              = 120,
+              storage: Annotated[str, typer.Option(help="Optuna storage URL; a killed "
+                                                        "calibration resumes from it")]
+              = "sqlite:///calibration.db",
+              out: Annotated[Path, typer.Option(help="parameter file to write")]
+              = Path("fitted_parameters.toml"),
+              preset: Preset = "state", replications: Reps = 4, years: Years = 3,
+              seed: Annotated[int, typer.Option(min=0, help="seed of every trial")] = 0,
+              warm_start: Annotated[int, typer.Option(min=0, max=20, help="fixed-point "
+                                                      "steps before CMA-ES")] = 3,
+              only: Annotated[list[str] | None, typer.Option(
+                  help="fit only parameters whose path starts with this (repeatable)")] = None,
+              workers: Workers = 2, quiet: Quiet = False) -> None:
+    """Fit the parameters of kind `fitted` to the calibrate rows of a targets file."""
+    from ..experiments.commands import progress_bar
+    from .fitting import Settings
+    from .fitting import calibrate as fit_parameters
+    from .parameter_file import write_parameter_file
+
+    if out.exists() and out.is_dir() or not out.parent.is_dir():
+        _fail(f"--out {out}: must be a file in an existing folder")
+    settings = Settings(preset=_preset(preset), replications=replications, years=years,
+                        seed=seed, warm_start=warm_start, workers=workers)
+    try:
+        with progress_bar(quiet) as bar:
+            fit = fit_parameters(config, targets, trials=trials, storage=storage,
+                                 settings=settings, only=only,
+                                 progress=_ticker(bar, "calibration trials"))
+    except ConfigError as error:
+        _fail(str(error))
+    write_parameter_file(out, fit.values, {**fit.header, "loss": round(fit.loss, 6),
+                                           "trials": fit.trials,
+                                           "seconds": round(fit.seconds, 1)})
+    console.print(_fit_table(fit.summary, f"best of {fit.trials} trials (loss {fit.loss:.4f})"))
+    inside = int(fit.summary["inside"].sum())
+    console.print(f"{inside} of {len(fit.summary)} targets inside their bands at seed {seed}; "
+                  f"values written to {out}")
+
+
+def validate(config: Annotated[Path, typer.Argument(help="the config to check")],
+             targets: Targets = TARGETS,
+             seeds: Annotated[str, typer.Option(help="comma-separated seeds")] = "0,1,2",
+             out: Annotated[Path, typer.Option(help="folder for validation.csv and .png")]
+             = Path("results/validation"),
+             preset: Preset = "state", replications: Reps = 4, years: Years = 3,
+             workers: Workers = 2, quiet: Quiet = False) -> None:
+    """Report the fit of CONFIG to every calibrate row, at several seeds (exit 0 whatever)."""
+    from ..experiments.commands import progress_bar
+    from .validation import validate as check_fit
+    from .validation import verdict, write_outputs
+
+    try:
+        seed_list = tuple(int(s) for s in seeds.split(",") if s.strip())
+    except ValueError:
+        _fail(f"--seeds {seeds!r}: expected comma-separated whole numbers, e.g. 0,1,2")
+    if any(s < 0 for s in seed_list):
+        _fail(f"--seeds {seeds!r}: seeds are 0 or more")
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {out}: exists and is not a folder")
+    try:
+        with progress_bar(quiet) as bar:
+            table = check_fit(config, targets, seeds=seed_list, preset=_preset(preset),
+                              replications=replications, years=years, workers=workers,
+                              progress=_ticker(bar, "simulated years"))
+    except ConfigError as error:
+        _fail(str(error))
+    csv, png = write_outputs(table, out)
+    console.print(_fit_table(table, f"{config} against {targets}"))
+    rows = verdict(table)
+    imprecise = rows.loc[~rows["precise"], "target"].tolist()
+    if imprecise:
+        console.print("interval wider than a quarter of the band (more replications or a "
+                      f"larger preset would settle it): {', '.join(imprecise)}")
+    console.print(f"wrote {csv} and {png}")
+    console.print(f"{int(rows['inside'].sum())} of {len(rows)} targets inside their bands "
+                  f"(at every seed of {', '.join(map(str, seed_list))})")
+
+
+def set_defaults(parameters: Annotated[Path, typer.Argument(
+        help="a parameter file written by calibrate")]) -> None:
+    """Write a parameter file's values into parameters.py as the shipped defaults (then
+    regenerate docs/parameters.md, the equilibrium and the golden baseline)."""
+    from .parameter_file import set_defaults as write_defaults
+
+    try:
+        changes = write_defaults(parameters)
+    except ConfigError as error:
+        _fail(str(error))
+    for dotted, old, new in changes:
+        console.print(f"parameters.{dotted}: {old} -> {new}", highlight=False)
+    console.print("next: nextwork-sim params --output docs/parameters.md; the equilibrium "
+                  "(docs/calibration.md §3); make golden")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the calibration commands to ``app``."""
+    app.command()(calibrate)
+    app.command()(validate)
+    app.command("set-defaults")(set_defaults)
