@@ -208,7 +208,8 @@ def calibrate(config, targets_path: str | Path, *, trials: int, storage: str,
     tick(total=trials)
     for _ in range(min(len(_done(study)), trials)):
         tick()
-    with make_executor("local", settings.workers, in_process=settings.workers <= 1) as pool:
+    with make_executor("local", settings.workers, in_process=settings.workers <= 1,
+                       tasks_per_worker=tg.RUNS_PER_WORKER) as pool:
 
         def objective(trial) -> float:
             values = {f.path: trial.suggest_float(f.path, f.low, f.high) for f in space}

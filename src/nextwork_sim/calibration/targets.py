@@ -21,6 +21,10 @@ TARGET_COLUMNS = ("target", "metric", "group", "value", "low", "high", "unit", "
                   "note")
 KINDS = ("calibrate", "check", "initial", "parameter")
 MINUS = " minus "
+#: calibration and validation replace a worker process after this many runs: a worker's
+#: resident memory grows with each state-preset run it holds (to 4.3 GB after about three),
+#: and two such workers beside other jobs ran a 24 GB machine out of memory
+RUNS_PER_WORKER = 2
 
 
 def file_hash(path: Path) -> str:

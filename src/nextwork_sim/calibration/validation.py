@@ -37,7 +37,8 @@ def validate(config, targets_path: str | Path, *, seeds: tuple[int, ...] = (0, 1
     tick = progress or (lambda *a, **k: None)
     tick(total=len(seeds) * replications * (years + scenario.burn_in_years))
     frames = []
-    with make_executor("local", workers, in_process=workers <= 1) as pool:
+    with make_executor("local", workers, in_process=workers <= 1,
+                       tasks_per_worker=tg.RUNS_PER_WORKER) as pool:
         for seed in seeds:
             values = tg.simulate(scenario, targets, seed=seed, replications=replications,
                                  years=years, executor=pool, progress=tick)

@@ -141,13 +141,36 @@ def _start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-class LocalProcesses(Executor):
-    """A ``ProcessPoolExecutor`` of ``workers`` processes on this machine."""
+def _watch_parent(parent: int) -> None:
+    """Worker initializer: exit when the process that made the pool is gone. A pool's workers
+    are children of the forkserver, not of that process, and a killed (SIGKILL) calibration
+    or sweep otherwise leaves them running, each holding its memory."""
+    import threading
+    import time
 
-    def __init__(self, workers: int):
+    def watch() -> None:
+        while True:
+            time.sleep(2.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+class LocalProcesses(Executor):
+    """A ``ProcessPoolExecutor`` of ``workers`` processes on this machine; with
+    ``tasks_per_worker``, each worker is replaced after that many runs (long jobs of large
+    runs: a worker's resident memory grows with every state-preset run it holds)."""
+
+    def __init__(self, workers: int, tasks_per_worker: int | None = None):
         self.workers = int(workers)
         context = multiprocessing.get_context(_start_method())
-        self.pool = futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        self.pool = futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                                max_tasks_per_child=tasks_per_worker,
+                                                initializer=_watch_parent,
+                                                initargs=(os.getpid(),))
 
     def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> futures.Future:
         return self.pool.submit(fn, *args, **kwargs)
@@ -204,7 +227,8 @@ def check_executor(kind: str, workers: int = 1) -> None:
 
 
 def make_executor(kind: str = "local", workers: int = 1, scheduler: str | None = None,
-                  in_process: bool | None = None) -> Executor:
+                  in_process: bool | None = None,
+                  tasks_per_worker: int | None = None) -> Executor:
     """``local`` with one worker runs in this process (unless ``in_process=False``), with
     more in a process pool; ``dask`` connects to ``scheduler`` or starts a LocalCluster."""
     check_executor(kind, workers)
@@ -212,7 +236,7 @@ def make_executor(kind: str = "local", workers: int = 1, scheduler: str | None =
         return DaskCluster(workers, scheduler)
     if in_process is None:
         in_process = workers <= 1
-    return InProcess() if in_process else LocalProcesses(workers)
+    return InProcess() if in_process else LocalProcesses(workers, tasks_per_worker)
 
 
 def run_tasks(tasks: Iterable[dict], kind: str | Executor = "local", workers: int = 1,
