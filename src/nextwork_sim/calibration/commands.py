@@ -3,6 +3,7 @@ app by ``register(app)`` (docs/calibration.md). Bad input prints one line and ex
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +14,8 @@ from rich.table import Table
 
 from ..config import ConfigError
 
-console = Console()
+# piped output is read as a file, not a screen: wide enough for a table of three seeds
+console = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True)
 TARGETS = Path("configs/calibration/targets.csv")
 
@@ -49,14 +51,33 @@ def _ticker(bar, description: str):
     return tick
 
 
+def _cell(row) -> str:
+    if row.sim_mean != row.sim_mean:  # NaN: the runs have no such group
+        return "not measured"
+    half = row.sim_high - row.sim_mean
+    text = f"{row.sim_mean:.3g}" + ("" if half != half else f"±{half:.2g}")
+    return text if row.inside else f"[red]{text}[/]"
+
+
 def _fit_table(summary, title: str) -> Table:
-    view = Table(title=title)
-    for column in ("target", "group", "band", "simulated (95 % CI)", "seed", "inside"):
-        view.add_column(column)
-    for row in summary.itertuples(index=False):
-        view.add_row(row.target, row.group, f"{row.low:g} to {row.high:g}",
-                     f"{row.sim_mean:.4g} ({row.sim_low:.4g} to {row.sim_high:.4g})",
-                     str(getattr(row, "seed", "")), "yes" if row.inside else "[red]no[/]")
+    """One line per target: its band, then per seed the simulated mean ± the half-width of
+    its 95 % interval (red when outside the band), then whether it is inside at every
+    seed."""
+    if "seed" not in summary.columns:
+        summary = summary.assign(seed=0)
+    seeds = sorted(summary["seed"].unique())
+    view = Table(title=title, title_justify="left")
+    view.add_column("target", no_wrap=True)
+    view.add_column("band", no_wrap=True)
+    for seed in seeds:
+        view.add_column(f"seed {seed}", no_wrap=True)
+    view.add_column("inside", no_wrap=True)
+    for target, rows in summary.groupby("target", sort=False):
+        first = rows.iloc[0]
+        by_seed = {row.seed: _cell(row) for row in rows.itertuples(index=False)}
+        view.add_row(target, f"{first['low']:g}-{first['high']:g}",
+                     *[by_seed.get(seed, "") for seed in seeds],
+                     "yes" if rows["inside"].all() else "[red]no[/]")
     return view
 
 
