@@ -96,6 +96,9 @@ def calibrate(config: Annotated[Path, typer.Argument(help="the config to fit")],
               seed: Annotated[int, typer.Option(min=0, help="seed of every trial")] = 0,
               warm_start: Annotated[int, typer.Option(min=0, max=20, help="fixed-point "
                                                       "steps before CMA-ES")] = 3,
+              step: Annotated[float, typer.Option(min=0.001, max=0.5, help="CMA-ES's "
+                                                  "first step, as a share of each range")]
+              = 0.03,
               only: Annotated[list[str] | None, typer.Option(
                   help="fit only parameters whose path starts with this (repeatable)")] = None,
               workers: Workers = 2, quiet: Quiet = False) -> None:
@@ -108,7 +111,8 @@ def calibrate(config: Annotated[Path, typer.Argument(help="the config to fit")],
     if out.exists() and out.is_dir() or not out.parent.is_dir():
         _fail(f"--out {out}: must be a file in an existing folder")
     settings = Settings(preset=_preset(preset), replications=replications, years=years,
-                        seed=seed, warm_start=warm_start, workers=workers)
+                        seed=seed, warm_start=warm_start, sigma=step,
+                        workers=workers)
     try:
         with progress_bar(quiet) as bar:
             fit = fit_parameters(config, targets, trials=trials, storage=storage,

@@ -103,7 +103,7 @@ class Settings:
     burn_in_years: int | None = None
     seed: int = 0
     warm_start: int = 3
-    sigma: float = 0.08
+    sigma: float = 0.03
     workers: int = 2
     extra: dict = field(default_factory=dict)
 
@@ -133,7 +133,8 @@ def study_name(scenario: Scenario, targets_hash: str, space: list[Fitted],
     key = json.dumps({"config": scenario.hash(), "targets": targets_hash,
                       "space": [(f.path, f.low, f.high) for f in space],
                       "settings": [settings.preset, settings.replications, settings.years,
-                                   settings.burn_in_years, settings.seed]}, sort_keys=True)
+                                   settings.burn_in_years, settings.seed, settings.sigma]},
+                     sort_keys=True)
     return "nextwork-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
