@@ -164,6 +164,8 @@ def test_validate_prints_a_row_per_target_and_the_count_inside(tmp_path):
     table = pd.read_csv(tmp_path / "v" / "validation.csv")
     assert len(table) == 6 and set(table["seed"]) == {0, 1}
     assert (tmp_path / "v" / "validation.png").stat().st_size > 1000
+    markdown = (tmp_path / "v" / "validation.md").read_text()
+    assert markdown.count("\n| ") == 3 and "| impossible | stay_rate, all |" in markdown
 
 
 def test_validate_rejects_a_malformed_targets_file_in_one_line(tmp_path):

@@ -57,12 +57,17 @@ def verdict(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_outputs(table: pd.DataFrame, out: Path) -> tuple[Path, Path]:
-    """``validation.csv`` and ``validation.png`` in ``out`` (each via a temporary name)."""
+    """``validation.csv``, ``validation.md`` (the table for a document) and ``validation.png``
+    in ``out``, each via a temporary name; returns the CSV's and the figure's paths."""
     out.mkdir(parents=True, exist_ok=True)
     csv = out / "validation.csv"
     tmp = out / f".validation.csv.tmp-{os.getpid()}"
     table.to_csv(tmp, index=False)
     os.replace(tmp, csv)
+    markdown = out / "validation.md"
+    tmp = out / f".validation.md.tmp-{os.getpid()}"
+    tmp.write_text(markdown_table(table) + "\n")
+    os.replace(tmp, markdown)
     return csv, validation_figure(table, out / "validation.png")
 
 
@@ -98,3 +103,22 @@ def validation_figure(table: pd.DataFrame, path: Path) -> Path:
     figure.savefig(tmp, dpi=100)
     os.replace(tmp, path)
     return path
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """The validation table as Markdown: one line per row, the band, each seed's mean ± the
+    half-width of its 95 % interval, inside at every seed (docs/calibration.md §4)."""
+    seeds = sorted(table["seed"].unique())
+    head = ["target", "metric, group", "published (band)", *[f"seed {s}" for s in seeds],
+            "inside"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for target, rows in table.groupby("target", sort=False):
+        first = rows.iloc[0]
+        cells = {r.seed: f"{r.sim_mean:.4g} ± {r.sim_high - r.sim_mean:.2g}"
+                 for r in rows.itertuples(index=False)}
+        lines.append("| " + " | ".join([
+            target, f"{first['metric']}, {first['group']}",
+            f"{first['value']:g} ({first['low']:g}–{first['high']:g})",
+            *[cells.get(s, "") for s in seeds],
+            "yes" if rows["inside"].all() else "**no**"]) + " |")
+    return "\n".join(lines)
