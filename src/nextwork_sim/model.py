@@ -15,6 +15,7 @@ from .adoption import build_staffing_models, model_index_in_year, school_plan
 from .calendar import SchoolCalendar, YearShape
 from .config import Scenario, resolve
 from .district import add_students, build_schools, initial_roster
+from .invariants import check_state, enabled_by_default
 from .population import ACTIVE, Educator, State, Student
 from .registration import create_agents, gc_paused, old_objects_frozen, remove_agents
 from .roles import ROLE_INDEX, RoleCatalogue
@@ -33,7 +34,8 @@ def run_key(seed: int, replication: int = 0) -> int:
 class SchoolSystemModel(mesa.Model):
     """One district under one staffing model; ``run(years)`` returns the tidy yearly table."""
 
-    def __init__(self, scenario: Scenario | dict | str, seed: int = 0, replication: int = 0):
+    def __init__(self, scenario: Scenario | dict | str, seed: int = 0, replication: int = 0,
+                 invariants: bool | None = None):
         scenario = resolve(scenario)
         if _MESA_TAKES_RNG:
             super().__init__(rng=int(seed))
@@ -42,6 +44,8 @@ class SchoolSystemModel(mesa.Model):
         self.config = scenario
         self.seed = int(seed)
         self.replication = int(replication)
+        # checked every year unless switched off (invariants.py); results do not depend on it
+        self.invariants = enabled_by_default() if invariants is None else bool(invariants)
         self.run_key = run_key(seed, replication)
         self.shape = YearShape.from_params(scenario.calendar)
         self.schools = build_schools(scenario, self.run_key)
@@ -67,6 +71,8 @@ class SchoolSystemModel(mesa.Model):
         self._records: list[tuple[int, list]] = []
         with gc_paused():
             self._build()
+        if self.invariants:
+            check_state(self, None)
         self.school_year = SchoolYear(self)
         self.calendar = SchoolCalendar(self.school_year, self.shape)
 
@@ -228,6 +234,8 @@ class SchoolSystemModel(mesa.Model):
             settle_transfers(self, self.year - 1, context.transfers)
             book_transition(self, self.year - 1, context)
             fill_vacancies(self, self.year - 1)
+        if self.invariants:
+            check_state(self, self.year - 1, "after loading the saved state")
 
     # --- running ------------------------------------------------------------------------
     def close_year(self, year: int, rows: list) -> None:
