@@ -29,8 +29,9 @@ err = Console(stderr=True)
 
 
 def _fail(message: str, status: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(status)
+    from ..cli_errors import fail
+
+    fail(str(message), status)
 
 
 def progress_bar(quiet: bool = False) -> Progress:
@@ -87,18 +88,20 @@ def sweep(sweep_file: Annotated[Path, typer.Argument(help="the sweep file (TOML)
                                on_run=lambda rid: bar.advance(task))
     except (KeyboardInterrupt, _Terminated):
         err.print(f"interrupted; finished runs are kept in {out}: rerun with --resume to "
-                  "complete the sweep", highlight=False)
+                  "complete the sweep", highlight=False, markup=False)
         raise typer.Exit(130) from None
     except (ConfigError, OutputError) as error:  # a point the schema rejects, mid-sweep
         _fail(f"{error} (finished runs are kept in {out}; --resume continues)")
     finally:
         signal.signal(signal.SIGTERM, previous)
+    from ..cli_errors import print_error
+
     for line in result.warnings:
-        err.print(f"[yellow]warning:[/] {line}", highlight=False)
+        print_error(line, prefix="warning: ")
     if not quiet and not result.sensitivity.empty:
         _print_sensitivity(result.sensitivity, plan.spec.design)
     console.print(f"{result.runs} runs ({result.ran} this time); results written to {out}",
-                  highlight=False)
+                  highlight=False, markup=False)
 
 
 def _ids(plan) -> set[str]:
@@ -129,7 +132,9 @@ def register(app: typer.Typer) -> None:
 
 
 def main() -> None:  # pragma: no cover - exercised in a subprocess
-    app = typer.Typer(add_completion=False, no_args_is_help=True,
+    from ..cli_errors import OneLineErrors
+
+    app = typer.Typer(cls=OneLineErrors, add_completion=False, no_args_is_help=True,
                       help="nextwork-sim experiments (the sweep command)")
 
     @app.callback()
