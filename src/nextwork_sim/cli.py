@@ -46,6 +46,16 @@ def _fail(message: str) -> None:
     fail(str(message))
 
 
+def _check_file(path: Path, flag: str) -> None:
+    """Refuse, before any work, a file that cannot be written (one line, exit 2)."""
+    from .experiments.storage import check_writable
+
+    try:
+        check_writable(path, flag, file=True)
+    except OutputError as error:
+        _fail(str(error))
+
+
 def _ticker(bar, description: str):
     """An ``api`` progress callback driving a rich progress bar."""
     task = bar.add_task(description, total=None)
@@ -191,6 +201,7 @@ def equilibrium(config: Annotated[Path, typer.Argument(
     except ConfigError as error:
         _fail(str(error))
     target = eq.DATA_FILE if out is None else out
+    _check_file(target, "--out")
     start = time.perf_counter()
     with progress_bar(quiet) as progress:
         bar = progress.add_task("equilibrium", total=replications)
@@ -272,6 +283,8 @@ def params(output: Annotated[Path | None, typer.Option(help="write here instead 
     from .docs_tables import parameters_markdown
 
     text = parameters_markdown()
+    if output is not None:
+        _check_file(output, "--output")
     if output is None:
         console.print(text, highlight=False, markup=False, soft_wrap=True)
     else:
@@ -298,6 +311,8 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
 
     if scale not in ("school", "district", "state"):
         _fail(f"--scale {scale!r}: allowed: school, district, state")
+    if json is not None:
+        _check_file(json, "--json")
     try:
         report = run_benchmark(scale, years, config, set_ or [], burn_in=burn_in,
                                invariants=invariants)

@@ -159,9 +159,9 @@ class SchoolSystemModel(mesa.Model):
 
     def save_state(self, path) -> None:
         """Write the whole state (every table, the year and the per-school bookkeeping) to an
-        ``.npz`` file via a temporary name, so a run can start from it (``--from-state``)."""
-        import json
-        import os
+        ``.npz`` file via a temporary name, with a schema version and a checksum
+        (saved_state.py), so a run can start from it (``--from-state``)."""
+        from .saved_state import write_state
 
         arrays = {f"{name}.{column}": getattr(self.state, name).column(column)[
             : getattr(self.state, name).n] for name in self.TABLES
@@ -175,44 +175,37 @@ class SchoolSystemModel(mesa.Model):
                 "peer_groups": [[list(k), v] for k, v in self._peer_groups.items()],
                 "next_student_id": self.state.next_student_id,
                 "next_educator_id": self.state.next_educator_id, "displaced": self.displaced}
-        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-        tmp = f"{path}.tmp-{os.getpid()}.npz"
-        np.savez_compressed(tmp, **arrays)
-        os.replace(tmp, path)
+        write_state(path, arrays, meta)
 
     def load_state(self, path) -> None:
         """Replace this model's state by a saved one (same district, seed and replication);
         schools whose staffing differs from the saved one switch now, as in a summer."""
-        import json
-
         from .adoption import switch_schools
         from .config import ConfigError
+        from .saved_state import read_state
 
-        with np.load(path) as saved:
-            meta = json.loads(bytes(saved["meta"]).decode())
-            if "next_student_id" not in meta:
-                raise ConfigError(f"{path}: saved by an older nextwork-sim (one id space for "
-                                  "students and educators); save it again with burn-in")
-            problems = [name for name, mine, theirs in (
-                ("seed", self.seed, meta["seed"]),
-                ("replication", self.replication, meta["replication"]),
-                ("district", self.config.district.model_dump(mode="json"), meta["district"]),
-                ("burn_in_years", self.config.burn_in_years, meta["burn_in_years"]),
-                ("base staffing", self.config.staffing.model_dump(mode="json"),
-                 meta["staffing"]))
-                if mine != theirs]
-            if problems:
-                raise ConfigError(f"{path}: saved state does not match this run "
-                                  f"({', '.join(problems)} differ)")
-            self._remove_every_agent()
-            for name in self.TABLES:
-                table = getattr(self.state, name)
-                columns = {c: saved[f"{name}.{c}"] for c in table.COLUMNS}
-                fresh = type(table)(max(2 * len(next(iter(columns.values()))), 64))
-                rows = fresh.add(len(next(iter(columns.values()))))
-                for column, values in columns.items():
-                    fresh.column(column)[rows] = values
-                setattr(self.state, name, fresh)
+        saved, meta = read_state(path, {name: getattr(self.state, name).COLUMNS
+                                        for name in self.TABLES})
+        problems = [name for name, mine, theirs in (
+            ("seed", self.seed, meta["seed"]),
+            ("replication", self.replication, meta["replication"]),
+            ("district", self.config.district.model_dump(mode="json"), meta["district"]),
+            ("burn_in_years", self.config.burn_in_years, meta["burn_in_years"]),
+            ("base staffing", self.config.staffing.model_dump(mode="json"),
+             meta["staffing"]))
+            if mine != theirs]
+        if problems:
+            raise ConfigError(f"{path}: saved state does not match this run "
+                              f"({', '.join(problems)} differ)")
+        self._remove_every_agent()
+        for name in self.TABLES:
+            table = getattr(self.state, name)
+            columns = {c: saved[f"{name}.{c}"] for c in table.COLUMNS}
+            fresh = type(table)(max(2 * len(next(iter(columns.values()))), 64))
+            rows = fresh.add(len(next(iter(columns.values()))))
+            for column, values in columns.items():
+                fresh.column(column)[rows] = values
+            setattr(self.state, name, fresh)
         self.state.next_student_id = meta["next_student_id"]
         self.state.next_educator_id = meta["next_educator_id"]
         self.year = meta["year"]
