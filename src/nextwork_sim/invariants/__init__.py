@@ -1,4 +1,4 @@
-"""Invariants checked every simulated year, on by default (docs/odd.md §3.13).
+"""Invariants checked every simulated year, on by default (docs/odd.md §4.6).
 
 A run that breaks one stops with :class:`InvariantError`: one line naming the invariant, the
 year and, where it applies, the school. They hold by construction in a correct model, so a
