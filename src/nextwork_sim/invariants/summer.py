@@ -27,12 +27,15 @@ class SummerWatch:
         self.student_status = s.status.copy()
         enrolled = np.flatnonzero(self.student_status == ENROLLED)
         grade = s.grade[enrolled]
-        levels = np.array([school.level for school in model.schools])
-        level = levels[s.school[enrolled]]
-        has = {lvl: bool(np.any(levels == lvl)) for lvl in ("middle", "high")}
+        levels = [school.level for school in model.schools]
+        # the top grade of a level whose next level the district lacks leaves it
+        top = np.array([{"elementary": 5, "middle": 8}.get(level, -1) for level in levels])
+        if "middle" in levels:
+            top[[i for i, level in enumerate(levels) if level == "elementary"]] = -1
+        if "high" in levels:
+            top[[i for i, level in enumerate(levels) if level == "middle"]] = -1
         self.graduates = int(np.sum(grade == 12))
-        self.leaving = int(np.sum(((level == "elementary") & (grade == 5) & ~has["middle"])
-                                  | ((level == "middle") & (grade == 8) & ~has["high"])))
+        self.leaving = int(np.sum(grade == top[s.school[enrolled]]))
         self.entering = sum(school.students_per_grade for school in model.schools
                             if school.level == "elementary")
         self.enrolled_before = enrolled.size
