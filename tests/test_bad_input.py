@@ -209,7 +209,7 @@ def _edit_skill(arrays):
      "does not match manifest.json"),
     (lambda s: (s / "state_r0000.npz").unlink(), "state_r0000.npz is missing"),
     (lambda s: ((s / "state_r0000.npz").write_bytes(b"garbage"), _rewrite_manifest_digest(s)),
-     "state_r0000.npz: not a saved state (not a readable .npz"),
+     "state_r0000.npz: not a saved state (not an .npz archive)"),
     (lambda s: (_resave(s / "state_r0000.npz", _edit_skill), _rewrite_manifest_digest(s)),
      "state_r0000.npz: checksum does not match (the state is damaged or was edited)"),
     (lambda s: (_resave(s / "state_r0000.npz", _meta_without("schema_version")),

@@ -61,6 +61,8 @@ def read_state(path: str | Path, tables: dict[str, dict]) -> tuple[dict[str, np.
     """(arrays, meta) of a saved state, verified: readable, this schema version, the
     checksum, and every column of ``tables`` (table -> ``ArrayTable.COLUMNS``) present with
     its dtype, shape and one length per table. ``ConfigError`` with one line otherwise."""
+    if Path(path).is_file() and not zipfile.is_zipfile(path):
+        raise ConfigError(f"{path}: not a saved state (not an .npz archive)")
     try:
         with np.load(path, allow_pickle=False) as saved:
             arrays = {name: saved[name] for name in saved.files}
