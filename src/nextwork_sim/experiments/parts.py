@@ -228,8 +228,12 @@ def set_aside(folder: str | Path, problems: list[PartError]) -> list[str]:
     lines = []
     for problem in problems:
         target = _free_name(folder / QUARANTINE, problem.path.name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        problem.path.replace(target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            problem.path.replace(target)
+        except OSError as error:
+            raise OutputError(f"{problem.path}: {problem.problem}, and cannot be set aside in "
+                              f"{target.parent} ({error.strerror or error})") from None
         lines.append(f"runs/{problem.path.name}: {problem.problem}; set aside as "
                      f"{QUARANTINE}/{target.name}"
                      + (" and run again" if not problem.problem.startswith("not a run of")

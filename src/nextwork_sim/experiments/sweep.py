@@ -346,6 +346,9 @@ def plan_sweep(sweep_file: str | Path, out: str | Path, *, resume: bool = False,
     if not out.is_dir():
         raise OutputError(f"--out {out}: exists and is not a folder")
     from .parts import read_manifest, sort_parts
+    from .storage import check_writable
+
+    check_writable(out, "--out")
 
     try:
         previous = read_manifest(out)
