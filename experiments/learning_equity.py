@@ -13,10 +13,12 @@ first and last reported year, and the uncovered-need share by group.
 from __future__ import annotations
 
 import argparse
+import sys
 
 import pandas as pd
 
 from nextwork_sim import load_results
+from nextwork_sim.experiments.storage import OutputError
 
 GROUPS = ("all", "low_income=true", "english_learner=true", "disability=true",
           "advanced=true", "race=black", "race=hispanic", "school_poverty=high")
@@ -50,7 +52,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", help="a results folder written by run or compare")
     args = parser.parse_args()
-    table = equity_table(load_results(args.results))
+    try:
+        results = load_results(args.results)
+    except OutputError as error:  # a missing, damaged or foreign part or manifest: one line
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    table = equity_table(results)
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(table.round(3).to_string(index=False))
 

@@ -132,6 +132,12 @@ def compare(configs: list, *, years: int | None = None, seed: int = 0,
         check_output(Path(out), overwrite)
     if executor not in ("local", "dask"):
         raise ConfigError(f"--executor {executor!r}: allowed: local, dask")
+    if scheduler and executor != "dask":
+        raise ConfigError("--scheduler needs --executor dask")
+    if scheduler:
+        from .experiments.executors import check_scheduler
+
+        check_scheduler(scheduler)
     vary = None
     if parameter_uncertainty:
         from .experiments.uncertainty import scenario_for_replication as vary
@@ -219,6 +225,7 @@ def burn_in(config, out, *, seed: int = 0, replications: int = 1,
     from .experiments.runner import state_path
     from .experiments.storage import check_output
     from .model import SchoolSystemModel
+    from .saved_state import STATE_SCHEMA_VERSION, file_digest
 
     scenario = scenario_of(config, overrides)
     out = Path(out)
@@ -230,16 +237,19 @@ def burn_in(config, out, *, seed: int = 0, replications: int = 1,
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     step = _start(progress, replications)
+    states = {}
     for replication in range(replications):
         model = SchoolSystemModel(scenario, seed=seed, replication=replication)
         model.calendar.run(scenario.burn_in_years)
-        model.save_state(state_path(tmp, replication))
+        path = state_path(tmp, replication)
+        model.save_state(path)
         model.release()
+        states[Path(path).name] = file_digest(path)
         step()
-    manifest = {"schema_version": 1, "name": scenario.name, "seed": seed,
+    manifest = {"schema_version": STATE_SCHEMA_VERSION, "name": scenario.name, "seed": seed,
                 "replications": replications, "burn_in_years": scenario.burn_in_years,
                 "staffing": scenario.staffing.model_dump(mode="json", exclude_none=True),
-                "config_hash": scenario.hash()}
+                "config_hash": scenario.hash(), "states": states}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
     if out.exists():
         shutil.rmtree(out)
@@ -248,18 +258,50 @@ def burn_in(config, out, *, seed: int = 0, replications: int = 1,
 
 
 def _saved_manifest(folder: Path, seed: int, replications: int) -> dict:
-    """A burn-in folder's manifest, checked against this run's seed and replications."""
+    """A burn-in folder's manifest, checked (its fields, this run's seed and replications,
+    and the SHA-256 of every state this run needs) before anything runs."""
+    from .experiments.runner import state_path
+    from .saved_state import STATE_SCHEMA_VERSION, file_digest
+
+    where = f"--from-state {folder}"
     manifest_path = folder / "manifest.json"
     if not manifest_path.is_file():
-        raise ConfigError(f"--from-state {folder}: not a burn-in folder (no manifest.json; "
-                          "make one with `nextwork-sim burn-in`)")
-    saved = json.loads(manifest_path.read_text())
+        raise ConfigError(f"{where}: not a burn-in folder (no manifest.json; make one with "
+                          "`nextwork-sim burn-in`)")
+    try:
+        saved = json.loads(manifest_path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ConfigError(f"{where}: manifest.json is not readable JSON "
+                          f"({' '.join(str(error).split())})") from None
+    if not isinstance(saved, dict):
+        raise ConfigError(f"{where}: manifest.json: expected a JSON object (a burn-in "
+                          f"manifest), found {type(saved).__name__}")
+    if saved.get("schema_version") != STATE_SCHEMA_VERSION:
+        raise ConfigError(f"{where}: manifest.json: schema_version "
+                          f"{saved.get('schema_version')!r}; this nextwork-sim reads "
+                          f"{STATE_SCHEMA_VERSION} (run `nextwork-sim burn-in` again)")
+    for key, kind in (("name", str), ("seed", int), ("replications", int),
+                      ("burn_in_years", int), ("staffing", dict), ("states", dict)):
+        if not isinstance(saved.get(key), kind) or isinstance(saved.get(key), bool):
+            raise ConfigError(f"{where}: manifest.json: {key} missing or not "
+                              f"{'a whole number' if kind is int else kind.__name__}")
     if saved["seed"] != seed:
-        raise ConfigError(f"--from-state {folder}: states were saved for --seed "
-                          f"{saved['seed']}, this run uses {seed}")
+        raise ConfigError(f"{where}: states were saved for --seed {saved['seed']}, this run "
+                          f"uses {seed}")
     if replications > saved["replications"]:
-        raise ConfigError(f"--from-state {folder}: holds {saved['replications']} "
-                          f"replications, {replications} asked")
+        raise ConfigError(f"{where}: holds {saved['replications']} replications, "
+                          f"{replications} asked")
+    for replication in range(replications):
+        path = Path(state_path(folder, replication))
+        if not path.is_file():
+            raise ConfigError(f"{where}: {path.name} is missing")
+        try:
+            digest = file_digest(path)
+        except OSError as error:
+            raise ConfigError(f"{where}: {path.name}: cannot read ({error.strerror})") from None
+        if saved["states"].get(path.name) != digest:
+            raise ConfigError(f"{where}: {path.name}: SHA-256 does not match manifest.json "
+                              "(the state is damaged or was replaced)")
     return saved
 
 

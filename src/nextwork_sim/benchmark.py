@@ -125,7 +125,9 @@ def compile_kernels(config: Path | None, overrides: list[str]) -> float:
 
 def run_benchmark(scale: str, years: int, config: Path | None = None,
                   overrides: list[str] | None = None, baseline_days: int | None = None,
-                  burn_in: int = 0) -> dict:
+                  burn_in: int = 0, invariants: bool = True) -> dict:
+    """Time a model of ``scale`` (see the module docstring); ``invariants``: check them
+    every year as runs do (invariants.py; their cost is in the summer and the run)."""
     from .bench.mesa_baseline import PerAgentDay
     from .model import SchoolSystemModel
 
@@ -133,7 +135,7 @@ def run_benchmark(scale: str, years: int, config: Path | None = None,
     compile_seconds = compile_kernels(config, overrides)
     scenario = _scenario(scale, config, burn_in, overrides)
     start = time.perf_counter()
-    model = SchoolSystemModel(scenario, seed=1)
+    model = SchoolSystemModel(scenario, seed=1, invariants=invariants)
     build = time.perf_counter() - start
     start = time.perf_counter()
     model.calendar.run(burn_in)
@@ -174,6 +176,7 @@ def run_benchmark(scale: str, years: int, config: Path | None = None,
         "days": years * model.shape.days,
         "compile_seconds": round(compile_seconds, 2),
         "build_seconds": round(build, 2),
+        "invariants": "checked" if invariants else "off",
         "burn_in_years": burn_in,
         "burn_in_seconds": round(burn_in_seconds, 2),
         "run_seconds": round(run_seconds, 2),

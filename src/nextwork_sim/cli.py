@@ -10,14 +10,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from .cli_errors import OneLineErrors, fail
 from .config import ConfigError, load_config, to_toml
 from .console_tables import print_tables, print_vacancy_warnings
 from .experiments.storage import OutputError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(cls=OneLineErrors, add_completion=False, no_args_is_help=True,
                   help="Project a school system's workforce, students and money under "
                        "different staffing models.")
 console = Console()
@@ -43,9 +43,17 @@ Overwrite = Annotated[bool, typer.Option(help="replace a non-empty --out folder"
 
 
 def _fail(message: str) -> None:
-    # escaped: messages name config sections such as [[adoption]], not markup
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
+    fail(str(message))
+
+
+def _check_file(path: Path, flag: str) -> None:
+    """Refuse, before any work, a file that cannot be written (one line, exit 2)."""
+    from .experiments.storage import check_writable
+
+    try:
+        check_writable(path, flag, file=True)
+    except OutputError as error:
+        _fail(str(error))
 
 
 def _ticker(bar, description: str):
@@ -88,7 +96,7 @@ def run(config: Path, years: Years = None, seed: Seed = 0, replications: Replica
                       parameter_uncertainty=parameter_uncertainty, from_state=from_state)
     print_tables(console, result.table, result.names)
     print_vacancy_warnings(console, result.table, result.names)
-    console.print(f"results written to {out}")
+    console.print(f"results written to {out}", markup=False)
 
 
 @app.command()
@@ -136,7 +144,7 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
         for line in sentences(why, base):
             console.print(line, highlight=False)
     print_vacancy_warnings(console, table, names)
-    console.print(f"results written to {out}")
+    console.print(f"results written to {out}", markup=False)
 
 
 @app.command("burn-in")
@@ -155,7 +163,7 @@ def burn_in(config: Path, seed: Seed = 0, replications: Replications = 1,
                         progress=_ticker(bar, "burning in"))
     except (ConfigError, OutputError) as error:
         _fail(str(error))
-    console.print(f"{replications} burned-in state(s) written to {out}")
+    console.print(f"{replications} burned-in state(s) written to {out}", markup=False)
 
 
 @app.command()
@@ -193,6 +201,7 @@ def equilibrium(config: Annotated[Path, typer.Argument(
     except ConfigError as error:
         _fail(str(error))
     target = eq.DATA_FILE if out is None else out
+    _check_file(target, "--out")
     start = time.perf_counter()
     with progress_bar(quiet) as progress:
         bar = progress.add_task("equilibrium", total=replications)
@@ -212,7 +221,8 @@ def equilibrium(config: Annotated[Path, typer.Argument(
     teachers = table[table["role"] == "teacher"]
     mean = np.average(teachers[eq.SKILL].mean(axis=1), weights=teachers["share"])
     console.print(f"{len(table)} rows written to {target} in "
-                  f"{time.perf_counter() - start:.1f} s (teachers' mean skill {mean:.3f})")
+                  f"{time.perf_counter() - start:.1f} s (teachers' mean skill {mean:.3f})",
+                  markup=False)
 
 
 @app.command("budget-solve")
@@ -263,7 +273,7 @@ def check(config: Path, set_: SetOption = None) -> None:
     except ConfigError as error:
         _fail(str(error))
     console.print(to_toml(scenario), highlight=False, markup=False, soft_wrap=True)
-    err.print(f"{config}: valid (config hash {scenario.hash()})")
+    err.print(f"{config}: valid (config hash {scenario.hash()})", markup=False)
 
 
 @app.command()
@@ -273,6 +283,8 @@ def params(output: Annotated[Path | None, typer.Option(help="write here instead 
     from .docs_tables import parameters_markdown
 
     text = parameters_markdown()
+    if output is not None:
+        _check_file(output, "--output")
     if output is None:
         console.print(text, highlight=False, markup=False, soft_wrap=True)
     else:
@@ -288,7 +300,9 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
                                                "apart from the reported years")] = 0,
           set_: SetOption = None,
           json: Annotated[Path | None, typer.Option("--json", help="also write the numbers "
-                                                    "as JSON here")] = None) -> None:
+                                                    "as JSON here")] = None,
+          invariants: Annotated[bool, typer.Option(help="check the yearly invariants, as "
+                                                   "every run does")] = True) -> None:
     """Time the full school day, the summer and an idiomatic per-agent Mesa baseline;
     prints numbers, asserts nothing."""
     import json as json_module
@@ -297,8 +311,11 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
 
     if scale not in ("school", "district", "state"):
         _fail(f"--scale {scale!r}: allowed: school, district, state")
+    if json is not None:
+        _check_file(json, "--json")
     try:
-        report = run_benchmark(scale, years, config, set_ or [], burn_in=burn_in)
+        report = run_benchmark(scale, years, config, set_ or [], burn_in=burn_in,
+                               invariants=invariants)
     except ConfigError as error:
         _fail(str(error))
     view = Table(title=f"nextwork-sim bench --scale {scale}")

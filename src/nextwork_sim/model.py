@@ -15,6 +15,7 @@ from .adoption import build_staffing_models, model_index_in_year, school_plan
 from .calendar import SchoolCalendar, YearShape
 from .config import Scenario, resolve
 from .district import add_students, build_schools, initial_roster
+from .invariants import check_state, enabled_by_default
 from .population import ACTIVE, Educator, State, Student
 from .registration import create_agents, gc_paused, old_objects_frozen, remove_agents
 from .roles import ROLE_INDEX, RoleCatalogue
@@ -33,7 +34,8 @@ def run_key(seed: int, replication: int = 0) -> int:
 class SchoolSystemModel(mesa.Model):
     """One district under one staffing model; ``run(years)`` returns the tidy yearly table."""
 
-    def __init__(self, scenario: Scenario | dict | str, seed: int = 0, replication: int = 0):
+    def __init__(self, scenario: Scenario | dict | str, seed: int = 0, replication: int = 0,
+                 invariants: bool | None = None):
         scenario = resolve(scenario)
         if _MESA_TAKES_RNG:
             super().__init__(rng=int(seed))
@@ -42,6 +44,8 @@ class SchoolSystemModel(mesa.Model):
         self.config = scenario
         self.seed = int(seed)
         self.replication = int(replication)
+        # checked every year unless switched off (invariants.py); results do not depend on it
+        self.invariants = enabled_by_default() if invariants is None else bool(invariants)
         self.run_key = run_key(seed, replication)
         self.shape = YearShape.from_params(scenario.calendar)
         self.schools = build_schools(scenario, self.run_key)
@@ -67,6 +71,8 @@ class SchoolSystemModel(mesa.Model):
         self._records: list[tuple[int, list]] = []
         with gc_paused():
             self._build()
+        if self.invariants:
+            check_state(self, None)
         self.school_year = SchoolYear(self)
         self.calendar = SchoolCalendar(self.school_year, self.shape)
 
@@ -153,9 +159,9 @@ class SchoolSystemModel(mesa.Model):
 
     def save_state(self, path) -> None:
         """Write the whole state (every table, the year and the per-school bookkeeping) to an
-        ``.npz`` file via a temporary name, so a run can start from it (``--from-state``)."""
-        import json
-        import os
+        ``.npz`` file via a temporary name, with a schema version and a checksum
+        (saved_state.py), so a run can start from it (``--from-state``)."""
+        from .saved_state import write_state
 
         arrays = {f"{name}.{column}": getattr(self.state, name).column(column)[
             : getattr(self.state, name).n] for name in self.TABLES
@@ -169,44 +175,37 @@ class SchoolSystemModel(mesa.Model):
                 "peer_groups": [[list(k), v] for k, v in self._peer_groups.items()],
                 "next_student_id": self.state.next_student_id,
                 "next_educator_id": self.state.next_educator_id, "displaced": self.displaced}
-        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-        tmp = f"{path}.tmp-{os.getpid()}.npz"
-        np.savez_compressed(tmp, **arrays)
-        os.replace(tmp, path)
+        write_state(path, arrays, meta)
 
     def load_state(self, path) -> None:
         """Replace this model's state by a saved one (same district, seed and replication);
         schools whose staffing differs from the saved one switch now, as in a summer."""
-        import json
-
         from .adoption import switch_schools
         from .config import ConfigError
+        from .saved_state import read_state
 
-        with np.load(path) as saved:
-            meta = json.loads(bytes(saved["meta"]).decode())
-            if "next_student_id" not in meta:
-                raise ConfigError(f"{path}: saved by an older nextwork-sim (one id space for "
-                                  "students and educators); save it again with burn-in")
-            problems = [name for name, mine, theirs in (
-                ("seed", self.seed, meta["seed"]),
-                ("replication", self.replication, meta["replication"]),
-                ("district", self.config.district.model_dump(mode="json"), meta["district"]),
-                ("burn_in_years", self.config.burn_in_years, meta["burn_in_years"]),
-                ("base staffing", self.config.staffing.model_dump(mode="json"),
-                 meta["staffing"]))
-                if mine != theirs]
-            if problems:
-                raise ConfigError(f"{path}: saved state does not match this run "
-                                  f"({', '.join(problems)} differ)")
-            self._remove_every_agent()
-            for name in self.TABLES:
-                table = getattr(self.state, name)
-                columns = {c: saved[f"{name}.{c}"] for c in table.COLUMNS}
-                fresh = type(table)(max(2 * len(next(iter(columns.values()))), 64))
-                rows = fresh.add(len(next(iter(columns.values()))))
-                for column, values in columns.items():
-                    fresh.column(column)[rows] = values
-                setattr(self.state, name, fresh)
+        saved, meta = read_state(path, {name: getattr(self.state, name).COLUMNS
+                                        for name in self.TABLES})
+        problems = [name for name, mine, theirs in (
+            ("seed", self.seed, meta["seed"]),
+            ("replication", self.replication, meta["replication"]),
+            ("district", self.config.district.model_dump(mode="json"), meta["district"]),
+            ("burn_in_years", self.config.burn_in_years, meta["burn_in_years"]),
+            ("base staffing", self.config.staffing.model_dump(mode="json"),
+             meta["staffing"]))
+            if mine != theirs]
+        if problems:
+            raise ConfigError(f"{path}: saved state does not match this run "
+                              f"({', '.join(problems)} differ)")
+        self._remove_every_agent()
+        for name in self.TABLES:
+            table = getattr(self.state, name)
+            columns = {c: saved[f"{name}.{c}"] for c in table.COLUMNS}
+            fresh = type(table)(max(2 * len(next(iter(columns.values()))), 64))
+            rows = fresh.add(len(next(iter(columns.values()))))
+            for column, values in columns.items():
+                fresh.column(column)[rows] = values
+            setattr(self.state, name, fresh)
         self.state.next_student_id = meta["next_student_id"]
         self.state.next_educator_id = meta["next_educator_id"]
         self.year = meta["year"]
@@ -228,6 +227,8 @@ class SchoolSystemModel(mesa.Model):
             settle_transfers(self, self.year - 1, context.transfers)
             book_transition(self, self.year - 1, context)
             fill_vacancies(self, self.year - 1)
+        if self.invariants:
+            check_state(self, self.year - 1, "after loading the saved state")
 
     # --- running ------------------------------------------------------------------------
     def close_year(self, year: int, rows: list) -> None:

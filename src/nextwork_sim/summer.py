@@ -11,6 +11,7 @@ from .adoption import switch_schools
 from .channels import record_attrition_channels
 from .config import LEVELS, RACES
 from .district import add_students
+from .invariants import SummerWatch
 from .outcomes import BOOL_LABELS, YearRecord
 from .population import ACTIVE, ENROLLED, GRADUATED, LEFT, LEFT_DISTRICT, MOVED, RETIRED
 from .roles import CATEGORIES, ROLE_INDEX, is_teacher_category, teacher_category
@@ -52,6 +53,7 @@ class SummerContext:
 
 
 def run_summer(model, year: int) -> None:
+    watch = SummerWatch(model, year) if model.invariants else None
     record = YearRecord()
     context = SummerContext()
     enrollment, students_of_color = record_students(model, record)
@@ -64,7 +66,8 @@ def run_summer(model, year: int) -> None:
     record_unfilled_posts(model, record)
     record_posts(model, record)
     record_experience_mix(model, record, before)
-    rows, outcome, context.transfers, attrition_terms = summer_attrition(model, year)
+    rows, outcome, movers, attrition_terms = summer_attrition(model, year)
+    context.transfers = movers
     record_attrition(model, record, rows, outcome)
     record_attrition_channel(model, record, rows, attrition_terms)
     transition = record_transition(model, record, year)
@@ -75,11 +78,16 @@ def run_summer(model, year: int) -> None:
     record.add("left_classroom_for_promotion", "all", promoted_out.size)
     grown = paraeducators_into_teaching(model, year)
     record.add("para_to_teacher", "all", grown.size)
-    settle_transfers(model, year, context.transfers)
+    placed = settle_transfers(model, year, context.transfers)
     book_transition(model, year, context)
     record_cohorts(model, record, year)
     hired = fill_vacancies(model, year)
     record_hiring(model, record, hired)
+    if watch:
+        watch.educators(outcome=outcome, movers=movers, transfers=context.transfers,
+                        displaced=context.displaced, role_changes=context.role_changes,
+                        advanced=advanced, promoted_out=promoted_out, grown=grown,
+                        placed=placed, hired=hired)
     teacher = is_teacher_category(educators.category[rows])
     budget = annual_budget(model, pay, int(np.sum((outcome != ACTIVE) & teacher)),
                            transition["role_changes"], recruitment_cost(model, hired))
@@ -88,6 +96,8 @@ def run_summer(model, year: int) -> None:
         record.add(line, "all", budget[line])
     educators.credential_cost[:] = 0.0
     record.add("cost_per_student", "all", budget["cost_total"] / max(enrollment, 1))
+    if watch:
+        watch.record(record.rows)
     model.close_year(year, record.rows)
     # everyone who taught this year and teaches next year, movers placed at another school
     # of the district included, is a year more experienced
@@ -96,6 +106,8 @@ def run_summer(model, year: int) -> None:
     educators.category[stayers] = teacher_category(educators.role[stayers],
                                                    educators.experience[stayers], model.roles)
     promote_students(model, year)
+    if watch:
+        watch.students()
 
 
 def _school_poverty(model) -> np.ndarray:

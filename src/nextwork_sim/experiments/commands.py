@@ -29,15 +29,18 @@ err = Console(stderr=True)
 
 
 def _fail(message: str, status: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(status)
+    from ..cli_errors import fail
+
+    fail(str(message), status)
 
 
 def progress_bar(quiet: bool = False) -> Progress:
-    """Runs done / total, elapsed time and an ETA, on stderr."""
+    """Runs done / total, elapsed time and an ETA, on stderr; only on a terminal (piped or
+    captured, a stopped bar leaves an empty line before any error line)."""
+    shown = not quiet and (err.is_terminal or err.is_jupyter)
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-                    console=err, transient=True, disable=quiet)
+                    console=err, transient=True, disable=not shown)
 
 
 class _Terminated(Exception):
@@ -62,7 +65,7 @@ def sweep(sweep_file: Annotated[Path, typer.Argument(help="the sweep file (TOML)
           quiet: bool = False) -> None:
     """Run a parameter sweep (grid, Sobol or Morris) and its sensitivity analysis."""
     from ..config import ConfigError
-    from .executors import check_executor, make_executor
+    from .executors import check_executor, check_scheduler, make_executor
     from .storage import OutputError
     from .sweep import plan_sweep, run_sweep
 
@@ -71,41 +74,39 @@ def sweep(sweep_file: Annotated[Path, typer.Argument(help="the sweep file (TOML)
         if scheduler and executor != "dask":
             raise ConfigError("--scheduler needs --executor dask")
         plan = plan_sweep(sweep_file, out, resume=resume, overwrite=overwrite)
+        if scheduler:
+            check_scheduler(scheduler)
     except (ConfigError, OutputError, ValueError) as error:
         _fail(str(error))
     try:
         pool = make_executor(executor, workers, scheduler)
-    except (OSError, TimeoutError, ValueError) as error:
-        _fail(f"--scheduler {scheduler}: cannot connect ({error})" if scheduler
+    except (OSError, TimeoutError, ValueError) as error:  # ConfigError included
+        _fail(str(error) if isinstance(error, ConfigError)
+              else f"--scheduler {scheduler}: cannot connect ({error})" if scheduler
               else f"--executor {executor}: cannot start workers ({error})")
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         with pool, progress_bar(quiet) as bar:
-            done = len(plan.done & _ids(plan))
+            done = len(plan.done)
             task = bar.add_task("sweep runs", total=plan.total, completed=done)
             result = run_sweep(plan, executor=pool, workers=workers,
                                on_run=lambda rid: bar.advance(task))
     except (KeyboardInterrupt, _Terminated):
         err.print(f"interrupted; finished runs are kept in {out}: rerun with --resume to "
-                  "complete the sweep", highlight=False)
+                  "complete the sweep", highlight=False, markup=False)
         raise typer.Exit(130) from None
     except (ConfigError, OutputError) as error:  # a point the schema rejects, mid-sweep
         _fail(f"{error} (finished runs are kept in {out}; --resume continues)")
     finally:
         signal.signal(signal.SIGTERM, previous)
+    from ..cli_errors import print_error
+
     for line in result.warnings:
-        err.print(f"[yellow]warning:[/] {line}", highlight=False)
+        print_error(line, prefix="warning: ")
     if not quiet and not result.sensitivity.empty:
         _print_sensitivity(result.sensitivity, plan.spec.design)
     console.print(f"{result.runs} runs ({result.ran} this time); results written to {out}",
-                  highlight=False)
-
-
-def _ids(plan) -> set[str]:
-    from .storage import run_id
-
-    return {run_id(plan.base.name, p, r) for p in range(len(plan.points))
-            for r in range(plan.spec.replications)}
+                  highlight=False, markup=False)
 
 
 def _print_sensitivity(table, design: str) -> None:
@@ -129,7 +130,9 @@ def register(app: typer.Typer) -> None:
 
 
 def main() -> None:  # pragma: no cover - exercised in a subprocess
-    app = typer.Typer(add_completion=False, no_args_is_help=True,
+    from ..cli_errors import OneLineErrors
+
+    app = typer.Typer(cls=OneLineErrors, add_completion=False, no_args_is_help=True,
                       help="nextwork-sim experiments (the sweep command)")
 
     @app.callback()

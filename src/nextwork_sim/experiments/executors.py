@@ -17,6 +17,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import socket
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -194,7 +195,14 @@ class DaskCluster(Executor):
         self.name = "dask"
         self.cluster = None
         if scheduler:
-            self.client = Client(scheduler, timeout="10s")
+            check_scheduler(scheduler)
+            try:
+                self.client = Client(scheduler, timeout="10s")
+            except (OSError, TimeoutError, ValueError) as error:
+                from ..config import ConfigError
+
+                raise ConfigError(f"--scheduler {scheduler}: cannot connect "
+                                  f"({' '.join(str(error).split())})") from None
         else:
             self.cluster = LocalCluster(n_workers=int(workers), threads_per_worker=1,
                                         processes=True, dashboard_address=None,
@@ -216,6 +224,27 @@ class DaskCluster(Executor):
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def check_scheduler(address: str, timeout: float = 5.0) -> None:
+    """Refuse (``ConfigError``, one line) a Dask scheduler address that is malformed or does
+    not answer a TCP connection within ``timeout`` seconds, before anything runs (Dask itself
+    waits 10 s and raises a bare OSError). Protocols other than tcp and tls are left to Dask."""
+    from ..config import ConfigError
+
+    protocol, _, rest = address.strip().rpartition("://")
+    if (protocol or "tcp") not in ("tcp", "tls"):
+        return
+    host, colon, port = rest.rpartition(":")
+    host = host.strip("[]")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"--scheduler {address}: expected tcp://HOST:PORT")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout):
+            pass
+    except OSError as error:
+        reason = "no answer" if isinstance(error, TimeoutError) else (error.strerror or error)
+        raise ConfigError(f"--scheduler {address}: cannot connect ({reason})") from None
 
 
 def check_executor(kind: str, workers: int = 1) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,6 +19,11 @@ import pyarrow.parquet as pq
 
 SCHEMA_VERSION = 1
 COLUMNS = ["scenario", "point", "replication", "year", "metric", "group", "value"]
+#: every part's columns and types (parts.py checks parts read back against it)
+PART_SCHEMA = pa.schema([("scenario", pa.string()), ("point", pa.int32()),
+                         ("replication", pa.int32()), ("year", pa.int32()),
+                         ("metric", pa.string()), ("group", pa.string()),
+                         ("value", pa.float64())])
 
 
 class OutputError(ValueError):
@@ -25,14 +31,43 @@ class OutputError(ValueError):
 
 
 def check_output(path: str | Path, overwrite: bool) -> Path:
-    """Refuse an existing non-empty folder unless ``overwrite``; refuse a file."""
+    """Refuse an existing non-empty folder unless ``overwrite``; refuse a file, and a folder
+    that cannot be created or written (``check_writable``)."""
     path = Path(path)
-    if path.exists() and not path.is_dir():
+    if _exists(path, "--out") and not path.is_dir():
         raise OutputError(f"--out {path}: exists and is not a folder")
     if path.is_dir() and any(path.iterdir()) and not overwrite:
         raise OutputError(f"--out {path}: folder exists and is not empty "
                           "(choose another folder or pass --overwrite)")
+    check_writable(path, "--out")
     return path
+
+
+def _exists(path: Path, flag: str) -> bool:
+    try:
+        return path.exists()
+    except OSError as error:  # e.g. a parent we may not search
+        raise OutputError(f"{flag} {path}: cannot be reached ({error.strerror})") from None
+
+
+def check_writable(path: str | Path, flag: str = "--out", file: bool = False) -> None:
+    """Refuse (``OutputError``, one line naming ``flag``) an output that cannot be written,
+    before anything runs: the nearest existing folder above ``path`` (and ``path`` itself,
+    an existing folder a job writes into) must take a new entry, tried with a temporary
+    folder removed at once. ``file``: ``path`` is a file, not a folder."""
+    path = Path(path)
+    if file and path.is_dir():
+        raise OutputError(f"{flag} {path}: is a folder; expected a file name")
+    above = next((p for p in path.absolute().parents if _exists(p, flag)), None)
+    if above is not None and not above.is_dir():
+        raise OutputError(f"{flag} {path}: cannot be created: {above} is a file")
+    targets = [above] + ([path] if not file and path.is_dir() else [])
+    for folder in filter(None, targets):
+        try:
+            os.rmdir(tempfile.mkdtemp(prefix=".nextwork-sim-probe-", dir=folder))
+        except OSError as error:
+            raise OutputError(f"{flag} {path}: cannot write in {folder} "
+                              f"({error.strerror or error})") from None
 
 
 def run_id(scenario: str, point: int, replication: int) -> str:
@@ -41,11 +76,7 @@ def run_id(scenario: str, point: int, replication: int) -> str:
 
 def write_table(table: pd.DataFrame, path: Path) -> None:
     """Parquet with a fixed schema; identical tables give identical bytes."""
-    schema = pa.schema([("scenario", pa.string()), ("point", pa.int32()),
-                        ("replication", pa.int32()), ("year", pa.int32()),
-                        ("metric", pa.string()), ("group", pa.string()),
-                        ("value", pa.float64())])
-    arrow = pa.Table.from_pandas(table[COLUMNS], schema=schema, preserve_index=False)
+    arrow = pa.Table.from_pandas(table[COLUMNS], schema=PART_SCHEMA, preserve_index=False)
     arrow = arrow.replace_schema_metadata(None)
     pq.write_table(arrow, path, compression="zstd")
 
@@ -84,17 +115,18 @@ def write_results(path: str | Path, runs: dict[str, pd.DataFrame], manifest: dic
 
 
 def load_results(path: str | Path) -> pd.DataFrame:
-    """All runs of a results folder as one tidy table (readers glob the parts)."""
-    path = Path(path)
-    parts = sorted((path / "runs").glob("*.parquet"))
-    if not parts:
-        raise OutputError(f"{path}: no results (expected runs/*.parquet)")
-    table = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-    return table[COLUMNS]
+    """All runs of a results folder as one tidy table, every part verified against the
+    schema and the manifest first (parts.py; ``OutputError`` naming a bad file)."""
+    from .parts import read_folder
+
+    return read_folder(path).to_pandas()
 
 
 def load_manifest(path: str | Path) -> dict:
-    return json.loads((Path(path) / "manifest.json").read_text())
+    """A results folder's ``manifest.json`` (``OutputError`` if it is not one)."""
+    from .parts import read_manifest
+
+    return read_manifest(path)
 
 
 def write_part(path: str | Path, run: str, table: pd.DataFrame) -> Path:
@@ -109,10 +141,21 @@ def write_part(path: str | Path, run: str, table: pd.DataFrame) -> Path:
     return target
 
 
-def finished_run_ids(path: str | Path) -> set[str]:
-    """Run ids with a whole part in ``path/runs/`` (what a resumed job skips)."""
-    runs = Path(path) / "runs"
-    return {p.stem for p in runs.glob("*.parquet")} if runs.is_dir() else set()
+def finished_run_ids(path: str | Path, expected: set[str] | None = None) -> set[str]:
+    """Run ids with a sound part in ``path/runs/`` (what a resumed job skips): parts that
+    pass ``parts.check_part`` and, given ``expected``, are among those run ids."""
+    from .parts import PartError, check_part, part_files
+
+    done = set()
+    for part in part_files(path):
+        if expected is not None and part.stem not in expected:
+            continue
+        try:
+            check_part(part, part.stem)
+        except PartError:
+            continue
+        done.add(part.stem)
+    return done
 
 
 def remove_stale_parts(path: str | Path) -> int:
@@ -140,15 +183,18 @@ def write_manifest(path: str | Path, manifest: dict) -> None:
 
 class PartWriter:
     """Writes each finished run the moment it arrives (``on_result`` of ``run_many``, or the
-    sweep loop) and keeps ``manifest.json`` current: ``runs_done`` / ``runs_total``,
+    sweep loop) and keeps ``manifest.json`` current: ``runs_done`` / ``runs_total`` (and,
+    but for a sweep, ``runs``: the run ids that belong to the folder),
     ``complete`` and the wall time, each write atomic. Manifest writes are at most one per
-    ``min_interval`` seconds (the parts themselves are the record of what finished)."""
+    ``min_interval`` seconds (the parts themselves are the record of what finished).
+    ``done``: the runs already finished (default: the sound parts found in ``path``)."""
 
-    def __init__(self, path: str | Path, manifest: dict, *, min_interval: float = 1.0):
+    def __init__(self, path: str | Path, manifest: dict, *, min_interval: float = 1.0,
+                 done: set[str] | None = None):
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self.manifest = dict(manifest)
-        self.done = finished_run_ids(self.path)
+        self.done = set(finished_run_ids(self.path) if done is None else done)
         self.min_interval = min_interval
         self.started = time.perf_counter()
         self.previous_seconds = float(self.manifest.get("wall_time_seconds", 0.0))
@@ -164,6 +210,8 @@ class PartWriter:
     def flush(self, **fields) -> None:
         self.manifest.update(fields)
         self.manifest["runs_done"] = len(self.done)
+        if self.manifest.get("kind") != "sweep":  # a sweep's runs are its points x replications
+            self.manifest["runs"] = sorted(self.done)
         self.manifest["wall_time_seconds"] = round(
             self.previous_seconds + time.perf_counter() - self.started, 3)
         write_manifest(self.path, self.manifest)
@@ -173,17 +221,16 @@ class PartWriter:
         self.flush(complete=complete, **fields)
 
 
-def read_rows(path: str | Path, metrics: list[str] | None = None) -> pd.DataFrame:
-    """The runs of a results folder (optionally only some metrics) as one tidy table,
-    sorted by scenario, point, replication and year; hidden temporary parts are ignored."""
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
+def read_rows(path: str | Path, metrics: list[str] | None = None,
+              runs: set[str] | None = None) -> pd.DataFrame:
+    """The runs of a results folder (optionally only some metrics; given ``runs``, only
+    those run ids) as one tidy table sorted by scenario, point, replication and year; every
+    part is verified first (parts.py) and hidden temporary parts are ignored."""
+    from .parts import part_files, read_part
 
-    runs = Path(path) / "runs"
-    if not runs.is_dir() or not any(runs.glob("*.parquet")):
+    parts = [p for p in part_files(path) if runs is None or p.stem in runs]
+    if not parts:
         raise OutputError(f"{path}: no results (expected runs/*.parquet)")
-    dataset = ds.dataset(sorted(str(p) for p in runs.glob("*.parquet")), format="parquet")
-    where = pc.field("metric").isin(metrics) if metrics is not None else None
-    table = dataset.to_table(filter=where).to_pandas()
+    table = pa.concat_tables([read_part(p, p.stem, metrics) for p in parts]).to_pandas()
     keys = ["scenario", "point", "replication", "year", "metric", "group"]
     return table.sort_values(keys, kind="stable").reset_index(drop=True)[COLUMNS]

@@ -294,10 +294,18 @@ class SweepPlan:
     resume: bool
     done: set[str] = field(default_factory=set)
     previous: dict = field(default_factory=dict)
+    #: parts a resumed folder holds that cannot count (parts.PartError): set aside, rerun
+    unsound: list = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return len(self.points) * self.spec.replications
+
+    @property
+    def run_ids(self) -> set[str]:
+        """Every point x replication of the sweep."""
+        return {run_id(self.base.name, p, r) for p in range(len(self.points))
+                for r in range(self.spec.replications)}
 
     @property
     def fingerprint(self) -> str:
@@ -337,17 +345,19 @@ def plan_sweep(sweep_file: str | Path, out: str | Path, *, resume: bool = False,
         return plan
     if not out.is_dir():
         raise OutputError(f"--out {out}: exists and is not a folder")
-    try:
-        previous = json.loads((out / "manifest.json").read_text())
-    except (OSError, ValueError):
-        raise OutputError(f"--resume: {out} is not a sweep results folder (no readable "
-                          "manifest.json)") from None
-    if previous.get("kind") != "sweep" or previous.get("sweep_hash") != plan.fingerprint:
-        raise OutputError(f"--resume: {out} holds a different sweep (the sweep file, its base "
-                          "scenario or the design changed); use another --out")
-    from .storage import finished_run_ids
+    from .parts import read_manifest, sort_parts
+    from .storage import check_writable
 
-    plan.done = finished_run_ids(out)
+    check_writable(out, "--out")
+
+    try:
+        previous = read_manifest(out)
+        if previous.get("kind") != "sweep" or previous.get("sweep_hash") != plan.fingerprint:
+            raise OutputError(f"{out} holds a different sweep (the sweep file, its base "
+                              "scenario or the design changed); use another --out")
+        plan.done, plan.unsound = sort_parts(out, plan.run_ids)
+    except OutputError as error:
+        raise OutputError(f"--resume: {error}") from None
     plan.previous = previous
     return plan
 
@@ -359,6 +369,7 @@ def run_sweep(plan: SweepPlan, *, executor="local", workers: int = 1,
     ``executors.Executor``), writing each part as it finishes, then the outcome and
     sensitivity tables. ``on_run(run_id)`` is called after each part is written."""
     from .executors import run_tasks
+    from .parts import set_aside
     from .storage import PartWriter, remove_stale_parts, write_text_atomic
     from .summary import summarize
 
@@ -367,6 +378,7 @@ def run_sweep(plan: SweepPlan, *, executor="local", workers: int = 1,
         shutil.rmtree(out)  # --overwrite, checked in plan_sweep
     (out / "config").mkdir(parents=True, exist_ok=True)
     remove_stale_parts(out)
+    set_aside_lines = set_aside(out, plan.unsound)
     names = problem(spec)["names"]
     write_text_atomic(out / "points.csv", pd.DataFrame(plan.points, columns=names)
                       .rename_axis("point").to_csv(float_format="%.17g"))
@@ -384,7 +396,7 @@ def run_sweep(plan: SweepPlan, *, executor="local", workers: int = 1,
         "resolved_config": {base.name: base.model_dump(mode="json")},
         "wall_time_seconds": plan.previous.get("wall_time_seconds", 0.0),
     }
-    writer = PartWriter(out, manifest)
+    writer = PartWriter(out, manifest, done=plan.done)
     ran = 0
     for rid, table in run_tasks(iter_tasks(base, spec, plan.points, plan.done), executor,
                                 workers, scheduler):
@@ -393,14 +405,19 @@ def run_sweep(plan: SweepPlan, *, executor="local", workers: int = 1,
         if on_run is not None:
             on_run(rid)
     writer.flush()
-    return _finish(plan, writer, ran, summarize)
+    result = _finish(plan, writer, ran, summarize)
+    result.warnings[:0] = set_aside_lines
+    return result
 
 
 def _finish(plan: SweepPlan, writer, ran: int, summarize) -> SweepResult:
     from .storage import read_rows, write_text_atomic
 
     out, spec = plan.out, plan.spec
-    rows = read_rows(out, sorted({o.metric for o in spec.outcomes}))
+    if not writer.done <= plan.run_ids:  # never count a run the sweep does not have
+        raise OutputError(f"{out}: counted runs that are not of this sweep, e.g. "
+                          f"{min(writer.done - plan.run_ids)}")
+    rows = read_rows(out, sorted({o.metric for o in spec.outcomes}), runs=writer.done)
     wanted = pd.Series(False, index=rows.index)
     for o in spec.outcomes:
         wanted |= (rows["metric"] == o.metric) & (rows["group"] == o.group)
