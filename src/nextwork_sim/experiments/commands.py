@@ -33,8 +33,13 @@ def _fail(message: str, status: int = 2) -> None:
     raise typer.Exit(status)
 
 
-def progress_bar(quiet: bool = False) -> Progress:
-    """Runs done / total, elapsed time and an ETA, on stderr."""
+def progress_bar(quiet: bool = False):
+    """Runs done / total, elapsed time and an ETA, on stderr: a bar redrawn in a terminal, a
+    plain line every few seconds where stderr is not one (progress.py)."""
+    if not err.is_terminal:
+        from .progress import PlainProgress
+
+        return PlainProgress(disable=quiet)
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
                     console=err, transient=True, disable=quiet)
