@@ -36,32 +36,32 @@ def step_color(row, kind: str) -> str:
 
 
 def _waterfall(ax, part: pd.DataFrame, kind: str) -> set[str]:
+    """Steps from 0 to the total (one bar call and one line call per panel: fast to draw)."""
+    import numpy as np
+
     steps = part[~part["mechanism"].isin(NOT_STEPS)]
     total = part[part["mechanism"] == "total"]
-    used, start = set(), 0.0
-    labels = []
-    for y, row in enumerate(steps.to_dict("records")):
-        color = step_color(row, kind)
-        used.add(color)
-        value = row["contribution"]
-        ax.barh(y, value, left=start, color=COLORS[color], height=0.7)
-        if not math.isnan(row["ci_low"]):
-            ax.plot([start + row["ci_low"], start + row["ci_high"]], [y, y], color="#333333",
-                    linewidth=0.9)
-        start += value
-        labels.append(row["mechanism"])
+    values = steps["contribution"].to_numpy(dtype=float)
+    lefts = np.concatenate([[0.0], np.cumsum(values)[:-1]])
+    colors = [step_color(row, kind) for row in steps.to_dict("records")]
+    low = lefts + steps["ci_low"].to_numpy(dtype=float)
+    high = lefts + steps["ci_high"].to_numpy(dtype=float)
+    labels = list(steps["mechanism"])
     if not total.empty:
         row = total.iloc[0]
-        y = len(labels)
-        ax.barh(y, row["contribution"], color=COLORS["total"], height=0.7)
-        if not math.isnan(row["ci_low"]):
-            ax.plot([row["ci_low"], row["ci_high"]], [y, y], color="#999999", linewidth=1.2)
+        values = np.append(values, row["contribution"])
+        lefts = np.append(lefts, 0.0)
+        colors.append("total")
+        low, high = np.append(low, row["ci_low"]), np.append(high, row["ci_high"])
         labels.append("total")
-        used.add("total")
-    ax.set_yticks(range(len(labels)), labels)
+    y = np.arange(len(labels))
+    ax.barh(y, values, left=lefts, color=[COLORS[c] for c in colors], height=0.7)
+    shown = ~np.isnan(low)
+    ax.hlines(y[shown], low[shown], high[shown], color="#666666", linewidth=1.0)
+    ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.axvline(0, color="grey", linewidth=0.8)
-    return used
+    return set(colors)
 
 
 def waterfall_svg(table: pd.DataFrame, scenario: str, kind: str) -> str:

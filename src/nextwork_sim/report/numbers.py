@@ -33,7 +33,7 @@ class Quantity:
     def format(self, value: float, signed: bool = False) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "n/a"
-        value = value * self.scale
+        value = round(value * self.scale, self.digits) + 0.0  # no "−0.0"
         if self.unit == "dollars":
             text = f"${abs(value):,.{self.digits}f}"
             return ("−" if value < 0 else ("+" if signed else "")) + text
@@ -137,13 +137,18 @@ def _clause(q: Quantity, f: Figures, baseline: str) -> str:
     if f.difference is None:
         return text
     if f.difference == 0:
-        return text + f", the same as under {baseline}"
-    word = q.up if f.difference > 0 else q.down
-    text += (f", {q.format(abs(f.difference))} {word} than under {baseline} (95 % CI of the "
-             f"difference {q.interval(f.diff_low, f.diff_high)}")
+        text += f", the same as under {baseline}"
+    else:
+        word = q.up if f.difference > 0 else q.down
+        text += f", {q.format(abs(f.difference))} {word} than under {baseline}"
+    text += f" (95 % CI of the difference {q.interval(f.diff_low, f.diff_high)}"
     if f.diff_low is not None and not math.isnan(f.diff_low) and f.diff_low <= 0 <= f.diff_high:
         text += ", which includes no difference"
     return text + ")"
+
+
+def _no_difference(f: Figures) -> bool:
+    return f.difference == 0 and f.diff_low == 0 and f.diff_high == 0
 
 
 def executive_summary(summary: pd.DataFrame, scenarios: list[str], year: int,
@@ -155,8 +160,8 @@ def executive_summary(summary: pd.DataFrame, scenarios: list[str], year: int,
     baseline, out = scenarios[0], []
     for q in HEADLINES:
         found = figures_of(summary, q, scenarios, year)
-        if found is None:
-            continue
+        if found is None or (len(found) > 1 and all(_no_difference(f) for f in found[1:])):
+            continue  # a difference of exactly 0 in every replication: nothing to say
         shown = found[1:] if len(found) > 1 else found
         clauses = "; ".join(_clause(q, f, baseline) for f in shown)
         out.append({"quantity": q, "figures": found,

@@ -19,7 +19,8 @@ def svg_text(figure, prefix: str | None = None) -> str:
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "nextwork-sim"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        # no bbox_inches="tight": the figures are laid out already, and it draws them twice
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     text = text[text.index("<svg"):]
     prefix = prefix or f"fig{next(_COUNTER)}"
