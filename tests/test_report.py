@@ -155,10 +155,12 @@ def _expected_sentence_numbers(summary: pd.DataFrame, metric: str, group: str) -
                               "months_of_learning": (1, 2, False),
                               "achievement_gap": (1, 3, False),
                               "vacancy_rate": (100, 1, False),
-                              "cost_per_student": (1, 0, True)}[metric]
+                              "cost_per_student": (1, 0, True),
+                              "mean_chronic_load": (1, 3, False),
+                              "leave_rate": (100, 1, False)}[metric]
 
     def text(value):
-        value *= scale
+        value = round(value * scale, digits) + 0.0  # a rounded zero reads 0, not −0
         if dollars:
             return ("−" if value < 0 else "") + f"${abs(value):,.{digits}f}"
         return f"{value:,.{digits}f}".replace("-", "−")
@@ -201,11 +203,17 @@ def test_the_report_degrades_without_optional_results(folder, tmp_path):
     assert "compare --explain" in limitations and "No validation" in limitations
 
 
-def test_a_single_replication_run_reports_without_intervals(tmp_path):
-    out = tmp_path / "one"
+@pytest.fixture(scope="module")
+def single(tmp_path_factory):
+    """A run of one scenario, one replication, one year."""
+    out = tmp_path_factory.mktemp("single") / "one"
     api.compare([{"name": "traditional", **SMALL, "burn_in_years": 0, "years": 1}],
                 replications=1, out=out)
-    report = build_report(out)
+    return out
+
+
+def test_a_single_replication_run_reports_without_intervals(single):
+    report = build_report(single)
     html = report.html.read_text()
     assert report.sections == [s for s in SECTIONS if s not in OPTIONAL]
     assert "no interval: one replication" in _section(html, "summary")
@@ -252,8 +260,8 @@ def test_a_bad_results_folder_is_one_line_and_writes_nothing(make, folder, tmp_p
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason="Chromium is not installed")
-def test_pdf_prints_the_page_with_chromium(folder, tmp_path):
-    report = build_report(folder["path"], tmp_path / "r.html", pdf=True)
+def test_pdf_prints_the_page_with_chromium(single, tmp_path):
+    report = build_report(single, tmp_path / "r.html", pdf=True)
     assert report.pdf == tmp_path / "r.pdf"
     assert report.pdf.read_bytes()[:5] == b"%PDF-"
     assert len(re.findall(rb"/Type\s*/Page\b", report.pdf.read_bytes())) >= 3
@@ -272,3 +280,34 @@ def test_sensitivity_tornado_puts_the_dominant_parameter_first(folder):
     st = table[table["index"] == "ST"].set_index("parameter")["value"]
     assert st["parameters.attrition.load_effect"] > 5 * st["parameters.load.switch_cost"]
     assert np.isfinite(st).all()
+
+
+def test_a_sweep_folder_reports_its_sensitivity(tmp_path):
+    from nextwork_sim.experiments.sweep import plan_sweep, run_sweep
+
+    from .conftest import CONFIGS
+
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text(f"""[sweep]
+base = "{(CONFIGS / 'traditional.toml').as_posix()}"
+overrides = ['district.preset="school"', "burn_in_years=0"]
+design = "sobol"
+samples = 2
+years = 1
+seed = 3
+dummy = true
+outcomes = [{{ metric = "mean_chronic_load", group = "all" }}]
+
+[[sweep.parameters]]
+field = "parameters.load.switch_cost"
+low = 0.0
+high = 0.08
+""")
+    out = tmp_path / "out"
+    run_sweep(plan_sweep(sweep, out))
+    report = build_report(out)
+    html = report.html.read_text()
+    assert report.sections == [s for s in SECTIONS if s not in ("explain", "validation")]
+    assert "<h1>Parameter sweep of traditional</h1>" in html
+    assert "parameters.load.switch_cost" in _section(html, "header")
+    assert "load.switch_cost" in _section(html, "robustness")

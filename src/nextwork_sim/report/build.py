@@ -70,10 +70,19 @@ def _header(folder: ResultsFolder) -> dict:
                   "baseline": name == folder.baseline}
                  for name in folder.scenarios]
     seed, n = manifest.get("seed", ""), folder.replications
-    return {"package_version": manifest.get("package_version", "unknown"),
+    swept = [{"field": p["field"], "range": (", ".join(f"{v:g}" for v in p["values"])
+                                             if p.get("values") else
+                                             f"{p['low']:g} to {p['high']:g}")}
+             for p in (manifest.get("sweep") or {}).get("parameters", [])]
+    kind = manifest.get("kind", "compare" if len(scenarios) > 1 else "run")
+    title = {"sweep": f"Parameter sweep of {folder.baseline}",
+             "run": f"Scenario {folder.baseline}"}.get(
+        kind, "Staffing scenarios compared: " + ", ".join(folder.scenarios))
+    return {"title": title, "swept": swept,
+            "package_version": manifest.get("package_version", "unknown"),
             "report_version": __version__, "scenarios": scenarios, "seed": seed,
             "replications": n, "folder": folder.path.name,
-            "kind": manifest.get("kind", "compare" if len(scenarios) > 1 else "run"),
+            "kind": kind,
             "parameter_uncertainty": bool(manifest.get("parameter_uncertainty")),
             "executor": manifest.get("executor", ""), "workers": manifest.get("workers", ""),
             "wall_time": manifest.get("wall_time_seconds"),
