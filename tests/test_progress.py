@@ -77,3 +77,16 @@ def test_a_command_writing_to_a_pipe_prints_plain_lines(tmp_path):
         "simulating years: 0/3", "simulating years: 1/3", "simulating years: 2/3",
         "simulating years: 3/3"]
     assert lines[4].startswith("simulating years: 3/3 done in ")
+
+
+def test_no_estimate_of_the_time_left_before_five_percent():
+    clock, stream = Clock(), io.StringIO()
+    with PlainProgress(every=1, stream=stream, clock=clock) as bar:
+        task = bar.add_task("sweep runs", total=100)
+        clock.now += 5
+        bar.advance(task, 4)     # 4 %: a worker's first result, a poor guide
+        clock.now += 1
+        bar.advance(task, 6)
+    assert stream.getvalue().splitlines()[:2] == [
+        "sweep runs: 4/100 (4%), 5 s elapsed",
+        "sweep runs: 10/100 (10%), 6 s elapsed, about 54 s left"]

@@ -146,6 +146,12 @@ def test_the_report_is_self_contained(full):
     assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", full, re.I)
     assert not re.search(r"\b(src|href)\s*=\s*['\"]?\s*(https?:)?//", full, re.I)
     assert not re.search(r"\b(src|href)\s*=\s*['\"]?(?!#)[^'\" >]", full, re.I)  # anchors only
+    # the inline figures' ids are unique in the page and every reference finds its target
+    ids = re.findall(r'\bid="([^"]+)"', full)
+    assert len(ids) == len(set(ids))
+    references = set(re.findall(r"url\(#([^)]+)\)", full)) | set(
+        re.findall(r'href="#([^"]+)"', full))
+    assert references and references <= set(ids)
 
 
 def _expected_sentence_numbers(summary: pd.DataFrame, metric: str, group: str) -> list[str]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 #: seconds between two lines of a task (the environment variable overrides it)
 EVERY_ENV = "NEXTWORK_SIM_PROGRESS_EVERY"
 EVERY = 5.0
+#: share of a task done before a line estimates the time left
+ETA_AFTER = 0.05
 
 
 @dataclass
@@ -90,7 +92,7 @@ class PlainProgress:
         if task.total:
             line += f" ({task.completed / task.total:.0%})"
         line += f", {_seconds(elapsed)} elapsed"
-        if task.total and task.completed:
+        if task.total and task.completed >= ETA_AFTER * task.total:  # earlier: mostly noise
             left = elapsed * (task.total - task.completed) / task.completed
             line += f", about {_seconds(left)} left"
         return line
