@@ -6,8 +6,9 @@ Required: ``manifest.json`` and ``summary.csv`` (``nextwork-sim run``, ``compare
 - ``explain.csv`` (``compare --explain``): why the scenarios differ;
 - ``sensitivity.csv`` (``sweep`` with a Sobol or Morris design): sensitivity indices;
 - ``robustness.csv``: one-at-a-time swings, columns ``metric, group, parameter, low, high,
-  outcome_low, outcome_high`` (the outcome with the parameter at its low and its high value;
-  for a robustness command to write);
+  outcome_low, outcome_high`` and optionally ``base`` (the outcome with the parameter at its
+  low and its high value, and with every parameter at its value; for a robustness command
+  to write);
 - ``validation.csv``: columns ``target, metric, group, value, low, high, seed, sim_mean,
   sim_low, sim_high, inside`` (a public target, its band, the simulated mean and interval and
   whether the band holds the mean);
@@ -32,8 +33,7 @@ class ReportError(ValueError):
 
 
 SUMMARY_COLUMNS = ("scenario", "metric", "group", "year", "n", "mean", "ci_low", "ci_high")
-EXPLAIN_COLUMNS = ("scenario", "metric", "kind", "mechanism", "contribution", "ci_low",
-                   "ci_high")
+EXPLAIN_COLUMNS = ("scenario", "metric", "mechanism", "contribution", "ci_low", "ci_high")
 SENSITIVITY_COLUMNS = ("metric", "group", "parameter", "index", "value", "ci_low", "ci_high")
 ROBUSTNESS_COLUMNS = ("metric", "group", "parameter", "low", "high", "outcome_low",
                       "outcome_high")
@@ -126,4 +126,6 @@ def read_folder(path: str | Path) -> ResultsFolder:
     for name, columns in OPTIONAL.items():
         if (path / name).is_file():
             setattr(folder, name.removesuffix(".csv"), _csv(path / name, columns))
+    if folder.explain is not None and "kind" not in folder.explain.columns:
+        folder.explain["kind"] = "design"  # written before the channel split existed
     return folder
