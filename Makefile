@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv install: $(STAMP)
 
+# 8 replications give 95 % intervals; ends with the report (results/demo/report.html).
 demo: $(STAMP)
 	$(BIN)/nextwork-sim compare configs/traditional.toml configs/next_workforce.toml \
-		--years 5 --seed 7 --out results/demo --overwrite
+		--years 5 --seed 7 --replications 8 --workers 2 --out results/demo --overwrite
+	$(BIN)/nextwork-sim report results/demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

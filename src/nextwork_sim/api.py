@@ -188,21 +188,25 @@ def _hybrids_as_run(configured: list[Scenario], scenarios: list[Scenario],
 
 def explain(comparison: Comparison, *, metrics=DEFAULT_METRICS, workers: int = 1,
             executor: str = "local", scheduler: str | None = None,
-            out=None) -> pd.DataFrame:
+            out=None, progress: Callable | None = None) -> pd.DataFrame:
     """Decompose each scenario's difference to the baseline of ``comparison`` (Shapley over
     the design elements that differ, and by internal channel: experiments/decompose.py),
     running the hybrids with the comparison's seed, replications, years, preparation and
     saved states, so the decomposed scenarios are the ones compared. Returns the tidy table
     (scenario, metric, kind, mechanism, contribution, ci_low, ci_high, ...); ``out``: also
-    write explain.csv and explain.png there."""
+    write explain.csv and explain.png there. ``progress`` counts runs (every coalition's
+    hybrid of every scenario, each replication)."""
     from .experiments.decompose import decompose
 
+    runs = 0
     for name in comparison.names[1:]:  # refuse before running anything
-        explained_scenarios(comparison, name)
+        runs += len(explained_scenarios(comparison, name)) * comparison.replications
+    step = _start(progress, runs)
     tables = [decompose(comparison.configured[0], scenario, comparison.seed,
                         comparison.replications, comparison.years, metrics=metrics,
                         executor=executor, workers=workers, scheduler=scheduler,
-                        prepare=comparison.prepare, state_dir=comparison.state_dir)
+                        prepare=comparison.prepare, state_dir=comparison.state_dir,
+                        progress=step)
               for scenario in comparison.configured[1:]]
     table = pd.concat(tables, ignore_index=True)
     if out is not None:

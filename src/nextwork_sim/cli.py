@@ -137,10 +137,12 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
     comparison_figure(summarize(table), out / "comparison.png")
     if explain:
         from . import api
+        from .experiments.commands import progress_bar
         from .experiments.decompose import sentences
 
-        why = api.explain(result, workers=workers, executor=executor, scheduler=scheduler,
-                          out=out)
+        with progress_bar(quiet) as bar:
+            why = api.explain(result, workers=workers, executor=executor, scheduler=scheduler,
+                              out=out, progress=_ticker(bar, "explain runs"))
         for line in sentences(why, base):
             console.print(line, highlight=False)
     print_vacancy_warnings(console, table, names)
@@ -263,6 +265,27 @@ def budget_solve(config: Path, baseline: Annotated[Path, typer.Option(
         console.print(f"  its posts left empty would add ${found.empty_posts:,.0f} per student "
                       f"(the baseline's ${found.baseline_empty_posts:,.0f}): "
                       "unfilled_post_cost, not in the cost")
+
+
+@app.command()
+def report(results_dir: Annotated[Path, typer.Argument(
+               help="a results folder of `run`, `compare` or `sweep`")],
+           out: Annotated[Path | None, typer.Option(
+               help="HTML file to write (default: RESULTS_DIR/report.html)")] = None,
+           pdf: Annotated[bool, typer.Option(
+               help="also print the page to PDF (same name, .pdf) with headless Chromium "
+                    "(/usr/bin/chromium, or $NEXTWORK_SIM_CHROMIUM)")] = False) -> None:
+    """Write one self-contained HTML report of a results folder (figures inline, no network):
+    summary, scenario table, figures by year, why they differ, assumptions, glossary."""
+    from .report import ReportError, build_report
+
+    try:
+        built = build_report(results_dir, out, pdf=pdf)
+    except ReportError as error:
+        _fail(str(error))
+    console.print(f"report written to {built.html} ({built.size / 1024:,.0f} KB, "
+                  f"{built.seconds:.1f} s)" + (f" and {built.pdf}" if built.pdf else ""),
+                  highlight=False, soft_wrap=True)
 
 
 @app.command()

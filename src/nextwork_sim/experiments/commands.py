@@ -34,13 +34,16 @@ def _fail(message: str, status: int = 2) -> None:
     fail(str(message), status)
 
 
-def progress_bar(quiet: bool = False) -> Progress:
-    """Runs done / total, elapsed time and an ETA, on stderr; only on a terminal (piped or
-    captured, a stopped bar leaves an empty line before any error line)."""
-    shown = not quiet and (err.is_terminal or err.is_jupyter)
+def progress_bar(quiet: bool = False):
+    """Runs done / total, elapsed time and an ETA, on stderr: a bar redrawn in a terminal, a
+    plain line every few seconds where stderr is not one (progress.py)."""
+    if not err.is_terminal:
+        from .progress import PlainProgress
+
+        return PlainProgress(disable=quiet)
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-                    console=err, transient=True, disable=not shown)
+                    console=err, transient=True, disable=quiet)
 
 
 class _Terminated(Exception):

@@ -150,14 +150,16 @@ def decompose(baseline: Scenario, scenario: Scenario, seed: int, replications: i
               years: int | None, metrics=DEFAULT_METRICS, executor: str = "local",
               workers: int = 1, scheduler: str | None = None,
               prepare: Callable[[Scenario], Scenario] | None = None,
-              state_dir: str | None = None) -> pd.DataFrame:
+              state_dir: str | None = None,
+              progress: Callable[[], None] | None = None) -> pd.DataFrame:
     """Tidy table: scenario, metric, kind, mechanism, contribution, ci_low, ci_high. ``kind``
     is ``design`` (Shapley over design elements; ``total`` and ``interaction`` rows) or
     ``channel`` (explain_channels.py; ``total``, ``chance`` and residual rows).
 
     ``baseline`` and ``scenario`` as configured; ``prepare`` turns each hybrid into what
     runs, as the comparison did with the scenarios (default: a shared start from the
-    baseline); ``state_dir``: every run starts from the saved states there."""
+    baseline); ``state_dir``: every run starts from the saved states there; ``progress()`` is
+    called as each run finishes (2^k coalitions x replications runs)."""
     from .executors import run_tasks
     from .runner import make_tasks, state_path
 
@@ -169,7 +171,11 @@ def decompose(baseline: Scenario, scenario: Scenario, seed: int, replications: i
     if state_dir is not None:
         tasks = [{**item, "state": state_path(state_dir, item["replication"])}
                  for item in tasks]
-    tables = dict(run_tasks(tasks, executor, workers, scheduler))
+    tables = {}
+    for rid, table in run_tasks(tasks, executor, workers, scheduler):
+        tables[rid] = table
+        if progress is not None:
+            progress()
     everything = pd.concat(tables.values(), ignore_index=True)
     table = everything[(everything["group"] == "all") & everything["metric"].isin(metrics)]
     per_run = table.groupby(["point", "replication", "metric"])["value"].mean()
