@@ -8,12 +8,6 @@ import solara
 from .pages import ResultsPage, ScenarioPage
 from .run_page import RunPage
 
-routes = [
-    solara.Route(path="/", component=ResultsPage, label="Results"),
-    solara.Route(path="scenario", component=ScenarioPage, label="Scenario"),
-    solara.Route(path="run", component=RunPage, label="Run"),
-]
-
 
 @solara.component
 def Layout(children=()):
@@ -32,3 +26,11 @@ def Layout(children=()):
                               outlined=route is current, classes=["nextwork-page-button"])
         solara.Column(children=list(children))
     return layout
+
+
+# the root route's layout wraps every page
+routes = [
+    solara.Route(path="/", component=ResultsPage, label="Results", layout=Layout),
+    solara.Route(path="scenario", component=ScenarioPage, label="Scenario"),
+    solara.Route(path="run", component=RunPage, label="Run"),
+]

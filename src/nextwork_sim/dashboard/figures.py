@@ -13,6 +13,11 @@ PALETTE = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#D
            "#8C8C8C", "#CCB974", "#64B5CD")
 
 
+#: pixels: two figures side by side in a 1280-pixel window (the widget does not follow its
+#: container's width)
+FIGURE_WIDTH = 600
+
+
 def _rgba(hex_colour: str, alpha: float) -> str:
     red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{alpha})"
@@ -51,7 +56,7 @@ def _bands(figure: go.Figure, rows: pd.DataFrame, order: list[str]) -> None:
 def _layout(figure: go.Figure, title: str, y_title: str) -> go.Figure:
     figure.update_layout(
         title={"text": title, "x": 0.01}, template="plotly_white", showlegend=True,
-        height=380, autosize=True, margin={"l": 60, "r": 20, "t": 50, "b": 45},
+        width=FIGURE_WIDTH, height=380, margin={"l": 60, "r": 20, "t": 50, "b": 45},
         legend={"orientation": "h", "y": -0.18},
         xaxis={"title": "reported year", "dtick": 1}, yaxis={"title": y_title})
     return figure

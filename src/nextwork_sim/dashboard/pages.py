@@ -57,19 +57,20 @@ def ResultsPage():
             solara.Select("Baseline", values=names, value=against, on_value=state.against.set)
         ResultDownloads(folder)
     rows = data.levels(summary, chosen, metric, group)
-    solara.FigurePlotly(figures.levels_figure(rows, chosen, metric, group),
-                        dependencies=[name, tuple(chosen), metric, group])
-    if [n for n in chosen if n != against]:
-        try:
-            diff = data.differences(folder, chosen, against, metric, group)
-        except (OutputError, ValueError) as error:
-            solara.Error(f"difference to {against}: {error}")
+    with solara.Columns([1, 1]):
+        solara.FigurePlotly(figures.levels_figure(rows, chosen, metric, group),
+                            dependencies=[name, tuple(chosen), metric, group])
+        if [n for n in chosen if n != against]:
+            try:
+                diff = data.differences(folder, chosen, against, metric, group)
+            except (OutputError, ValueError) as error:
+                solara.Error(f"difference to {against}: {error}")
+            else:
+                solara.FigurePlotly(
+                    figures.differences_figure(diff, chosen, against, metric, group),
+                    dependencies=[name, tuple(chosen), against, metric, group])
         else:
-            solara.FigurePlotly(
-                figures.differences_figure(diff, chosen, against, metric, group),
-                dependencies=[name, tuple(chosen), against, metric, group])
-    else:
-        solara.Info(f"Choose a scenario besides {against} to see the differences.")
+            solara.Info(f"Choose a scenario besides {against} to see the differences.")
 
 
 @dataclass(frozen=True)
