@@ -289,3 +289,20 @@ def test_dashboard_command_refuses_a_missing_configs_folder(tmp_path):
     result = CliRunner().invoke(app, ["dashboard", "--configs", str(tmp_path / "none")])
     assert result.exit_code == 2
     assert "--configs" in result.output and "no such folder" in result.output
+
+
+def test_dashboard_command_refuses_a_port_in_use(monkeypatch):
+    import socket
+
+    from nextwork_sim.dashboard.server import OFFLINE
+
+    for key in OFFLINE:  # serve() sets them; put them back afterwards
+        monkeypatch.setenv(key, "")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(app, ["dashboard", "--configs", str(CONFIGS),
+                                          "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"--port {port}: cannot listen there" in result.output
