@@ -4,13 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv install demo test test-fast golden lint bench clean
+.PHONY: venv install demo test test-fast test-browser dashboard-screenshots golden lint bench clean
 
 # constraints.txt pins the tested version of every library; pyproject.toml keeps the ranges.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
-		-e '.[test,dev]'
+		-e '.[test,dev,dashboard,browser]'
 	touch $(STAMP)
 
 venv install: $(STAMP)
@@ -27,6 +27,22 @@ test: $(STAMP)
 # Everything but the tests marked slow (Dask, kill-and-resume): for a quick loop while editing.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# The dashboard in headless Chromium (tests/browser/): Playwright cannot download its own
+# browsers here, so Debian's chromium is installed when /usr/bin/chromium is missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test-browser: $(STAMP) $(CHROMIUM)
+	$(BIN)/python -m pytest -q tests/browser
+
+# Retake docs/images/dashboard-*.png (the browser tests write them when asked).
+dashboard-screenshots: $(STAMP) $(CHROMIUM)
+	DASHBOARD_SCREENSHOTS=docs/images $(BIN)/python -m pytest -q tests/browser
 
 # Regenerate the golden baseline (tests/golden/) on purpose; prints what moved.
 golden: $(STAMP)

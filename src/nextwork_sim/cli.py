@@ -353,6 +353,25 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
         tmp.replace(json)
 
 
+@app.command()
+def dashboard(results: Annotated[Path, typer.Option(
+                  help="folder of results folders to explore; dashboard runs are written "
+                       "under its dashboard/")] = Path("results"),
+              configs: Annotated[Path, typer.Option(
+                  help="folder of config files a scenario can start from")] = Path("configs"),
+              host: Annotated[str, typer.Option(
+                  help="address to listen on (127.0.0.1: this machine only)")] = "127.0.0.1",
+              port: Annotated[int, typer.Option(min=1, max=65535)] = 8765) -> None:
+    """Explore results, edit a scenario and run small comparisons in a browser (a Solara
+    app that needs no internet; the dashboard extra)."""
+    from .dashboard.server import DashboardError, serve
+
+    try:
+        serve(results, configs, host, port)
+    except DashboardError as error:
+        _fail(str(error))
+
+
 from .calibration.commands import register as register_calibration  # noqa: E402
 from .experiments.commands import register  # noqa: E402  (adds the sweep command)
 
