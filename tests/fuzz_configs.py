@@ -236,7 +236,7 @@ def _csv_variant(draw, label: str) -> FileSpec:
     header, rows = lines[0], [line.split(",") for line in lines[1:]]
     for _ in range(draw(st.integers(1, 3))):
         how = draw(st.sampled_from(["cell", "cell", "extra_field", "short_row", "duplicate",
-                                    "drop", "column", "all_zero"]))
+                                    "drop", "column", "all_zero", "leader_quality"]))
         if not rows:
             break
         i = draw(st.integers(0, len(rows) - 1))
@@ -256,6 +256,10 @@ def _csv_variant(draw, label: str) -> FileSpec:
             j = draw(st.integers(0, len(names) - 1))
             names[j] = draw(st.sampled_from(["", "bogus", names[j].upper()]))
             header = ",".join(names)
+        elif how == "leader_quality" and label == "schools" and "leader_q" not in header:
+            header += ",leader_quality"
+            for row in rows:
+                row.append(draw(st.sampled_from(["0.5", "-2", "", "5", "-5.1"] + CELL_VALUES)))
         elif how == "all_zero" and label == "schools":
             for row in rows:
                 for j in range(3, len(row)):
@@ -376,12 +380,12 @@ def lookup(raw, path):
 
 def apply(raw: dict, mutations: list[Mutation]) -> dict:
     """A copy of ``raw`` with every mutation applied in order (one that lands under a place
-    an earlier one replaced by a non-table is skipped)."""
+    an earlier one replaced by a non-table, or deleted list, is skipped)."""
     data = copy.deepcopy(raw)
     for change in mutations:
         node = data
         for key in change.path[:-1]:
-            if isinstance(node, dict):
+            if isinstance(node, dict) and not isinstance(key, int):
                 node = node.setdefault(key, {})
             elif isinstance(node, list) and isinstance(key, int) and key < len(node):
                 node = node[key]
@@ -389,7 +393,7 @@ def apply(raw: dict, mutations: list[Mutation]) -> dict:
                 node = None
                 break
         last = change.path[-1]
-        if isinstance(node, dict):
+        if isinstance(node, dict) and not isinstance(last, int):
             if change.value is DELETE:
                 node.pop(last, None)
             else:

@@ -41,6 +41,11 @@ def _config(tmp_path, schools: str, staff: str | None = None):
     ('name,level,enrollment,low_income\n"A,elementary,100,0.5\n', "not a readable CSV file"),
     ("", "empty; the first line must name the columns"),
     ("name,level,enrollment,low_income\n,elementary,100,0.5\n", "row 2: name is empty"),
+    # leader_quality went through float() at run time: "abc" crashed, inf gave NaN rates
+    ("name,level,enrollment,low_income,leader_quality\nA,elementary,100,0.5,abc\n",
+     "row 2: leader_quality = 'abc'; allowed: -5 to 5 SD, or empty"),
+    ("name,level,enrollment,low_income,leader_quality\nA,elementary,100,0.5,inf\n",
+     "row 2: leader_quality = inf; allowed: -5 to 5 SD, or empty"),
 ])
 def test_bad_schools_file_is_one_line_naming_row_and_column(tmp_path, schools, fragment):
     with pytest.raises(ConfigError) as info:

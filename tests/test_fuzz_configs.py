@@ -46,8 +46,11 @@ def _report_tally(request):
         line = ("config fuzz: {run} mutants, {rejected} rejected, {accepted} accepted and run "
                 "one year".format(run=TALLY["run"], rejected=TALLY["rejected"],
                                   accepted=TALLY["accepted"]))
-        if reporter is not None:
-            reporter.write_line(line)
+        capture = request.config.pluginmanager.getplugin("capturemanager")
+        if reporter is not None and capture is not None:
+            with capture.global_and_fixture_disabled():
+                reporter.ensure_newline()
+                reporter.write_line(line)
 
 
 def runnable(scenario):

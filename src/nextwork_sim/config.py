@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import tomllib
+import types
 import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -493,7 +494,7 @@ def _error_text(source: str, error: ValidationError, raw: dict) -> str:
         allowed = ", ".join(parent.model_fields) if parent is not None else ""
         return f"{source}: unknown field {path!r}; allowed here: {allowed}"
     value = first.get("input")
-    msg = msg.removeprefix("Value error, ")
+    msg = msg.removeprefix("Value error, ").replace("a valid tuple", "a list")
     if not first["loc"]:  # a check across sections: its message names the fields
         return f"{source}: {msg}"
     if isinstance(value, dict) or (isinstance(value, str) and value and msg.startswith(value)):
@@ -505,15 +506,28 @@ def _error_text(source: str, error: ValidationError, raw: dict) -> str:
 
 
 def _lookup_model(loc):
+    """The section class at ``loc`` (list indices and optional tables stepped through)."""
     model: Any = Scenario
     for part in loc:
+        if isinstance(part, int) and typing.get_origin(model) in (list, tuple):
+            model = _section_class(typing.get_args(model)[0])
+            continue
         if not (isinstance(model, type) and issubclass(model, Frozen)):
             return None
         field = model.model_fields.get(str(part))
         if field is None:
             return None
-        model = field.annotation
+        model = _section_class(field.annotation)
     return model if isinstance(model, type) and issubclass(model, Frozen) else None
+
+
+def _section_class(annotation):
+    """``X`` of ``X | None``; any other annotation as it is."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(rest) == 1:
+            return rest[0]
+    return annotation
 
 
 def _allowed(loc) -> str:

@@ -10,6 +10,7 @@
 | low_income | share of low-income students | 0 to 1 |
 | english_learner | share of English learners (optional; default: the composition's) | 0 to 1 |
 | disability | share of students with disabilities (optional; default: the composition's) | 0 to 1 |
+| leader_quality | the leader's quality in SD (optional; default: drawn) | -5 to 5 |
 
 ``staff.csv`` (optional roster): one row per educator, columns ``school`` (a name in
 schools.csv), ``role`` (a role of the run's catalogue) and ``experience`` (years including the
@@ -28,6 +29,9 @@ import pandas as pd
 SCHOOL_COLUMNS = ("name", "level", "enrollment", "low_income")
 SHARE_COLUMNS = ("low_income", "english_learner", "disability")
 LEVELS = ("elementary", "middle", "high")
+#: leader_quality is in SD of a standard normal (what preset schools draw): beyond 5 SD is a
+#: typing error, and an infinite one would make attrition probabilities NaN.
+LEADER_QUALITY_LIMIT = 5.0
 
 
 class DistrictFileError(ValueError):
@@ -97,6 +101,12 @@ def read_schools(path: str | Path) -> pd.DataFrame:
             share = pd.to_numeric(row[column], errors="coerce")
             if pd.isna(share) or not 0 <= share <= 1:
                 raise DistrictFileError(f"{where}: {column} = {row[column]!r}; allowed: 0 to 1")
+        if "leader_quality" in table.columns and not pd.isna(row["leader_quality"]):
+            quality = pd.to_numeric(row["leader_quality"], errors="coerce")
+            if pd.isna(quality) or not -LEADER_QUALITY_LIMIT <= quality <= LEADER_QUALITY_LIMIT:
+                raise DistrictFileError(f"{where}: leader_quality = {row['leader_quality']!r}; "
+                                        f"allowed: -{LEADER_QUALITY_LIMIT:g} to "
+                                        f"{LEADER_QUALITY_LIMIT:g} SD, or empty")
     duplicated = table["name"][table["name"].duplicated()].tolist()
     if duplicated:
         raise DistrictFileError(f"{path}: school names must be unique ({duplicated[0]!r} "
