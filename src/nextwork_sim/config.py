@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tomllib
 import types
 import typing
@@ -494,7 +495,9 @@ def _error_text(source: str, error: ValidationError, raw: dict) -> str:
         allowed = ", ".join(parent.model_fields) if parent is not None else ""
         return f"{source}: unknown field {path!r}; allowed here: {allowed}"
     value = first.get("input")
-    msg = msg.removeprefix("Value error, ").replace("a valid tuple", "a list")
+    # in TOML words: a section is a table, a tuple an array
+    msg = re.sub(r"a valid dictionary or instance of \w+", "a table",
+                 msg.removeprefix("Value error, ").replace("a valid tuple", "a list"))
     if not first["loc"]:  # a check across sections: its message names the fields
         return f"{source}: {msg}"
     if isinstance(value, dict) or (isinstance(value, str) and value and msg.startswith(value)):
