@@ -32,6 +32,20 @@ def _config(tmp_path, schools: str, staff: str | None = None):
     ("name,level,enrollment,low_income\nA,elementary,100,1.5\n", "row 2: low_income = 1.5"),
     ("name,level,enrollment,low_income\nA,elementary,100,0.5\nA,middle,100,0.5\n",
      "'A' appears twice"),
+    # more fields than the header: pandas took the first column as the index (TypeError)
+    ("name,level,enrollment,low_income\nA,elementary,100,0.5,9\n",
+     "line 2 has 5 fields, the header 4"),
+    ("name,level,enrollment,low_income\nA,elementary,100,0.5\nB,middle,90\n",
+     "line 3 has 3 fields, the header 4"),
+    # a parser error used to print pandas' two-line message
+    ('name,level,enrollment,low_income\n"A,elementary,100,0.5\n', "not a readable CSV file"),
+    ("", "empty; the first line must name the columns"),
+    ("name,level,enrollment,low_income\n,elementary,100,0.5\n", "row 2: name is empty"),
+    # leader_quality went through float() at run time: "abc" crashed, inf gave NaN rates
+    ("name,level,enrollment,low_income,leader_quality\nA,elementary,100,0.5,abc\n",
+     "row 2: leader_quality = 'abc'; allowed: -5 to 5 SD, or empty"),
+    ("name,level,enrollment,low_income,leader_quality\nA,elementary,100,0.5,inf\n",
+     "row 2: leader_quality = inf; allowed: -5 to 5 SD, or empty"),
 ])
 def test_bad_schools_file_is_one_line_naming_row_and_column(tmp_path, schools, fragment):
     with pytest.raises(ConfigError) as info:
@@ -40,11 +54,39 @@ def test_bad_schools_file_is_one_line_naming_row_and_column(tmp_path, schools, f
     assert "schools.csv" in str(info.value) and "\n" not in str(info.value)
 
 
-def test_bad_roster_row_is_reported(tmp_path):
+def test_garbage_and_missing_files_are_one_line(tmp_path):
+    path = _config(tmp_path, GOOD)
+    (tmp_path / "schools.csv").write_bytes(b"\x89PNG\x00\xff")
+    with pytest.raises(ConfigError, match="schools.csv: not a UTF-8 text file$"):
+        load_config(path)
+    (tmp_path / "schools.csv").unlink()
+    (tmp_path / "schools.csv").mkdir()
+    with pytest.raises(ConfigError, match="schools.csv: no such file$"):
+        load_config(path)
+
+
+def test_a_missing_roster_is_rejected_when_the_config_is_loaded(tmp_path):
+    path = _config(tmp_path, GOOD, "school,role,experience\n")
+    (tmp_path / "staff.csv").unlink()
+    with pytest.raises(ConfigError, match=r"district.staff_csv: .*staff.csv: no such file$"):
+        load_config(path)
+
+
+def test_a_roster_role_the_config_defines_is_accepted(tmp_path):
+    path = _config(tmp_path, GOOD, "school,role,experience\nA,coach,3\n")
+    path.write_text(path.read_text() + '[[staffing.roles]]\nname = "coach"\n'
+                    'category = "paraeducator"\npay = "paraeducator"\n')
+    assert load_config(path).district.staff_csv.endswith("staff.csv")
+    path.write_text(path.read_text().replace('name = "coach"', 'name = "mentor"'))
+    with pytest.raises(ConfigError, match="role = 'coach'; allowed: .*mentor"):
+        load_config(path)
+
+
+def test_bad_roster_row_is_reported_when_the_config_is_loaded(tmp_path):
     path = _config(tmp_path, GOOD, "school,role,experience\nA,teacher,0\n")
-    scenario = load_config(path)
-    with pytest.raises(ValueError, match="row 2: experience = 0"):
-        SchoolSystemModel(scenario)
+    with pytest.raises(ConfigError, match=r"district.staff_csv: .*staff.csv: row 2: "
+                                          r"experience = 0; allowed: 1 to 50 years"):
+        load_config(path)
 
 
 def test_csv_district_builds_its_schools_and_roster(tmp_path):

@@ -89,10 +89,13 @@ def test_external_model_runs_and_bad_names_are_config_errors():
         model.run(1)
     finally:
         model.release()
-    for bad in ("tests.custom_staffing:NotAModel", "no_such_module:X"):
-        scenario = validate({"name": "s", "staffing": {"model": bad}})
-        with pytest.raises(ValueError, match="staffing.model"):
-            SchoolSystemModel(scenario)
+    # checked when the config is loaded (`check` catches them), not first when it runs
+    for bad, reason in (("tests.custom_staffing:NotAModel", "is not a StaffingModel subclass"),
+                        ("no_such_module:X", "cannot load it .ModuleNotFoundError"),
+                        ("nextwork_sim.staffing:StaffingModel",
+                         "does not implement form_communities and allocate")):
+        with pytest.raises(ConfigError, match=f"staffing.model = '{bad}': {reason}"):
+            validate({"name": "s", "staffing": {"model": bad}})
     with pytest.raises(ConfigError, match="allowed: configured, next_workforce"):
         validate({"name": "s", "staffing": {"model": "unknown"}})
 

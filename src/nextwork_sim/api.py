@@ -367,10 +367,14 @@ def budget_solve(config, baseline, field: str, low: float, high: float, *,
 
     overrides = list(overrides or [])
     base = scenario_of(baseline, overrides)
-    scenario_of(config, [*overrides, f"{field}={low}"])
-    scenario_of(config, [*overrides, f"{field}={high}"])
     integer = float(low).is_integer() and float(high).is_integer() and _is_int_field(base,
                                                                                     field)
+
+    def as_text(value: float) -> str:  # a whole-number field takes 20, not 20.0
+        return str(int(value)) if integer else repr(float(value))
+
+    scenario_of(config, [*overrides, f"{field}={as_text(low)}"])
+    scenario_of(config, [*overrides, f"{field}={as_text(high)}"])
     step = _start(progress, None)
     empty_posts: dict = {}  # value -> unfilled_post_cost per student (None: the baseline)
 
@@ -386,8 +390,7 @@ def budget_solve(config, baseline, field: str, low: float, high: float, *,
         return recurring_cost_per_student(table)
 
     def cost_at(value: float) -> float:
-        text = str(int(value)) if integer else repr(float(value))
-        return mean_cost(scenario_of(config, [*overrides, f"{field}={text}"]), value)
+        return mean_cost(scenario_of(config, [*overrides, f"{field}={as_text(value)}"]), value)
 
     target = mean_cost(base)
     value, cost, trace = solve_budget_neutral(cost_at, target, low, high, tolerance,

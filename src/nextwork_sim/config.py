@@ -9,9 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tomllib
+import types
+import typing
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
@@ -105,14 +108,19 @@ class District(Frozen):
                                     "taken from the config file's folder")
     staff_csv: str | None = Field(None, description="optional staff roster CSV")
 
-    @model_validator(mode="after")
-    def _files_are_valid(self):
+    @field_validator("schools_csv")
+    @classmethod
+    def _schools_file_is_valid(cls, value: str | None) -> str | None:
         from .district_files import read_schools
 
+        if value is not None:
+            read_schools(value)
+        return value
+
+    @model_validator(mode="after")
+    def _roster_has_schools(self):
         if self.staff_csv is not None and self.schools_csv is None:
             raise ValueError("staff_csv needs schools_csv")
-        if self.schools_csv is not None:
-            read_schools(self.schools_csv)
         return self
 
 
@@ -168,8 +176,9 @@ class MemberSpec(Frozen):
                                           "unit a term")
     domains: list[DomainName] | None = Field(None, description="domains the member may be "
                                              "given (default: all)")
-    fixed: dict[DomainName, float] = Field(default_factory=dict, description="fixed share of a "
-                                           "domain per position (pull-out style), 0-1")
+    fixed: dict[DomainName, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=dict, description="fixed share of a domain per position (pull-out "
+        "style), 0-1")
 
 
 class DesignSpec(Frozen):
@@ -304,10 +313,21 @@ class Staffing(Frozen):
                                      doc="competency: mean skill needed to advance (and "
                                          "team_leadership at its threshold)", kind="assumption")
     roles: tuple[RoleSpec, ...] = Field((), description="roles this config adds to the "
-                                         "built-in catalogue")
+                                         "built-in catalogue", strict=False)
     design: DesignSpec | None = Field(None, description="the design of a configured model")
     regroup_each_unit: bool = Field(True, description="teams regroup students by need each unit")
     looping: bool = Field(False, description="a team keeps its students the next year")
+
+    @model_validator(mode="after")
+    def _roles_are_new_and_unique(self):
+        names = [r.name for r in self.roles]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"roles: {twice[0]!r} is defined twice; role names must be unique")
+        clash = sorted(set(names) & set(ROLE_NAMES))
+        if clash:
+            raise ValueError(f"roles {clash} are built in; give your role another name")
+        return self
 
     @model_validator(mode="after")
     def _design_is_possible(self):
@@ -317,9 +337,6 @@ class Staffing(Frozen):
             raise ValueError("staffing.model = 'configured' needs a [staffing.design] table")
         known = {r.name: r.category for r in self.roles}
         builtin = dict(zip(ROLE_NAMES, _builtin_categories(), strict=True))
-        clash = sorted(set(known) & set(builtin))
-        if clash:
-            raise ValueError(f"roles {clash} are built in; give your role another name")
         categories = {**builtin, **known}
         for member in self.design.members:
             if member.role not in categories:
@@ -343,12 +360,19 @@ class Staffing(Frozen):
     @field_validator("model")
     @classmethod
     def _model_name(cls, value: str) -> str:
-        from .staffing import REGISTRY
+        from .staffing import REGISTRY, staffing_class_problem
 
-        if value in REGISTRY or (":" in value and all(value.split(":", 1))):
+        if value in REGISTRY:
             return value
-        raise ValueError(f"unknown staffing model {value!r}; allowed: "
-                         f"{', '.join(sorted(REGISTRY))} or 'module:Class'")
+        if not (":" in value and all(value.split(":", 1))):
+            raise ValueError(f"unknown staffing model {value!r}; allowed: "
+                             f"{', '.join(sorted(REGISTRY))} or 'module:Class'")
+        # imported now: a model that cannot run is rejected by `check`, not by `run`
+        problem = staffing_class_problem(value)
+        if problem:
+            raise ValueError(f"{problem}; allowed: {', '.join(sorted(REGISTRY))} or "
+                             "'module:Class' naming an importable StaffingModel subclass")
+        return value
 
 
 class Adoption(Frozen):
@@ -417,7 +441,8 @@ class Scenario(Frozen):
         None, description="a parameter file (docs/calibration.md §3) whose [parameters] sit "
                           "between the defaults and this config's own tables")
     adoption: tuple[Adoption, ...] = Field((), description="mixed or phased adoption: schools "
-                                           "that run another staffing model (docs/staffing.md)")
+                                           "that run another staffing model (docs/staffing.md)",
+                                           strict=False)
 
     @model_validator(mode="after")
     def _adopting_schools_exist(self):
@@ -429,6 +454,36 @@ class Scenario(Frozen):
                                      f"district (names: {', '.join(names[:4])}, ...)")
         return self
 
+    @model_validator(mode="after")
+    def _roles_agree(self):
+        """A role several staffing tables define is defined the same way in each: a run has
+        one catalogue of roles."""
+        seen: dict[str, tuple[str, RoleSpec]] = {}
+        tables = [("staffing", self.staffing)] + [
+            (f"adoption.{i}.staffing", entry.staffing) for i, entry in enumerate(self.adoption)]
+        for where, staffing in tables:
+            for role in staffing.roles:
+                first = seen.setdefault(role.name, (where, role))
+                if first[1] != role:
+                    raise ValueError(f"{where}.roles: {role.name!r} is defined differently in "
+                                     f"{first[0]}.roles; a role has one definition per run")
+        return self
+
+    @model_validator(mode="after")
+    def _staff_roster_is_valid(self):
+        """The staff roster names schools of the district and roles of the run."""
+        if self.district.staff_csv is None:
+            return self
+        from .district_files import read_staff
+
+        roles = set(ROLE_NAMES) | {r.name for r in self.staffing.roles} | {
+            r.name for entry in self.adoption for r in entry.staffing.roles}
+        try:
+            read_staff(self.district.staff_csv, set(school_names(self.district)), roles)
+        except ValueError as error:
+            raise ValueError(f"district.staff_csv: {error}") from None
+        return self
+
     def hash(self) -> str:
         """A stable hash of the resolved config (recorded in manifests)."""
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
@@ -438,6 +493,11 @@ class Scenario(Frozen):
 # --- loading ---------------------------------------------------------------------------
 
 def _format_error(source: str, error: ValidationError, raw: dict) -> str:
+    # one line whatever a check's message holds (a CSV parser's, an import error's)
+    return " ".join(_error_text(source, error, raw).split("\n"))
+
+
+def _error_text(source: str, error: ValidationError, raw: dict) -> str:
     first = error.errors()[0]
     path = ".".join(str(p) for p in first["loc"]) or "(top level)"
     msg = first["msg"]
@@ -446,8 +506,13 @@ def _format_error(source: str, error: ValidationError, raw: dict) -> str:
         allowed = ", ".join(parent.model_fields) if parent is not None else ""
         return f"{source}: unknown field {path!r}; allowed here: {allowed}"
     value = first.get("input")
-    msg = msg.removeprefix("Value error, ")
-    if isinstance(value, dict):  # a whole table failed a cross-field check: say where
+    # in TOML words: a section is a table, a tuple an array
+    msg = re.sub(r"a valid dictionary or instance of \w+", "a table",
+                 msg.removeprefix("Value error, ").replace("a valid tuple", "a list"))
+    if not first["loc"]:  # a check across sections: its message names the fields
+        return f"{source}: {msg}"
+    if isinstance(value, dict) or (isinstance(value, str) and value and msg.startswith(value)):
+        # a whole table failed a cross-field check, or a file check names the file: say where
         return f"{source}: {path}: {msg}"
     allowed = _allowed(first["loc"])
     text = f"{source}: {path} = {value!r}: {msg}"
@@ -455,26 +520,36 @@ def _format_error(source: str, error: ValidationError, raw: dict) -> str:
 
 
 def _lookup_model(loc):
+    """The section class at ``loc`` (list indices and optional tables stepped through)."""
     model: Any = Scenario
     for part in loc:
+        if isinstance(part, int) and typing.get_origin(model) in (list, tuple):
+            model = _section_class(typing.get_args(model)[0])
+            continue
         if not (isinstance(model, type) and issubclass(model, Frozen)):
             return None
         field = model.model_fields.get(str(part))
         if field is None:
             return None
-        model = field.annotation
+        model = _section_class(field.annotation)
     return model if isinstance(model, type) and issubclass(model, Frozen) else None
 
 
+def _section_class(annotation):
+    """``X`` of ``X | None``; any other annotation as it is."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(rest) == 1:
+            return rest[0]
+    return annotation
+
+
 def _allowed(loc) -> str:
-    parent = _lookup_model(loc[:-1])
-    if parent is None or not loc:
-        return ""
-    field = parent.model_fields.get(str(loc[-1]))
+    field, metadata = _field_at(loc)
     if field is None:
         return ""
     lo = hi = None
-    for meta in field.metadata:
+    for meta in metadata:
         lo = getattr(meta, "ge", lo)
         hi = getattr(meta, "le", hi)
     unit = (field.json_schema_extra or {}).get("unit", "") if isinstance(
@@ -484,6 +559,27 @@ def _allowed(loc) -> str:
         high = "inf" if hi is None else hi
         return f"{low} to {high} {unit}".strip()
     return ""
+
+
+def _field_at(loc):
+    """The field at ``loc`` and the constraints of the value there: the field's own, or its
+    elements' for an element of a list or a table of domains."""
+    element = bool(loc) and (isinstance(loc[-1], int) or loc[-1] in DOMAINS)
+    field_loc = loc[:-1] if element else loc
+    parent = _lookup_model(field_loc[:-1])
+    if parent is None or not field_loc:
+        return None, []
+    field = parent.model_fields.get(str(field_loc[-1]))
+    if field is None:
+        return None, []
+    if not element:
+        return field, field.metadata
+    args = typing.get_args(field.annotation)
+    if not args:
+        return field, []
+    inner = args[1] if typing.get_origin(field.annotation) is dict else args[0]
+    return field, [m for extra in typing.get_args(inner)[1:]
+                   for m in getattr(extra, "metadata", [extra])]
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:

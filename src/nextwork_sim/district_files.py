@@ -10,6 +10,7 @@
 | low_income | share of low-income students | 0 to 1 |
 | english_learner | share of English learners (optional; default: the composition's) | 0 to 1 |
 | disability | share of students with disabilities (optional; default: the composition's) | 0 to 1 |
+| leader_quality | the leader's quality in SD (optional; default: drawn) | -5 to 5 |
 
 ``staff.csv`` (optional roster): one row per educator, columns ``school`` (a name in
 schools.csv), ``role`` (a role of the run's catalogue) and ``experience`` (years including the
@@ -19,6 +20,8 @@ left over are drawn as usual, and roster rows with no position left are counted 
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -26,27 +29,53 @@ import pandas as pd
 SCHOOL_COLUMNS = ("name", "level", "enrollment", "low_income")
 SHARE_COLUMNS = ("low_income", "english_learner", "disability")
 LEVELS = ("elementary", "middle", "high")
+#: leader_quality is in SD of a standard normal (what preset schools draw): beyond 5 SD is a
+#: typing error, and an infinite one would make attrition probabilities NaN.
+LEADER_QUALITY_LIMIT = 5.0
 
 
 class DistrictFileError(ValueError):
     """A district file is invalid; the message is one line naming file, row and column."""
 
 
-def _read(path: str | Path) -> pd.DataFrame:
+def _read(path: str | Path, text_columns: tuple[str, ...]) -> pd.DataFrame:
+    """The file as a table; every row must have the header's number of fields (a row with
+    more would otherwise shift the columns or become the index). ``text_columns`` are read
+    as text (a school named 007 stays 007)."""
     path = Path(path)
     if not path.is_file():
         raise DistrictFileError(f"{path}: no such file")
     try:
-        table = pd.read_csv(path, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-        raise DistrictFileError(f"{path}: not a readable CSV file ({error})") from None
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise DistrictFileError(f"{path}: cannot read it ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise DistrictFileError(f"{path}: not a UTF-8 text file") from None
+    try:
+        rows = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True, strict=True)
+        header = next(rows, None)
+        if not header or not any(h.strip() for h in header):
+            raise DistrictFileError(f"{path}: empty; the first line must name the columns")
+        for row in rows:
+            if row and len(row) != len(header):
+                raise DistrictFileError(f"{path}: line {rows.line_num} has {len(row)} fields, "
+                                        f"the header {len(header)}")
+    except csv.Error as error:
+        raise DistrictFileError(f"{path}: not a readable CSV file (line {rows.line_num}: "
+                                f"{error})") from None
+    try:
+        table = pd.read_csv(io.StringIO(text), skipinitialspace=True,
+                            dtype=dict.fromkeys(text_columns, str))
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        reason = " ".join(str(error).split())
+        raise DistrictFileError(f"{path}: not a readable CSV file ({reason})") from None
     table.columns = [str(c).strip() for c in table.columns]
     return table
 
 
 def read_schools(path: str | Path) -> pd.DataFrame:
     """Read and check schools.csv; returns one row per school in file order."""
-    table = _read(path)
+    table = _read(path, ("name", "level"))
     missing = [c for c in SCHOOL_COLUMNS if c not in table.columns]
     if missing:
         raise DistrictFileError(f"{path}: missing column(s) {', '.join(missing)}; required: "
@@ -55,6 +84,8 @@ def read_schools(path: str | Path) -> pd.DataFrame:
         raise DistrictFileError(f"{path}: no schools")
     for i, row in table.iterrows():
         where = f"{path}: row {i + 2}"
+        if pd.isna(row["name"]) or not str(row["name"]).strip():
+            raise DistrictFileError(f"{where}: name is empty; every school needs a name")
         if row["level"] not in LEVELS:
             raise DistrictFileError(f"{where}: level = {row['level']!r}; allowed: "
                                     f"{', '.join(LEVELS)}")
@@ -70,6 +101,12 @@ def read_schools(path: str | Path) -> pd.DataFrame:
             share = pd.to_numeric(row[column], errors="coerce")
             if pd.isna(share) or not 0 <= share <= 1:
                 raise DistrictFileError(f"{where}: {column} = {row[column]!r}; allowed: 0 to 1")
+        if "leader_quality" in table.columns and not pd.isna(row["leader_quality"]):
+            quality = pd.to_numeric(row["leader_quality"], errors="coerce")
+            if pd.isna(quality) or not -LEADER_QUALITY_LIMIT <= quality <= LEADER_QUALITY_LIMIT:
+                raise DistrictFileError(f"{where}: leader_quality = {row['leader_quality']!r}; "
+                                        f"allowed: -{LEADER_QUALITY_LIMIT:g} to "
+                                        f"{LEADER_QUALITY_LIMIT:g} SD, or empty")
     duplicated = table["name"][table["name"].duplicated()].tolist()
     if duplicated:
         raise DistrictFileError(f"{path}: school names must be unique ({duplicated[0]!r} "
@@ -79,7 +116,7 @@ def read_schools(path: str | Path) -> pd.DataFrame:
 
 def read_staff(path: str | Path, school_names: set[str], role_names: set[str]) -> pd.DataFrame:
     """Read and check the optional staff roster."""
-    table = _read(path)
+    table = _read(path, ("school", "role"))
     missing = [c for c in ("school", "role", "experience") if c not in table.columns]
     if missing:
         raise DistrictFileError(f"{path}: missing column(s) {', '.join(missing)}; required: "

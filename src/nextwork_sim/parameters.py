@@ -7,7 +7,7 @@ generated from these classes (``nextwork-sim params``) and a test checks it is u
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
@@ -15,9 +15,11 @@ from .domains import DOMAINS
 
 
 class Frozen(BaseModel):
-    """Base for every config section: immutable, unknown keys rejected."""
+    """Base for every config section: immutable, unknown keys rejected, strict types (a
+    boolean is not a number, a number or a string is not a boolean, a string is not a
+    number, a float is not a whole number) and finite numbers only (NaN and inf rejected)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
 
 
 ASSUMPTION = "assumption"
@@ -257,10 +259,15 @@ class ReferenceMatch(Frozen):
     high: float = _reference_match(0.620, "high")
 
 
+#: A grade's normative growth: at least a little (the daily rate is relative to it) and at most
+#: well above the largest annual gain of Hill et al. (1.5 SD in kindergarten).
+GradeGrowth = Annotated[float, Field(ge=0.01, le=5.0)]
+
+
 class LearningParams(Frozen):
-    growth_by_grade: tuple[float, ...] = Field(
+    growth_by_grade: tuple[GradeGrowth, ...] = Field(
         (1.40, 1.33, 1.00, 0.75, 0.45, 0.42, 0.35, 0.28, 0.27, 0.22, 0.19, 0.15, 0.06),
-        min_length=13, max_length=13,
+        min_length=13, max_length=13, strict=False,  # a TOML array is a list
         description="normative annual growth g(grade) for grades K..12",
         json_schema_extra={"unit": "SD per year", "source": GRADE_GROWTH_SOURCE,
                            "kind": "sourced", "assumption": False},

@@ -21,16 +21,34 @@ REGISTRY: dict[str, type[StaffingModel]] = {
 
 def staffing_class(name: str) -> type[StaffingModel]:
     """The class a config's ``staffing.model`` names (registered name or ``module:Class``)."""
-    if name in REGISTRY:
-        return REGISTRY[name]
-    module_name, _, class_name = name.partition(":")
-    try:
-        cls = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError) as error:
-        raise ValueError(f"staffing.model = {name!r}: cannot load it ({error})") from None
-    if not (isinstance(cls, type) and issubclass(cls, StaffingModel)):
-        raise ValueError(f"staffing.model = {name!r} is not a StaffingModel subclass")
+    cls, problem = _load(name)
+    if problem:
+        raise ValueError(f"staffing.model = {name!r}: {problem}")
     return cls
 
 
-__all__ = ["REGISTRY", "staffing_class", "StaffingModel", "School", "SchoolDesign", "Members"]
+def staffing_class_problem(name: str) -> str | None:
+    """Why ``staffing_class(name)`` would fail (one line), or None: what config checks ask."""
+    return _load(name)[1]
+
+
+def _load(name: str) -> tuple[type[StaffingModel] | None, str | None]:
+    if name in REGISTRY:
+        return REGISTRY[name], None
+    module_name, _, class_name = name.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except Exception as error:  # importing runs the module's code: any error is the module's
+        reason = " ".join(str(error).split())
+        return None, f"cannot load it ({type(error).__name__}: {reason})"
+    if not (isinstance(cls, type) and issubclass(cls, StaffingModel)):
+        return None, "is not a StaffingModel subclass"
+    missing = [method for method in ("form_communities", "allocate")
+               if getattr(cls, method) is getattr(StaffingModel, method)]
+    if missing:
+        return None, f"does not implement {' and '.join(missing)}"
+    return cls, None
+
+
+__all__ = ["REGISTRY", "staffing_class", "staffing_class_problem", "StaffingModel", "School",
+           "SchoolDesign", "Members"]

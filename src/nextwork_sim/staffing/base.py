@@ -238,6 +238,8 @@ class StaffingModel:
         )
         for role, wanted, fixed in groups:
             count = max(1, math.ceil(wanted - 1e-9)) if wanted > 0 and communities else 0
+            if count == 0:  # no caseload (no students with disabilities, say): no post
+                continue
             if count <= len(communities):  # each serves a run of communities
                 parts = np.array_split(np.array(communities), count)
             else:  # more people than communities: each serves one, in turn

@@ -111,6 +111,10 @@ def load_terms(mean_chronic: np.ndarray, satisfaction: np.ndarray, attrition) ->
     return {"load": (load, load), "satisfaction": (mood, mood)}
 
 
+#: The smallest rate whose log-odds the attrition channels report (see summer_attrition).
+RATE_FLOOR = 1e-12
+
+
 def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
     """Draw every active educator's outcome; returns (rows, outcome, movers, terms). Movers
     who look inside the district first are kept active and returned as ``movers``, for
@@ -152,9 +156,12 @@ def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
     table.exit_year[leaving] = year
     model.remove_educator_agents(leaving)
     terms.update(load_terms(mean_chronic, table.satisfaction[rows], attrition))
-    with np.errstate(divide="ignore"):
-        stay = np.log(1.0 - move - leave)
-        terms["base"] = (np.log(move) - stay, np.log(leave) - stay)
+    # A base rate of 0 (or move + leave = 1) has infinite log-odds: reported as those of
+    # RATE_FLOOR, so results and their summaries stay finite (the probability implied
+    # differs by less than RATE_FLOOR).
+    stay = np.log(np.maximum(1.0 - move - leave, RATE_FLOOR))
+    terms["base"] = (np.log(np.maximum(move, RATE_FLOOR)) - stay,
+                     np.log(np.maximum(leave, RATE_FLOOR)) - stay)
     return rows, outcome, movers, (terms, p_move, p_leave)
 
 
