@@ -9,14 +9,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from ..config import ConfigError
 
 # piped output is read as a file, not a screen: wide enough for a table of three seeds
 console = Console(width=None if sys.stdout.isatty() else 120)
-err = Console(stderr=True)
 TARGETS = Path("configs/calibration/targets.csv")
 
 Targets = Annotated[Path, typer.Option(help="targets CSV (docs/calibration.md §1)")]
@@ -29,8 +27,9 @@ Quiet = Annotated[bool, typer.Option(help="no progress bar")]
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
+    from ..cli_errors import fail
+
+    fail(message)
 
 
 def _preset(preset: str) -> str | None:
