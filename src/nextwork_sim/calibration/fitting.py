@@ -194,7 +194,6 @@ def calibrate(config, targets_path: str | Path, *, trials: int, storage: str,
     those it has). ``progress(total=...)`` once, then ``progress()`` per finished trial.
     """
     from ..api import scenario_of
-    from ..experiments.executors import make_executor
 
     settings = settings or Settings()
     started = time.perf_counter()
@@ -209,30 +208,28 @@ def calibrate(config, targets_path: str | Path, *, trials: int, storage: str,
     tick(total=trials)
     for _ in range(min(len(_done(study)), trials)):
         tick()
-    with make_executor("local", settings.workers, in_process=settings.workers <= 1,
-                       tasks_per_worker=tg.RUNS_PER_WORKER) as pool:
 
-        def objective(trial) -> float:
-            values = {f.path: trial.suggest_float(f.path, f.low, f.high) for f in space}
-            sim = tg.simulate(with_values(base, values), targets, seed=settings.seed,
-                              replications=settings.replications, years=settings.years,
-                              executor=pool)
-            summary = tg.summarise(sim, targets)
-            trial.set_user_attr("sim_mean", dict(zip(summary["target"],
-                                                     summary["sim_mean"].round(6),
-                                                     strict=True)))
-            trial.set_user_attr("inside", int(summary["inside"].sum()))
-            return tg.loss(summary)
+    def objective(trial) -> float:
+        values = {f.path: trial.suggest_float(f.path, f.low, f.high) for f in space}
+        sim = tg.simulate(with_values(base, values), targets, seed=settings.seed,
+                          replications=settings.replications, years=settings.years,
+                          workers=settings.workers)
+        summary = tg.summarise(sim, targets)
+        trial.set_user_attr("sim_mean", dict(zip(summary["target"],
+                                                 summary["sim_mean"].round(6),
+                                                 strict=True)))
+        trial.set_user_attr("inside", int(summary["inside"].sum()))
+        return tg.loss(summary)
 
-        centred = False
-        while len(_done(study)) < trials:
-            warming = _enqueue_warm_step(study, base, space, targets, settings, start)
-            if not warming and not centred and _done(study):
-                # CMA-ES starts from the best point so far (a resumed study keeps its state)
-                study.sampler = _sampler(_clip(dict(study.best_params), space), settings)
-                centred = True
-            study.optimize(objective, n_trials=1, catch=())
-            tick()
+    centred = False
+    while len(_done(study)) < trials:
+        warming = _enqueue_warm_step(study, base, space, targets, settings, start)
+        if not warming and not centred and _done(study):
+            # CMA-ES starts from the best point so far (a resumed study keeps its state)
+            study.sampler = _sampler(_clip(dict(study.best_params), space), settings)
+            centred = True
+        study.optimize(objective, n_trials=1, catch=())
+        tick()
     best = study.best_trial
     values = {f.path: float(best.params[f.path]) for f in space}
     sim = tg.simulate(with_values(base, values), targets, seed=settings.seed,

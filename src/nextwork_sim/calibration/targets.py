@@ -21,9 +21,9 @@ TARGET_COLUMNS = ("target", "metric", "group", "value", "low", "high", "unit", "
                   "note")
 KINDS = ("calibrate", "check", "initial", "parameter")
 MINUS = " minus "
-#: calibration and validation replace a worker process after this many runs: a worker's
-#: resident memory grows with each state-preset run it holds (to 4.3 GB after about three),
-#: and two such workers beside other jobs ran a 24 GB machine out of memory
+#: calibration and validation give each worker at most this many runs before a fresh pool:
+#: a worker's resident memory grows with each state-preset run it holds (to 4.3 GB after
+#: about three), and two such workers beside other jobs ran a 24 GB machine out of memory
 RUNS_PER_WORKER = 2
 
 
@@ -131,13 +131,27 @@ def loss(summary: pd.DataFrame) -> float:
 
 
 def simulate(scenario, targets: pd.DataFrame, *, seed: int, replications: int,
-             years: int | None, executor="local", workers: int = 1,
+             years: int | None, workers: int = 1,
              progress: Callable | None = None) -> pd.DataFrame:
     """Run ``replications`` of ``scenario`` (common random numbers: the same seed gives the
     same draws whatever the parameters) and measure every target row in each run.
-    ``executor``: a name or an open ``experiments.executors.Executor`` (kept open)."""
-    from ..experiments.runner import run_many
 
-    runs, _ = run_many([scenario], seed, replications, years, progress=progress,
-                       executor=executor, workers=workers)
-    return measure(runs, targets)
+    With several workers the runs go in batches of ``RUNS_PER_WORKER`` per worker, each batch
+    on a fresh process pool (Python 3.11's ``max_tasks_per_child`` can hang a pool whose
+    workers all retire while tasks wait)."""
+    from ..experiments.executors import make_executor, run_tasks
+    from ..experiments.runner import task
+
+    tick = progress or (lambda *a, **k: None)
+    per_run = (years or scenario.years) + scenario.burn_in_years
+    batch = max(1, workers * RUNS_PER_WORKER)
+    runs: dict[str, pd.DataFrame] = {}
+    for first in range(0, replications, batch):
+        tasks = [task(scenario, seed, r, years)
+                 for r in range(first, min(first + batch, replications))]
+        with make_executor("local", workers, in_process=workers <= 1) as pool:
+            for rid, table in run_tasks(tasks, pool):
+                runs[rid] = table
+                for _ in range(per_run):
+                    tick()
+    return measure(dict(sorted(runs.items())), targets)

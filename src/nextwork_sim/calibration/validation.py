@@ -28,7 +28,6 @@ def validate(config, targets_path: str | Path, *, seeds: tuple[int, ...] = (0, 1
     """One line per target row and seed: the published value and band, the simulated mean
     and its 95 % interval over the seed's replications."""
     from ..api import scenario_of
-    from ..experiments.executors import make_executor
 
     if not seeds:
         raise ConfigError("--seeds: give at least one seed")
@@ -37,12 +36,10 @@ def validate(config, targets_path: str | Path, *, seeds: tuple[int, ...] = (0, 1
     tick = progress or (lambda *a, **k: None)
     tick(total=len(seeds) * replications * (years + scenario.burn_in_years))
     frames = []
-    with make_executor("local", workers, in_process=workers <= 1,
-                       tasks_per_worker=tg.RUNS_PER_WORKER) as pool:
-        for seed in seeds:
-            values = tg.simulate(scenario, targets, seed=seed, replications=replications,
-                                 years=years, executor=pool, progress=tick)
-            frames.append(tg.summarise(values, targets).assign(seed=seed))
+    for seed in seeds:
+        values = tg.simulate(scenario, targets, seed=seed, replications=replications,
+                             years=years, workers=workers, progress=tick)
+        frames.append(tg.summarise(values, targets).assign(seed=seed))
     return pd.concat(frames, ignore_index=True)[CSV_COLUMNS]
 
 

@@ -161,15 +161,12 @@ def _watch_parent(parent: int) -> None:
 
 
 class LocalProcesses(Executor):
-    """A ``ProcessPoolExecutor`` of ``workers`` processes on this machine; with
-    ``tasks_per_worker``, each worker is replaced after that many runs (long jobs of large
-    runs: a worker's resident memory grows with every state-preset run it holds)."""
+    """A ``ProcessPoolExecutor`` of ``workers`` processes on this machine."""
 
-    def __init__(self, workers: int, tasks_per_worker: int | None = None):
+    def __init__(self, workers: int):
         self.workers = int(workers)
         context = multiprocessing.get_context(_start_method())
         self.pool = futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                                max_tasks_per_child=tasks_per_worker,
                                                 initializer=_watch_parent,
                                                 initargs=(os.getpid(),))
 
@@ -256,8 +253,7 @@ def check_executor(kind: str, workers: int = 1) -> None:
 
 
 def make_executor(kind: str = "local", workers: int = 1, scheduler: str | None = None,
-                  in_process: bool | None = None,
-                  tasks_per_worker: int | None = None) -> Executor:
+                  in_process: bool | None = None) -> Executor:
     """``local`` with one worker runs in this process (unless ``in_process=False``), with
     more in a process pool; ``dask`` connects to ``scheduler`` or starts a LocalCluster."""
     check_executor(kind, workers)
@@ -265,7 +261,7 @@ def make_executor(kind: str = "local", workers: int = 1, scheduler: str | None =
         return DaskCluster(workers, scheduler)
     if in_process is None:
         in_process = workers <= 1
-    return InProcess() if in_process else LocalProcesses(workers, tasks_per_worker)
+    return InProcess() if in_process else LocalProcesses(workers)
 
 
 def run_tasks(tasks: Iterable[dict], kind: str | Executor = "local", workers: int = 1,
