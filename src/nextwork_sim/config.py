@@ -649,17 +649,23 @@ def validate(raw: dict, source: str = "config") -> Scenario:
         raise ConfigError(_format_error(source, error, raw)) from None
 
 
+def read_toml(path: Path, what: str, prefix: str = "") -> dict:
+    """A TOML file as a dict; a missing, unreadable or invalid file is one ``ConfigError``
+    line (``prefix`` names the field that pointed at it)."""
+    try:
+        return tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"{prefix}{path}: no such {what}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{prefix}{path}: not valid TOML: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{prefix}{path}: cannot read: {error}") from None
+
+
 def load_config(path: str | Path, overrides: list[str] | None = None) -> Scenario:
     """Read and validate a scenario TOML file, applying ``--set`` style overrides."""
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from None
+    raw = read_toml(path, "config file")
     if overrides:
         raw = apply_overrides(raw, overrides)
     _paths_from_config_folder(raw, path.parent)

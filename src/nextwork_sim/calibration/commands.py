@@ -39,15 +39,9 @@ def _preset(preset: str) -> str | None:
 
 
 def _ticker(bar, description: str):
-    task = bar.add_task(description, total=None)
+    from ..cli import _ticker as ticker  # the app's own (cli imports this module at its end)
 
-    def tick(total=None) -> None:
-        if total is None:
-            bar.advance(task)
-        else:
-            bar.update(task, total=total)
-
-    return tick
+    return ticker(bar, description)
 
 
 def _cell(row) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import tomllib
 from pathlib import Path
 
 from .. import __version__
@@ -60,15 +59,10 @@ def write_parameter_file(path: str | Path, values: dict[str, float], fit: dict) 
 
 def read_parameters(path: str | Path) -> dict:
     """The ``[parameters]`` table of a parameter file (a config's ``parameters_from``)."""
+    from ..config import read_toml
+
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise ConfigError(f"parameters_from: {path}: no such file") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"parameters_from: {path}: not valid TOML: {error}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"parameters_from: {path}: cannot read: {error}") from None
+    data = read_toml(path, "file", prefix="parameters_from: ")
     table = data.get("parameters")
     if not isinstance(table, dict) or not table:
         raise ConfigError(f"parameters_from: {path}: needs a [parameters] table (as written by "
