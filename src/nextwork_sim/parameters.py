@@ -422,7 +422,7 @@ class AttritionParams(Frozen):
         doc="shift for teachers whose school has a lead role they could advance into",
         kind="assumption")
     first_year_effect: float = param(
-        0.0693, unit="log-odds", ge=-3, le=3,
+        0.0082, unit="log-odds", ge=-3, le=3,
         source="fitted to the first-year cohort's cumulative leave (nextwork-sim calibrate, "
                "docs/calibration.md)",
         doc="extra shift of move and leave in a teacher's first year",
