@@ -105,7 +105,6 @@ class Settings:
     warm_start: int = 3
     sigma: float = 0.03
     workers: int = 2
-    extra: dict = field(default_factory=dict)
 
     def overrides(self) -> list[str]:
         found = [] if self.preset is None else [f"district.preset={self.preset}"]
