@@ -47,9 +47,16 @@ def whole(tmp_path_factory):
     return out
 
 
+def _default_sigint() -> None:
+    # a job started in the background by a non-interactive shell (as CI may be) ignores
+    # SIGINT, and children inherit that: give the sweep Ctrl-C's usual meaning
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_and_stop(out, at_least, how, *extra):
     process = subprocess.Popen(_sweep(out, *extra), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+                               stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=_default_sigint)
     deadline = time.time() + 120
     while len(_parts(out)) < at_least and time.time() < deadline and process.poll() is None:
         time.sleep(0.01)
