@@ -611,7 +611,7 @@ def apply_overrides(raw: dict, overrides: list[str]) -> dict:
     return data
 
 
-def merge_parameter_file(raw: dict, folder: Path) -> dict:
+def merge_parameter_file(raw: dict, folder: Path, source: str = "config") -> dict:
     """Resolve a ``parameters_from = "file.toml"`` (relative to ``folder``): the file's
     ``[parameters]`` go under the config's own tables (and its ``--set`` overrides, already
     applied to them), and the field becomes the file's path and hash."""
@@ -626,7 +626,10 @@ def merge_parameter_file(raw: dict, folder: Path) -> dict:
     if not isinstance(own, dict):
         return raw  # validation names the bad table
     merged = dict(raw)
-    merged["parameters"] = _deep_merge(read_parameters(path), own)
+    try:
+        merged["parameters"] = _deep_merge(read_parameters(path), own)
+    except ConfigError as error:
+        raise ConfigError(f"{source}: {error}") from None
     merged["parameters_from"] = {"path": named, "sha256": file_hash(path)}
     return merged
 
@@ -642,7 +645,7 @@ def _deep_merge(under: dict, over: dict) -> dict:
 
 
 def validate(raw: dict, source: str = "config") -> Scenario:
-    raw = merge_parameter_file(raw, Path.cwd()) if isinstance(raw, dict) else raw
+    raw = merge_parameter_file(raw, Path.cwd(), source) if isinstance(raw, dict) else raw
     try:
         return Scenario.model_validate(raw)
     except ValidationError as error:
@@ -669,7 +672,7 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Scenari
     if overrides:
         raw = apply_overrides(raw, overrides)
     _paths_from_config_folder(raw, path.parent)
-    raw = merge_parameter_file(raw, path.parent)
+    raw = merge_parameter_file(raw, path.parent, str(path))
     source = str(path) + (" (with --set)" if overrides else "")
     return validate(raw, source)
 
