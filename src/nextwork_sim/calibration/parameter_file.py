@@ -76,9 +76,10 @@ def set_defaults(path: str | Path, source: Path | None = None) -> list[tuple[str
     Each value replaces the first number after ``param(`` (or the field's helper call) on the
     field's line inside its section's class. Returns (path, old, new) for every change; a
     field that cannot be found is an error and nothing is written."""
+    from .. import parameters
     from ..parameters import Parameters
 
-    source = Path(source or Path(__import__("nextwork_sim.parameters").parameters.__file__))
+    source = Path(source or parameters.__file__)
     text = source.read_text()
     values = flat(read_parameters(path))
     changes = []
