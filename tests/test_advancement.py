@@ -103,6 +103,12 @@ def test_residents_who_finished_a_year_take_vacant_teaching_posts_first():
         # a teacher now, in her second year under competency rules (residency credited)
         assert e.role[p.holder[school_post]] == ROLE_INDEX["teacher"]
         assert e.category[p.holder[school_post]] == CATEGORY_INDEX["novice"]
+        # a beginning teacher of record next year, whatever experience was credited: she
+        # joins year 1's entry cohort; residents who stayed residents do not
+        new_teacher = p.holder[school_post]
+        assert e.novice_entry[new_teacher] and e.entry_year[new_teacher] == 1
+        still_residents = residents[e.role[residents] == ROLE_INDEX["resident"]]
+        assert still_residents.size > 0 and not e.novice_entry[still_residents].any()
     finally:
         model.release()
 
@@ -199,5 +205,8 @@ def test_a_paraeducator_who_becomes_a_teacher_under_seat_time_starts_in_her_firs
         assert np.all(e.pathway[moved] == PATHWAYS.index("para_to_teacher"))
         assert np.all(e.experience[moved] == 1)
         assert np.all(e.category[moved] == CATEGORY_INDEX["novice"])
+        # the entry cohort of year 1 counts them (cohort_cumulative_leave), as the national
+        # cohort studies count every beginning teacher, not only outside hires
+        assert np.all(e.novice_entry[moved]) and np.all(e.entry_year[moved] == 1)
     finally:
         model.release()

@@ -41,7 +41,9 @@ SELECTION: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("students_per_teacher", "enrollment", "hires", "displaced", "role_changes",
                      "cost_total", "cost_per_student", "salary_cost", "benefits_cost",
                      "time_cost", "stipend_cost", "credential_cost", "recruitment_cost",
-                     "turnover_cost", "transition_cost", "unfilled_post_cost"), ("all",)),
+                     "turnover_cost", "transition_cost", "unfilled_post_cost",
+                     "para_to_teacher"), ("all",)),
+    "cohort_cumulative_leave": ("years_since_entry=1", "years_since_entry=2"),
 }
 
 

@@ -30,9 +30,11 @@ METRICS: dict[str, Metric] = {
                          TEACHERS),
     "retire_rate": Metric("share", "the part of leave_rate that is retirement", TEACHERS),
     "cohort_cumulative_leave": Metric("share of an entry cohort", "first-year teachers of an "
-                                      "entry cohort who have left teaching (left or retired; "
-                                      "moves to another district do not count) N years "
-                                      "after entry (years_since_entry=N)", TEACHERS),
+                                      "entry cohort (hired from outside, or paraeducators "
+                                      "and residents who took a teaching post) who have "
+                                      "left teaching (left or retired; moves to another "
+                                      "district do not count) N years after entry "
+                                      "(years_since_entry=N)", TEACHERS),
     "attrition_rate": Metric("share", "move_rate + leave_rate", TEACHERS),
     "vacancy_rate": Metric("share of positions", "positions unfilled during the year: no "
                            "holder, or a long-term substitute (who "

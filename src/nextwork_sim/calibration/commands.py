@@ -79,13 +79,13 @@ def calibrate(config: Annotated[Path, typer.Argument(help="the config to fit")],
               trials: Annotated[int, typer.Option(min=1, max=100000,
                                                   help="completed trials the study should "
                                                        "hold (a resumed study counts its own)")]
-              = 90,
+              = 80,
               storage: Annotated[str, typer.Option(help="Optuna storage URL; a killed "
                                                         "calibration resumes from it")]
               = "sqlite:///calibration.db",
               out: Annotated[Path, typer.Option(help="parameter file to write")]
               = Path("fitted_parameters.toml"),
-              preset: Preset = "state", replications: Reps = 6, years: Years = 3,
+              preset: Preset = "state", replications: Reps = 8, years: Years = 3,
               seed: Annotated[int, typer.Option(min=0, help="seed of every trial")] = 0,
               warm_start: Annotated[int, typer.Option(min=0, max=20, help="fixed-point "
                                                       "steps before CMA-ES")] = 3,
@@ -127,7 +127,7 @@ def validate(config: Annotated[Path, typer.Argument(help="the config to check")]
              seeds: Annotated[str, typer.Option(help="comma-separated seeds")] = "0,1,2",
              out: Annotated[Path, typer.Option(help="folder for validation.csv and .png")]
              = Path("results/validation"),
-             preset: Preset = "state", replications: Reps = 6, years: Years = 3,
+             preset: Preset = "state", replications: Reps = 8, years: Years = 3,
              workers: Workers = 2, quiet: Quiet = False) -> None:
     """Report the fit of CONFIG to every calibrate row, at several seeds (exit 0 whatever)."""
     from ..experiments.commands import progress_bar

@@ -98,7 +98,7 @@ class Settings:
     §2 says why the defaults are precise enough)."""
 
     preset: str | None = "state"
-    replications: int = 6
+    replications: int = 8
     years: int = 3
     burn_in_years: int | None = None
     seed: int = 0

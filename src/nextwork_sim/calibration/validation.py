@@ -22,7 +22,7 @@ CSV_COLUMNS = ["target", "metric", "group", "value", "low", "high", "seed", "run
 
 
 def validate(config, targets_path: str | Path, *, seeds: tuple[int, ...] = (0, 1, 2),
-             preset: str | None = "state", replications: int = 6, years: int = 3,
+             preset: str | None = "state", replications: int = 8, years: int = 3,
              workers: int = 2, kinds: tuple[str, ...] = ("calibrate",),
              progress: Callable | None = None) -> pd.DataFrame:
     """One line per target row and seed: the published value and band, the simulated mean

@@ -92,10 +92,13 @@ class _SchoolQueues:
 
 
 def _internal_fill(model, vacant_role: int, from_category: int, qualifies_for, pathway: str,
-                   seat_time_restart: bool) -> np.ndarray:
+                   seat_time_restart: bool, year: int) -> np.ndarray:
     """Offer each open vacancy of ``vacant_role`` (in position order) to the best qualified
     educator of category ``from_category`` at the same school (most skilled first, stable
-    ids breaking ties); a person moves at most once."""
+    ids breaking ties); a person moves at most once. Whoever takes a teaching post this way
+    is a beginning teacher of record next year and joins that year's entry cohort
+    (``cohort_cumulative_leave`` counts every first-year teacher, as the national cohort
+    studies do, not only those hired from outside)."""
     from ..workforce.pipelines import PATHWAYS
 
     positions, educators = model.state.positions, model.state.educators
@@ -127,7 +130,11 @@ def _internal_fill(model, vacant_role: int, from_category: int, qualifies_for, p
             educators.experience[person] = 0
         occupy(model, person, position)
         moved.append(person)
-    return np.array(moved, dtype=np.int64)
+    moved = np.array(moved, dtype=np.int64)
+    if model.roles.is_teacher[vacant_role]:
+        educators.novice_entry[moved] = True
+        educators.entry_year[moved] = year + 1
+    return moved
 
 
 def paraeducators_into_teaching(model, year: int) -> np.ndarray:
@@ -153,11 +160,11 @@ def paraeducators_into_teaching(model, year: int) -> np.ndarray:
 
     moved = [
         _internal_fill(model, teacher, CATEGORY_INDEX["resident"], resident_ready,
-                       "residency", seat_time_restart=True),
+                       "residency", seat_time_restart=True, year=year),
         _internal_fill(model, resident, CATEGORY_INDEX["paraeducator"], para_ready,
-                       "para_to_teacher", seat_time_restart=False),
+                       "para_to_teacher", seat_time_restart=False, year=year),
         _internal_fill(model, teacher, CATEGORY_INDEX["paraeducator"], para_ready,
-                       "para_to_teacher", seat_time_restart=True),
+                       "para_to_teacher", seat_time_restart=True, year=year),
     ]
     return np.concatenate(moved)
 
