@@ -88,3 +88,26 @@ def test_bench_cli_writes_every_number_as_json(tmp_path):
     bad = CliRunner().invoke(app, ["bench", "--scale", "county"])
     assert bad.exit_code == 2 and "allowed: school, district, state" in bad.output
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_interleaved_bench_compares_medians_of_the_same_checkout(tmp_path):
+    """experiments/bench_interleaved.py: two bench runs per side on the same checkout at the
+    school scale give every measure's medians and ratio; a folder without src/ is refused."""
+    import importlib.util
+
+    import pytest
+
+    from .conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_interleaved", ROOT / "experiments" / "bench_interleaved.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    runs = [bench.bench_once(ROOT, "school", 1) for _ in range(2)]
+    rows = bench.compare(runs[:1], runs[1:])
+    assert [row["measure"] for row in rows] == list(bench.MEASURES)
+    rate = rows[0]
+    assert rate["before_median"] == runs[0]["student_days_per_s"] > 0
+    assert rate["ratio"] == runs[1]["student_days_per_s"] / runs[0]["student_days_per_s"]
+    with pytest.raises(SystemExit, match="no src/nextwork_sim"):
+        bench.bench_once(tmp_path, "school", 1)
