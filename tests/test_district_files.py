@@ -3,6 +3,7 @@
 import pytest
 
 from nextwork_sim.config import ConfigError, load_config
+from nextwork_sim.district_files import DistrictFileError, read_schools
 from nextwork_sim.model import SchoolSystemModel
 from nextwork_sim.roles import ROLE_INDEX
 
@@ -27,9 +28,9 @@ def _config(tmp_path, schools: str, staff: str | None = None):
 @pytest.mark.parametrize("schools, fragment", [
     ("name,level,enrollment\nA,elementary,100\n", "missing column(s) low_income"),
     ("name,level,enrollment,low_income\nA,college,100,0.5\n",
-     "row 2: level = 'college'; allowed: elementary, middle, high"),
-    ("name,level,enrollment,low_income\nA,elementary,-3,0.5\n", "row 2: enrollment = -3"),
-    ("name,level,enrollment,low_income\nA,elementary,100,1.5\n", "row 2: low_income = 1.5"),
+     "line 2: level = 'college'; allowed: elementary, middle, high"),
+    ("name,level,enrollment,low_income\nA,elementary,-3,0.5\n", "line 2: enrollment = -3"),
+    ("name,level,enrollment,low_income\nA,elementary,100,1.5\n", "line 2: low_income = 1.5"),
     ("name,level,enrollment,low_income\nA,elementary,100,0.5\nA,middle,100,0.5\n",
      "'A' appears twice"),
     # more fields than the header: pandas took the first column as the index (TypeError)
@@ -40,12 +41,12 @@ def _config(tmp_path, schools: str, staff: str | None = None):
     # a parser error used to print pandas' two-line message
     ('name,level,enrollment,low_income\n"A,elementary,100,0.5\n', "not a readable CSV file"),
     ("", "empty; the first line must name the columns"),
-    ("name,level,enrollment,low_income\n,elementary,100,0.5\n", "row 2: name is empty"),
+    ("name,level,enrollment,low_income\n,elementary,100,0.5\n", "line 2: name is empty"),
     # leader_quality went through float() at run time: "abc" crashed, inf gave NaN rates
     ("name,level,enrollment,low_income,leader_quality\nA,elementary,100,0.5,abc\n",
-     "row 2: leader_quality = 'abc'; allowed: -5 to 5 SD, or empty"),
+     "line 2: leader_quality = 'abc'; allowed: -5 to 5 SD, or empty"),
     ("name,level,enrollment,low_income,leader_quality\nA,elementary,100,0.5,inf\n",
-     "row 2: leader_quality = inf; allowed: -5 to 5 SD, or empty"),
+     "line 2: leader_quality = inf; allowed: -5 to 5 SD, or empty"),
 ])
 def test_bad_schools_file_is_one_line_naming_row_and_column(tmp_path, schools, fragment):
     with pytest.raises(ConfigError) as info:
@@ -84,7 +85,7 @@ def test_a_roster_role_the_config_defines_is_accepted(tmp_path):
 
 def test_bad_roster_row_is_reported_when_the_config_is_loaded(tmp_path):
     path = _config(tmp_path, GOOD, "school,role,experience\nA,teacher,0\n")
-    with pytest.raises(ConfigError, match=r"district.staff_csv: .*staff.csv: row 2: "
+    with pytest.raises(ConfigError, match=r"district.staff_csv: .*staff.csv: line 2: "
                                           r"experience = 0; allowed: 1 to 50 years"):
         load_config(path)
 
@@ -137,3 +138,12 @@ def test_csv_leader_quality_is_drawn_from_the_runs_seed(tmp_path):
     first, second = build_schools(given, run_key(3)), build_schools(given, run_key(4))
     assert first[0].leader_quality == second[0].leader_quality == 1.5
     assert first[1].leader_quality != second[1].leader_quality
+
+
+def test_an_error_names_the_file_line_even_after_blank_lines(tmp_path):
+    """Blank lines are skipped when reading, but the message names the line in the file
+    (it used to count table rows: 'row 2' for the fourth line here)."""
+    path = tmp_path / "schools.csv"
+    path.write_text("name,level,enrollment,low_income\n\n\nA,elementary,-3,0.5\n")
+    with pytest.raises(DistrictFileError, match=r"schools.csv: line 4: enrollment = -3"):
+        read_schools(path)

@@ -56,10 +56,15 @@ def _read(path: str | Path, text_columns: tuple[str, ...]) -> pd.DataFrame:
         header = next(rows, None)
         if not header or not any(h.strip() for h in header):
             raise DistrictFileError(f"{path}: empty; the first line must name the columns")
+        lines = []  # the file line each data row starts on (pandas skips blank lines)
+        start = rows.line_num + 1
         for row in rows:
             if row and len(row) != len(header):
                 raise DistrictFileError(f"{path}: line {rows.line_num} has {len(row)} fields, "
                                         f"the header {len(header)}")
+            if row:
+                lines.append(start)
+            start = rows.line_num + 1
     except csv.Error as error:
         raise DistrictFileError(f"{path}: not a readable CSV file (line {rows.line_num}: "
                                 f"{error})") from None
@@ -70,6 +75,8 @@ def _read(path: str | Path, text_columns: tuple[str, ...]) -> pd.DataFrame:
         reason = " ".join(str(error).split())
         raise DistrictFileError(f"{path}: not a readable CSV file ({reason})") from None
     table.columns = [str(c).strip() for c in table.columns]
+    table.index = pd.Index(lines if len(lines) == len(table) else range(2, len(table) + 2),
+                           name="line")
     return table
 
 
@@ -83,7 +90,7 @@ def read_schools(path: str | Path) -> pd.DataFrame:
     if table.empty:
         raise DistrictFileError(f"{path}: no schools")
     for i, row in table.iterrows():
-        where = f"{path}: row {i + 2}"
+        where = f"{path}: line {i}"
         if pd.isna(row["name"]) or not str(row["name"]).strip():
             raise DistrictFileError(f"{where}: name is empty; every school needs a name")
         if row["level"] not in LEVELS:
@@ -122,7 +129,7 @@ def read_staff(path: str | Path, school_names: set[str], role_names: set[str]) -
         raise DistrictFileError(f"{path}: missing column(s) {', '.join(missing)}; required: "
                                 "school, role, experience")
     for i, row in table.iterrows():
-        where = f"{path}: row {i + 2}"
+        where = f"{path}: line {i}"
         if row["school"] not in school_names:
             raise DistrictFileError(f"{where}: school = {row['school']!r} is not in the "
                                     "schools file")
