@@ -1,5 +1,5 @@
 """The whole model on the NumPy reference twins agrees with the Numba path
-(kernels/backend.py, issue "Performance at state scale")."""
+(kernels/backend.py: the registry of kernels and twins; issue "Performance at state scale")."""
 
 import numpy as np
 import pytest
