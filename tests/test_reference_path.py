@@ -1,5 +1,5 @@
 """The whole model on the NumPy reference twins agrees with the Numba path
-(kernels/backend.py, issue "Performance at state scale")."""
+(kernels/backend.py: the registry of kernels and twins; issue "Performance at state scale")."""
 
 import numpy as np
 import pytest
@@ -111,14 +111,12 @@ def test_the_reference_path_calls_no_numba_kernel(monkeypatch):
 
     from nextwork_sim.workforce import pipelines
 
-    # every kernel the backend dispatches (imported under a leading underscore), and the
-    # one that chooses its path itself
-    kernels = [(backend, name) for name, value in vars(backend).items()
-               if name.startswith("_") and isinstance(value, CPUDispatcher)]
-    kernels += [(pipelines, "pick_best_free")]
-    assert len(kernels) >= 15
-    for module, name in kernels:
-        monkeypatch.setattr(module, name, numba_called)
+    # every registered kernel, and the one that chooses its path itself
+    assert len(backend.KERNELS) >= 15
+    for entry in backend.KERNELS.values():
+        assert isinstance(entry.kernel, CPUDispatcher), entry.name
+        monkeypatch.setattr(entry, "kernel", numba_called)
+    monkeypatch.setattr(pipelines, "pick_best_free", numba_called)
     table, _ = _run("next_workforce.toml", "school", 1, reference=True)
     assert not backend.reference_enabled()
     assert (table["metric"] == "mean_skill").any()

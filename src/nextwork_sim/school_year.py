@@ -23,7 +23,7 @@ from .kernels.backend import (
     unit_weights,
 )
 from .kernels.grouped import rows_of
-from .kernels.task_demand import fluctuation_values
+from .kernels.school_day import DayParameters, DayState, Unit, check_scratch, fluctuation_values
 from .parameters import as_array
 from .population import ACTIVE, ENROLLED
 from .staffing.base import Members
@@ -43,6 +43,11 @@ class SchoolYear:
         self.difficulty = as_array(p.load.difficulty)
         self.thresholds = as_array(model.config.staffing.thresholds)
         self.chronic_weight = 1.0 / p.load.chronic_days
+        self.day_parameters = DayParameters.of(
+            skill_floor=p.load.skill_floor, switch_cost=p.load.switch_cost,
+            chronic_weight=self.chronic_weight, efficacy_slope=p.load.efficacy_slope,
+            efficacy_threshold=p.load.efficacy_threshold,
+            practice_rate=p.skill.practice_rate, feedback_boost=p.skill.feedback_boost)
         self.fluctuation_values = fluctuation_values(p.load.demand_fluctuation_sd)
         self.learning_ledger = LearningLedger()
 
@@ -150,11 +155,11 @@ class SchoolYear:
                       self.personalization, self.covered)
         self.personalization += p.learning.regrouping_effect * self.community_regroups
         self.year_covered &= self.covered
+        self.unit = Unit(self.split, self.unit_mem_educator, self.mem_community,
+                         self.need_sum, self.minutes_per_need, self.coordination, LEADERSHIP,
+                         self.available, self.active_rows)
         if not same:
-            self.layout = unit_weights(self.split, self.unit_mem_educator, self.mem_community,
-                                       self.need_sum, self.minutes_per_need,
-                                       self.coordination, LEADERSHIP, self.available,
-                                       self.active_rows)
+            self.layout = unit_weights(self.unit)
         self.skill_efficacy_sum[:] = 0.0
         self.quality_sum = np.zeros((state.communities.n, N_DOMAINS))
 
@@ -162,21 +167,17 @@ class SchoolYear:
         """Days ``first_day`` to ``first_day + n_days - 1`` of the year, none of them after a
         week's, unit's or term's end but the last."""
         model = self.model
-        load = model.config.parameters.load
-        skill_params = model.config.parameters.skill
         educators = model.state.educators
         if n_days > self.fluctuation.shape[1]:  # longer than the calendar's spans (tests)
             self.fluctuation = np.zeros((self.fluctuation.shape[0], n_days), dtype=np.uint16)
+        check_scratch(self.community_open.shape[0], n_days, self.fluctuation_values,
+                      self.fluctuation, self.domain_work)
+        state = DayState(educators.skill, educators.chronic_load, educators.feedback,
+                         self.share, educators.load, educators.efficacy,
+                         self.skill_efficacy_sum, educators.chronic_sum)
         school_days(self.day_prefix, first_day, n_days, self.community_open,
-                    self.fluctuation_values,
-                    self.need_sum, self.minutes_per_need, self.coordination, LEADERSHIP,
-                    self.split, self.unit_mem_educator, self.mem_community, self.available,
-                    self.layout, self.difficulty, educators.skill, load.skill_floor,
-                    load.switch_cost, educators.chronic_load, self.chronic_weight,
-                    load.efficacy_slope, load.efficacy_threshold, educators.feedback,
-                    skill_params.practice_rate, skill_params.feedback_boost, self.active_rows,
-                    self.fluctuation, self.domain_work, self.share, educators.load,
-                    educators.efficacy, self.skill_efficacy_sum, educators.chronic_sum)
+                    self.fluctuation_values, self.unit, self.layout, self.difficulty,
+                    self.day_parameters, state, self.fluctuation, self.domain_work)
         model.days_this_year += n_days
 
     def end_unit(self, year: int, unit: int, days: int) -> None:

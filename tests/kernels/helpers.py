@@ -51,3 +51,24 @@ def world(seed: int, k: int = 5, e: int = 9, m: int = 14) -> World:
         available=rng.uniform(90, 450, e), difficulty=rng.uniform(0.3, 0.8, D),
         skill=rng.uniform(0.02, 0.98, (e, D)).astype(np.float32),
         chronic=rng.uniform(0.3, 1.5, e), feedback=rng.random(e).astype(np.float32))
+
+
+def copied(value):
+    """A deep copy of the arrays in ``value`` (an array, a tuple of them, or a scalar)."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, tuple):
+        parts = [copied(part) for part in value]
+        return type(value)(*parts) if hasattr(value, "_fields") else tuple(parts)
+    return value
+
+
+def run_both(name: str, *args):
+    """Runs the registered kernel ``name`` and its NumPy twin, each on its own copy of
+    ``args``; returns ``(kernel_args, kernel_result), (twin_args, twin_result)``, so a test
+    compares every array either wrote as well as what it returned."""
+    from nextwork_sim.kernels import KERNELS
+
+    entry = KERNELS[name]
+    on_kernel, on_twin = copied(args), copied(args)
+    return (on_kernel, entry.kernel(*on_kernel)), (on_twin, entry.twin(*on_twin))

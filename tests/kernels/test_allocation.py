@@ -26,7 +26,8 @@ def test_split_by_weight_matches_reference(seed, k, m, min_share):
     fte = rng.choice([0.2, 0.5, 1.0], m).astype(np.float32)
     out = np.full((m, 8), 9.0)
     split_by_weight(weight, community, active, fixed, fte, k, min_share, out)
-    expected = split_by_weight_reference(weight, community, active, fixed, fte, k, min_share)
+    expected = np.full((m, 8), 9.0)
+    split_by_weight_reference(weight, community, active, fixed, fte, k, min_share, expected)
     np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-15)
     totals = np.zeros((k, 8))
     np.add.at(totals, community, out)
@@ -47,7 +48,8 @@ def test_unit_staffing_matches_reference(seed, k, e, m):
     coordination, personalization = np.full(k, 9.0), np.full(k, 9.0)
     covered = np.ones((k, D), dtype=bool)
     unit_staffing(*args, coordination, personalization, covered)
-    expected = unit_staffing_reference(*args)
+    expected = np.full(k, 9.0), np.full(k, 9.0), np.ones((k, D), dtype=bool)
+    unit_staffing_reference(*args, *expected)
     np.testing.assert_allclose(coordination, expected[0], **ATOL64)
     np.testing.assert_allclose(personalization, expected[1], rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(covered, expected[2])
@@ -78,10 +80,15 @@ def test_most_skilled_fallback_matches_reference(seed, k, m):
     weight = rng.random((m, 8)) * (rng.random((m, 8)) < 0.4)  # many domains nobody weighs
     fixed = np.where(rng.random((m, 8)) < 0.2, 0.5, -1.0).astype(np.float32)
     skill = rng.choice([0.2, 0.5, 0.8], (m, 8)).astype(np.float32)  # ties for the most skilled
-    out = np.full((m, 8), 9.0)
-    most_skilled_fallback(weight, community, active, fixed, skill, k, out)
+    out = most_skilled_fallback(weight, community, active, fixed, skill, k)
     expected = most_skilled_fallback_reference(weight, community, active, fixed, skill, k)
+    assert out.dtype == expected.dtype == np.float64
     np.testing.assert_array_equal(out, expected)
+    # a float32 weight (just-right's) gives the same table
+    as_float32 = weight.astype(np.float32)
+    np.testing.assert_array_equal(
+        most_skilled_fallback(as_float32, community, active, fixed, skill, k),
+        most_skilled_fallback_reference(as_float32, community, active, fixed, skill, k))
     candidate = active[:, None] & (fixed < 0)
     assert np.all(out[~candidate] == 0)
     assert np.all(out[candidate & (weight > 0)] == weight[candidate & (weight > 0)])
@@ -98,13 +105,13 @@ def test_just_right_weight_matches_reference(seed, m):
     skill = rng.random((m, D)).astype(np.float32)
     fte = rng.choice([0.2, 0.5, 1.0], m).astype(np.float32)
     thresholds = rng.uniform(0.2, 0.6, D)
-    args = (category, duty, skill, fte, thresholds, MAY_CARRY_TABLE, SHELTERED_TABLE, 0.6,
-            np.float32(1.5))
-    out = np.full((m, D), 9.0, dtype=np.float32)
-    just_right_weight(*args, out)
+    args = (category, duty, skill, fte, thresholds, MAY_CARRY_TABLE, SHELTERED_TABLE, 0.6, 1.5)
+    out = just_right_weight(*args)
     expected = just_right_weight_reference(*args)
-    assert expected.dtype == np.float32
+    assert out.dtype == expected.dtype == np.float32
     np.testing.assert_allclose(out, expected, rtol=1e-6, atol=0)
+    # the power is taken in float32 (as skill is) whatever type the exponent comes in
+    np.testing.assert_array_equal(out, just_right_weight(*args[:-1], np.float32(1.5)))
     # a member weighs a domain only where the category may carry it and it has duty there
     assert np.all(out[~MAY_CARRY_TABLE[category] | (duty <= 0)] == 0)
 
@@ -123,4 +130,5 @@ def test_personalization_follows_the_reference_ratio_and_cap(students_per_adult,
     coordination, personalization = np.zeros(1), np.zeros(1)
     unit_staffing(*args, coordination, personalization, np.zeros((1, D), dtype=bool))
     assert personalization[0] == pytest.approx(expected, abs=1e-12)
-    assert unit_staffing_reference(*args)[1][0] == pytest.approx(expected, abs=1e-12)
+    unit_staffing_reference(*args, coordination, personalization, np.zeros((1, D), dtype=bool))
+    assert personalization[0] == pytest.approx(expected, abs=1e-12)

@@ -23,9 +23,10 @@ def _rates(seed, n=60):
     return move, leave, rng.uniform(0, 2, n), rng.random(n).astype(np.float32)
 
 
-def _run(move, leave, chronic, satisfaction, move_shift, leave_shift, effects=EFFECTS):
+def _run(move, leave, chronic, satisfaction, move_shift, leave_shift, effects=EFFECTS,
+         kernel=attrition_probabilities):
     p_move, p_leave = np.empty_like(move), np.empty_like(move)
-    attrition_probabilities(move, leave, chronic, satisfaction, *effects, move_shift,
+    kernel(move, leave, chronic, satisfaction, *effects, move_shift,
                             leave_shift, p_move, p_leave)
     return p_move, p_leave
 
@@ -35,8 +36,8 @@ def test_attrition_probabilities_match_reference_and_the_textbook_logit(seed, n)
     move, leave, chronic, satisfaction = _rates(seed, n)
     shifts = np.random.default_rng(seed + 100).normal(0, 0.5, (2, n))
     p_move, p_leave = _run(move, leave, chronic, satisfaction, *shifts)
-    exp_move, exp_leave = attrition_probabilities_reference(move, leave, chronic, satisfaction,
-                                                            *EFFECTS, *shifts)
+    exp_move, exp_leave = _run(move, leave, chronic, satisfaction, *shifts,
+                               kernel=attrition_probabilities_reference)
     np.testing.assert_allclose(p_move, exp_move, **ATOL64)
     np.testing.assert_allclose(p_leave, exp_leave, **ATOL64)
     load_effect, satisfaction_effect, reference_load, reference_satisfaction = EFFECTS
@@ -82,9 +83,8 @@ def test_extreme_drivers_give_valid_probabilities(move, leave, chronic, shift):
     assert 0 <= p_move[0] <= 1 and 0 <= p_leave[0] <= 1 and p_move[0] + p_leave[0] <= 1 + 1e-15
     assert (p_move[0] == 0) == (move == 0) or p_move[0] < 1e-300
     assert (p_leave[0] == 0) == (leave == 0) or p_leave[0] < 1e-300
-    exp_move, exp_leave = attrition_probabilities_reference(move * one, leave * one,
-                                                            chronic * one,
-                                                            np.zeros(1, np.float32), *EFFECTS,
-                                                            shift * one, -shift * one)
+    exp_move, exp_leave = _run(move * one, leave * one, chronic * one,
+                               np.zeros(1, np.float32), shift * one, -shift * one,
+                               kernel=attrition_probabilities_reference)
     np.testing.assert_allclose(p_move, exp_move, **ATOL64)
     np.testing.assert_allclose(p_leave, exp_leave, **ATOL64)

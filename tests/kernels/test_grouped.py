@@ -18,10 +18,14 @@ def test_group_reductions_match_numpy(seed):
     groups = rng.integers(0, n_groups, 200).astype(np.int64)
     values = rng.normal(size=(200, 8))
     out = np.empty((n_groups, 8))
+    expected = np.full((n_groups, 8), 9.0)  # stale values must be cleared
     group_sum(groups, values, n_groups, out)
-    np.testing.assert_allclose(out, group_sum_reference(groups, values, n_groups), **ATOL64)
-    group_max(groups, values, n_groups + 2, -5.0, out := np.empty((n_groups + 2, 8)))
-    np.testing.assert_array_equal(out, group_max_reference(groups, values, n_groups + 2, -5.0))
+    group_sum_reference(groups, values, n_groups, expected)
+    np.testing.assert_allclose(out, expected, **ATOL64)
+    out, expected = np.empty((n_groups + 2, 8)), np.full((n_groups + 2, 8), 9.0)
+    group_max(groups, values, n_groups + 2, -5.0, out)
+    group_max_reference(groups, values, n_groups + 2, -5.0, expected)
+    np.testing.assert_array_equal(out, expected)
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -103,7 +107,9 @@ def test_take_rows_matches_fancy_indexing(dtype):
     rows = rng.integers(0, 400, 1000)  # repeats and any order
     out = np.empty((1000, 8), dtype=dtype)
     take_rows(table, rows, out)
-    np.testing.assert_array_equal(out, take_rows_reference(table, rows))
+    np.testing.assert_array_equal(out, table[rows])
+    take_rows_reference(table, rows, expected := np.zeros_like(out))
+    np.testing.assert_array_equal(expected, table[rows])
     np.testing.assert_array_equal(rows_of(table, rows), table[rows])
     with use_reference():
         assert rows_of(table, rows).dtype == dtype

@@ -11,7 +11,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .grouped import group_max_reference, group_sum_reference
+from .backend import register
+
+
+def _total_by(groups, values, n_groups):
+    """Σ of ``values`` rows per group, for the twins (NumPy's ``add.at``)."""
+    total = np.zeros((n_groups, values.shape[1]))
+    np.add.at(total, groups, values)
+    return total
 
 
 @njit(cache=True)
@@ -74,11 +81,11 @@ def split_by_weight(weight, community, active, fixed, fte, n_communities, min_sh
 
 
 def split_by_weight_reference(weight, community, active, fixed, fte, n_communities,
-                              min_share):
-    """The split as whole-array NumPy operations."""
+                              min_share, out):
+    """The twin of ``split_by_weight``: the split as whole-array NumPy operations."""
     fixed_rows = active[:, None] & (fixed >= 0)
     fixed = np.where(fixed_rows, fixed, 0.0)
-    fixed_total = group_sum_reference(community, fixed, n_communities)
+    fixed_total = _total_by(community, fixed, n_communities)
     over = np.where(fixed_total > 1.0, 1.0 / np.maximum(fixed_total, 1e-12), 1.0)
     fixed = fixed * over[community]
     fixed_total = np.minimum(fixed_total, 1.0)
@@ -88,17 +95,17 @@ def split_by_weight_reference(weight, community, active, fixed, fte, n_communiti
     if min_share > 0:
         floor = min_share * fte.astype(np.float64)[:, None]
         kept = np.where(share * free[community] < floor, 0.0, weight)
-        kept_total = group_sum_reference(community, kept, n_communities)
+        kept_total = _total_by(community, kept, n_communities)
         weight = np.where(kept_total[community] > 0, kept, weight)
         share = _normalise(weight, community, n_communities)
-    total = group_sum_reference(community, weight, n_communities)
+    total = _total_by(community, weight, n_communities)
     orphan = (total <= 0) & (fixed_total > 0)
     rescale = np.where(orphan, 1.0 / np.maximum(fixed_total, 1e-12), 1.0)
-    return share * free[community] + fixed * rescale[community]
+    out[:] = share * free[community] + fixed * rescale[community]
 
 
 def _normalise(weight, community, n_communities):
-    total = group_sum_reference(community, weight, n_communities)
+    total = _total_by(community, weight, n_communities)
     per_member = total[community]
     return np.divide(weight, per_member, out=np.zeros_like(per_member), where=per_member > 0)
 
@@ -153,8 +160,9 @@ def unit_staffing(split, mem_educator, mem_community, mem_fte, mem_skill, n_educ
 
 def unit_staffing_reference(split, mem_educator, mem_community, mem_fte, mem_skill,
                             n_educators, thresholds, need_sum, minutes_per_need, n_students,
-                            coordination_per_member, students_per_adult, personalization_cap):
-    """Returns (coordination, personalization, covered) as whole-array NumPy operations."""
+                            coordination_per_member, students_per_adult, personalization_cap,
+                            out_coordination, out_personalization, out_covered):
+    """The twin of ``unit_staffing``, as whole-array NumPy operations."""
     k_count = need_sum.shape[0]
     serving = mem_educator >= 0
     person = np.maximum(mem_educator, 0)
@@ -171,16 +179,18 @@ def unit_staffing_reference(split, mem_educator, mem_community, mem_fte, mem_ski
     personalization = np.clip(adult_fte * students_per_adult / np.maximum(n_students, 1) - 1.0,
                               -1.0, personalization_cap)
     qualified = serving[:, None] & (split > 0) & (mem_skill >= thresholds[None, :])
-    covered = group_sum_reference(mem_community, qualified, k_count) > 0
-    return coordination, personalization, covered
+    out_coordination[:] = coordination
+    out_personalization[:] = personalization
+    out_covered[:] = _total_by(mem_community, qualified, k_count) > 0
 
 
 @njit(cache=True)
-def most_skilled_fallback(weight, community, active, fixed, skill, n_communities, out):
-    """Fills ``out[M, D]``: the weight of each active member without a fixed share of the
+def most_skilled_fallback(weight, community, active, fixed, skill, n_communities):
+    """Returns float64 [M, D]: the weight of each active member without a fixed share of the
     domain (0 for the rest); where no such member of a community has weight for a domain,
     1 for the most skilled of them (all of them on a tie) instead (docs/odd.md §3.3)."""
     n_members, n_domains = weight.shape
+    out = np.empty((n_members, n_domains))
     total = np.zeros((n_communities, n_domains))
     best = np.full((n_communities, n_domains), -1.0)
     for m in range(n_members):
@@ -199,29 +209,34 @@ def most_skilled_fallback(weight, community, active, fixed, skill, n_communities
             if (total[k, d] <= 0 and active[m] and fixed[m, d] < 0
                     and skill[m, d] >= best[k, d]):
                 out[m, d] = 1.0
+    return out
 
 
 def most_skilled_fallback_reference(weight, community, active, fixed, skill, n_communities):
     """The NumPy twin of ``most_skilled_fallback``."""
     candidate = active[:, None] & (fixed < 0)
-    weight = np.where(candidate, weight, 0.0)
-    total = group_sum_reference(community, weight, n_communities)
+    weight = np.where(candidate, weight, 0.0).astype(np.float64)
+    total = _total_by(community, weight, n_communities)
     empty = total[community] <= 0
     if not empty.any():
         return weight
     masked = np.where(candidate, skill.astype(np.float64), -1.0)
-    best = group_max_reference(community, masked, n_communities, -1.0)
+    best = np.full((n_communities, masked.shape[1]), -1.0)
+    np.maximum.at(best, community, masked)
     chosen = empty & candidate & (masked >= best[community])
     return np.where(chosen, 1.0, weight)
 
 
 @njit(cache=True)
 def just_right_weight(category, duty, skill, fte, thresholds, may_carry, sheltered,
-                      sheltered_factor, exponent, out):
-    """Fills ``out[M, D]`` (float32) with each member's weight for each domain under
+                      sheltered_factor, exponent):
+    """Returns float32 [M, D]: each member's weight for each domain under
     just-right responsibilities: FTE·skill^γ where the member's category may carry the
     domain, the member has duty in it (pull-out staff keep only their fixed shares) and
-    meets its threshold (× ``sheltered_factor`` for sheltered categories); 0 elsewhere."""
+    meets its threshold (× ``sheltered_factor`` for sheltered categories); 0 elsewhere. The
+    power is taken in float32, skill's type."""
+    exponent = np.float32(exponent)
+    out = np.empty(duty.shape, dtype=np.float32)
     for m in range(duty.shape[0]):
         c = category[m]
         factor = sheltered_factor if sheltered[c] else 1.0
@@ -231,6 +246,7 @@ def just_right_weight(category, duty, skill, fte, thresholds, may_carry, shelter
                 out[m, d] = fte[m] * skill[m, d] ** exponent
             else:
                 out[m, d] = 0.0
+    return out
 
 
 def just_right_weight_reference(category, duty, skill, fte, thresholds, may_carry, sheltered,
@@ -238,6 +254,12 @@ def just_right_weight_reference(category, duty, skill, fte, thresholds, may_carr
     """The NumPy twin of ``just_right_weight``."""
     factor = np.where(sheltered[category], sheltered_factor, 1.0)[:, None]
     qualified = (may_carry[category] & (duty > 0) & (skill >= factor * thresholds[None, :]))
-    fitted = np.power(skill, exponent, out=np.zeros(skill.shape, dtype=np.float32),
+    fitted = np.power(skill, np.float32(exponent), out=np.zeros(skill.shape, dtype=np.float32),
                       where=qualified)
     return np.where(qualified, fte[:, None] * fitted, np.float32(0.0))
+
+
+register(split_by_weight, split_by_weight_reference)
+register(unit_staffing, unit_staffing_reference)
+register(most_skilled_fallback, most_skilled_fallback_reference)
+register(just_right_weight, just_right_weight_reference)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .backend import register
+
 
 @njit(cache=True)
 def attrition_probabilities(base_move, base_leave, mean_chronic, satisfaction, load_effect,
@@ -30,7 +32,9 @@ def attrition_probabilities(base_move, base_leave, mean_chronic, satisfaction, l
 
 def attrition_probabilities_reference(base_move, base_leave, mean_chronic, satisfaction,
                                       load_effect, satisfaction_effect, reference_load,
-                                      reference_satisfaction, move_shift, leave_shift):
+                                      reference_satisfaction, move_shift, leave_shift,
+                                      out_move, out_leave):
+    """The twin of ``attrition_probabilities``: the softmax as whole-array operations."""
     x = (load_effect * (mean_chronic - reference_load)
          + satisfaction_effect * (reference_satisfaction - satisfaction.astype(np.float64)))
     with np.errstate(divide="ignore"):
@@ -39,4 +43,7 @@ def attrition_probabilities_reference(base_move, base_leave, mean_chronic, satis
                          np.log(base_leave) + x + leave_shift])
     weights = np.exp(logs - logs.max(axis=0))
     probabilities = weights / weights.sum(axis=0)
-    return probabilities[1], probabilities[2]
+    out_move[:], out_leave[:] = probabilities[1], probabilities[2]
+
+
+register(attrition_probabilities, attrition_probabilities_reference)

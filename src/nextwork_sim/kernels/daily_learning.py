@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .backend import register
 from .keyed_random import normal_of, normal_reference
 
 
@@ -64,9 +65,10 @@ def unit_learning(student_community, need, person_id, key_a, key_b, quality_sum,
 def unit_learning_reference(student_community, need, person_id, key_a, key_b, quality_sum,
                             days, personalization_days, covered, needed, quality_effect,
                             reference_match, personalization_effect, noise_sd, intra_domain,
-                            inter_domain):
-    """Returns the increments (rate_sum, intra_sum, inter_sum), zero for skipped students,
-    and the uncovered flags."""
+                            inter_domain, out_rate_sum, out_intra_sum, out_inter_sum,
+                            out_uncovered):
+    """The twin of ``unit_learning``: adds the increments (zero for skipped students) and
+    flags the uncovered students as the kernel does."""
     served = student_community >= 0
     k = np.maximum(student_community, 0)
     need64 = need.astype(np.float64)
@@ -81,8 +83,10 @@ def unit_learning_reference(student_community, need, person_id, key_a, key_b, qu
             + noise_sd * np.sqrt(days) * noise)
     intra = quality_sum[k, intra_domain]
     inter = quality_sum[k, inter_domain]
-    uncovered = served & ((need >= needed) & ~covered[k]).any(axis=1)
-    return (*(np.where(served, x, 0.0) for x in (rate, intra, inter)), uncovered)
+    out_rate_sum += np.where(served, rate, 0.0)
+    out_intra_sum += np.where(served, intra, 0.0)
+    out_inter_sum += np.where(served, inter, 0.0)
+    out_uncovered |= served & ((need >= needed) & ~covered[k]).any(axis=1)
 
 
 @njit(cache=True)
@@ -128,14 +132,14 @@ def unit_quality_and_factor_logs(split, mem_educator, mem_community, skill_effic
 
 def unit_quality_and_factor_logs_reference(split, mem_educator, mem_community,
                                            skill_efficacy_sum, fte, skill, need_weight, days,
-                                           n_communities):
-    """The twin: (quality_sum, sums) from ``instruction_quality_reference`` and
+                                           quality_sum):
+    """The twin: ``quality_sum`` from ``instruction_quality_reference``, the sums from
     ``quality_factor_logs_reference``."""
-    quality_sum = instruction_quality_reference(split, mem_educator, mem_community,
-                                                skill_efficacy_sum,
-                                                np.ones(skill_efficacy_sum.shape[0]),
-                                                n_communities)
-    return quality_sum, quality_factor_logs_reference(split, mem_educator, mem_community, fte,
+    quality_sum[:] = instruction_quality_reference(split, mem_educator, mem_community,
+                                                   skill_efficacy_sum,
+                                                   np.ones(skill_efficacy_sum.shape[0]),
+                                                   quality_sum.shape[0])
+    return quality_factor_logs_reference(split, mem_educator, mem_community, fte,
                                                       skill, quality_sum, need_weight, days)
 
 
@@ -209,3 +213,8 @@ def community_needs_reference(rows, community, need, grade, growth_by_grade, n_c
     return (need_sum, np.bincount(where, minlength=n_communities),
             need_weight, np.bincount(where, weights=norm, minlength=n_communities),
             total <= 0)
+
+
+register(unit_learning, unit_learning_reference)
+register(unit_quality_and_factor_logs, unit_quality_and_factor_logs_reference)
+register(community_needs, community_needs_reference)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .backend import register
+
 
 @njit(cache=True)
 def group_sum(groups, values, n_groups, out):
@@ -20,10 +22,9 @@ def group_sum(groups, values, n_groups, out):
             out[g, d] += values[r, d]
 
 
-def group_sum_reference(groups, values, n_groups):
-    out = np.zeros((n_groups, values.shape[1]))
+def group_sum_reference(groups, values, n_groups, out):
+    out[:] = 0.0
     np.add.at(out, groups, values)
-    return out
 
 
 @njit(cache=True)
@@ -37,10 +38,9 @@ def group_max(groups, values, n_groups, fill, out):
                 out[g, d] = values[r, d]
 
 
-def group_max_reference(groups, values, n_groups, fill):
-    out = np.full((n_groups, values.shape[1]), fill, dtype=np.float64)
+def group_max_reference(groups, values, n_groups, fill, out):
+    out[:] = fill
     np.maximum.at(out, groups, values)
-    return out
 
 
 @njit(cache=True)
@@ -52,38 +52,38 @@ def take_rows(table, rows, out):
             out[j, d] = table[r, d]
 
 
-def take_rows_reference(table, rows):
-    return table[rows]
+def take_rows_reference(table, rows, out):
+    out[:] = table[rows]
+
+
+# the selected backend's group_sum, group_max and take_rows (backend.py)
+_group_sum = register(group_sum, group_sum_reference)
+_group_max = register(group_max, group_max_reference)
+_take_rows = register(take_rows, take_rows_reference)
 
 
 def sum_by(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
     """Convenience: allocate and fill a group sum (float64), on the selected backend.
     ``values`` may be the transpose of a C array (Fortran order): the kernel reads it in
     place, a copy of a million-row transpose costing more than the sums."""
-    from . import backend  # imported here: backend imports this module
-
     out = np.empty((n_groups, values.shape[1]))
     values = np.asarray(values, dtype=np.float64)
     if not values.flags.f_contiguous:
         values = np.ascontiguousarray(values)
-    backend.group_sum(np.ascontiguousarray(groups, dtype=np.int64), values, n_groups, out)
+    _group_sum(np.ascontiguousarray(groups, dtype=np.int64), values, n_groups, out)
     return out
 
 
 def max_by(groups: np.ndarray, values: np.ndarray, n_groups: int, fill: float) -> np.ndarray:
     """Convenience: allocate and fill a group maximum, on the selected backend."""
-    from . import backend
-
     out = np.empty((n_groups, values.shape[1]))
-    backend.group_max(np.ascontiguousarray(groups, dtype=np.int64),
-                      np.ascontiguousarray(values, dtype=np.float64), n_groups, fill, out)
+    _group_max(np.ascontiguousarray(groups, dtype=np.int64),
+               np.ascontiguousarray(values, dtype=np.float64), n_groups, fill, out)
     return out
 
 
 def rows_of(table: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Convenience: ``table[rows]`` for a 2-D table, on the selected backend."""
-    from . import backend
-
     out = np.empty((rows.shape[0], table.shape[1]), dtype=table.dtype)
-    backend.take_rows(table, np.ascontiguousarray(rows, dtype=np.int64), out)
+    _take_rows(table, np.ascontiguousarray(rows, dtype=np.int64), out)
     return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .backend import register
+
 
 @njit(cache=True)
 def satisfaction_update(satisfaction, chronic, feedback, baseline, load_weight,
@@ -18,7 +20,11 @@ def satisfaction_update(satisfaction, chronic, feedback, baseline, load_weight,
 
 def satisfaction_update_reference(satisfaction, chronic, feedback, baseline, load_weight,
                                   collaboration_weight, adjustment_weeks):
+    """The twin of ``satisfaction_update``."""
     s = satisfaction.astype(np.float64)
     target = np.clip(baseline - load_weight * (chronic - 1.0)
                      + collaboration_weight * feedback.astype(np.float64), 0.0, 1.0)
-    return (s + (target - s) / adjustment_weeks).astype(satisfaction.dtype)
+    satisfaction[:] = (s + (target - s) / adjustment_weeks).astype(satisfaction.dtype)
+
+
+register(satisfaction_update, satisfaction_update_reference)

@@ -1,26 +1,13 @@
-"""Skill growth: deliberate practice each day (docs/odd.md §3.4), peer learning and
-mentoring each week (§3.6; Papay et al. 2020: pairing with a stronger colleague)."""
+"""Peer learning and mentoring each week (docs/odd.md §3.6; Papay et al. 2020: pairing with
+a stronger colleague). Deliberate practice, the daily growth, is one of the day's formulas
+(``school_day.practised_skill``)."""
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
-
-@njit(cache=True)
-def skill_growth(share, skill, efficacy, feedback, practice_rate, feedback_boost):
-    """s ← min(1, s + η·A·(1 − s)·e·(1 + φ·feedback)): overload (low e) slows learning."""
-    for i in range(skill.shape[0]):
-        rate = practice_rate * efficacy[i] * (1.0 + feedback_boost * feedback[i])
-        for d in range(skill.shape[1]):
-            grown = skill[i, d] + rate * share[i, d] * (1.0 - skill[i, d])
-            skill[i, d] = min(max(grown, 0.0), 1.0)
-
-
-def skill_growth_reference(share, skill, efficacy, feedback, practice_rate, feedback_boost):
-    s = skill.astype(np.float64)
-    rate = practice_rate * efficacy * (1.0 + feedback_boost * feedback.astype(np.float64))
-    return np.clip(s + rate[:, None] * share * (1.0 - s), 0.0, 1.0).astype(skill.dtype)
+from .backend import register
 
 
 @njit(cache=True)
@@ -72,6 +59,7 @@ def peer_learning(skill, group, n_groups, minutes, rate, mentor, mentor_minutes)
 
 
 def peer_learning_reference(skill, group, n_groups, minutes, rate, mentor, mentor_minutes):
+    """The twin of ``peer_learning``: the week's gains from whole-array gaps."""
     s = skill.astype(np.float64)
     best = np.full((max(n_groups, 1), s.shape[1]), -1.0)
     in_group = group >= 0
@@ -81,4 +69,7 @@ def peer_learning_reference(skill, group, n_groups, minutes, rate, mentor, mento
     mentor_gap = np.where(mentored[:, None], np.maximum(s[np.maximum(mentor, 0)] - s, 0.0), 0.0)
     delta = rate * (minutes[:, None].astype(np.float64) * gap
                     + mentor_minutes[:, None].astype(np.float64) * mentor_gap)
-    return np.minimum(s + delta, 1.0).astype(skill.dtype)
+    skill[:] = np.minimum(s + delta, 1.0).astype(skill.dtype)
+
+
+register(peer_learning, peer_learning_reference)
