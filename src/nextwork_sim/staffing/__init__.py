@@ -9,6 +9,7 @@ from .base import Members, School, SchoolDesign, StaffingModel
 from .configured import ConfiguredModel
 from .next_workforce import NextWorkforce
 from .opportunity_culture import OpportunityCulture
+from .settings import StaffingSettings
 from .traditional import Traditional
 
 REGISTRY: dict[str, type[StaffingModel]] = {
@@ -25,6 +26,21 @@ def staffing_class(name: str) -> type[StaffingModel]:
     if problem:
         raise ValueError(f"staffing.model = {name!r}: {problem}")
     return cls
+
+
+def settings_class(name: str) -> type[StaffingSettings]:
+    """The class that validates ``[staffing]`` of the model ``name``: the model's own
+    ``Settings`` (the shared ``StaffingSettings`` for a model without settings of its own, or
+    for a name that does not load, whose error the ``model`` field reports)."""
+    cls, problem = _load(name)
+    return StaffingSettings if problem else cls.Settings
+
+
+def models_declaring(field: str) -> list[str]:
+    """Registered models whose own settings have ``field`` (the shared ones aside)."""
+    if field in StaffingSettings.model_fields:
+        return []
+    return [name for name, cls in REGISTRY.items() if field in cls.Settings.model_fields]
 
 
 def staffing_class_problem(name: str) -> str | None:
@@ -47,8 +63,12 @@ def _load(name: str) -> tuple[type[StaffingModel] | None, str | None]:
                if getattr(cls, method) is getattr(StaffingModel, method)]
     if missing:
         return None, f"does not implement {' and '.join(missing)}"
+    if not (isinstance(cls.Settings, type) and issubclass(cls.Settings, StaffingSettings)):
+        return None, ("its Settings is not a subclass of "
+                      "nextwork_sim.staffing.settings.StaffingSettings")
     return cls, None
 
 
-__all__ = ["REGISTRY", "staffing_class", "staffing_class_problem", "StaffingModel", "School",
-           "SchoolDesign", "Members"]
+__all__ = ["REGISTRY", "staffing_class", "staffing_class_problem", "settings_class",
+           "models_declaring", "StaffingModel", "StaffingSettings", "School", "SchoolDesign",
+           "Members"]
