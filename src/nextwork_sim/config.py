@@ -290,11 +290,10 @@ def _error_text(source: str, error: ValidationError, raw: dict) -> str:
         return f"{source}: {path}: {msg}"
     allowed = _allowed(first["loc"], raw)
     owner = _own_setting_of(first["loc"], raw)
-    if owner:
-        allowed = f"{allowed}; " if allowed else ""
-        allowed += f"a setting of the {owner} model"
+    notes = ([f"allowed: {allowed}"] if allowed else []) + (
+        [f"a setting of the {owner} model"] if owner else [])
     text = f"{source}: {path} = {value!r}: {msg}"
-    return text + (f" (allowed: {allowed})" if allowed else "")
+    return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def _unknown_field(loc, raw) -> str:
@@ -400,6 +399,24 @@ def _field_at(loc, raw=None):
     inner = args[1] if typing.get_origin(field.annotation) is dict else args[0]
     return field, [m for extra in typing.get_args(inner)[1:]
                    for m in getattr(extra, "metadata", [extra])]
+
+
+def without_settings_left_behind(staffing: dict, previous: dict) -> dict:
+    """A ``[staffing]`` dict edited from ``previous`` (both plain data) without the settings
+    of ``previous``'s model that the model ``staffing`` now names does not have, where they
+    still hold ``previous``'s values: switching the model of a written-out table leaves the
+    old model's settings behind; one set since is kept (and refused if the new model has no
+    such field)."""
+    if staffing.get("model") == previous.get("model"):
+        return staffing
+    name = staffing.get("model")
+    now = settings_class(name).model_fields if isinstance(name, str) else {}
+    return {key: value for key, value in staffing.items()
+            if key in now or key in StaffingSettings.model_fields
+            or previous.get(key, _MISSING) != value}
+
+
+_MISSING = object()
 
 
 def schema_fields(section: type) -> dict:
