@@ -29,8 +29,7 @@ from .domains import DOMAINS
 from .parameters import CalendarParams, Frozen, Parameters, param
 from .roles import ROLE_NAMES
 from .staffing import REGISTRY, models_declaring, settings_class
-from .staffing.configured import DesignSpec, MemberSpec
-from .staffing.settings import DomainThresholds, RoleSpec, StaffingSettings, element_of
+from .staffing.settings import RoleSpec, StaffingSettings
 
 RACES: tuple[str, ...] = ("asian", "black", "hispanic", "white", "other")
 LEVELS: tuple[str, ...] = ("elementary", "middle", "high")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from .config import Scenario, schema_fields
-from .staffing import models_declaring
 from .outcomes import METRICS
 from .parameters import ASSUMPTION, KINDS, Frozen
+from .staffing import models_declaring
 
 HEADER = """# Parameters
 

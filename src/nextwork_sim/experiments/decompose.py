@@ -34,9 +34,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-
 from pydantic_core import to_jsonable_python
+from scipy import stats
 
 from ..adoption import shared_start
 from ..config import ConfigError, Scenario, validate
