@@ -210,3 +210,17 @@ def test_the_settings_tables_of_the_docs_are_generated_from_the_code():
     text = (ROOT / "docs" / "staffing.md").read_text()
     assert staffing_doc_with_tables(text) == text, (
         "regenerate: python -m nextwork_sim.staffing docs/staffing.md")
+
+
+def test_the_report_compares_a_models_own_setting_with_its_default():
+    """The assumptions table of a report: next_workforce's team size at its default is not
+    'set' (the default of a model's own setting is its class's, not missing)."""
+    from nextwork_sim.report.assumptions import assumptions_table
+
+    configs = {name: load_config(CONFIGS / f"{name}.toml").model_dump(mode="json",
+                                                                     exclude_none=True)
+               for name in ("traditional", "next_workforce")}
+    rows = {row["path"]: row for row in assumptions_table(configs)["rows"]}
+    assert rows["staffing.team_teachers"]["default"] == "4"
+    assert not rows["staffing.team_teachers"]["set"]
+    assert rows["staffing.collaboration_minutes_per_week"]["set"]

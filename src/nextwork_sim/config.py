@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import to_jsonable_python
 
 from .domains import DOMAINS
 from .parameters import CalendarParams, Frozen, Parameters, param
@@ -416,6 +417,13 @@ def without_settings_left_behind(staffing: dict, previous: dict) -> dict:
 
 
 _MISSING = object()
+
+
+def staffing_defaults() -> dict:
+    """``{field: default}`` as plain data of the shared staffing settings and of every
+    registered model's own (what a table of another model holds for a field it lacks)."""
+    return {name: to_jsonable_python(field.get_default(call_default_factory=True))
+            for name, field in schema_fields(StaffingSettings).items()}
 
 
 def schema_fields(section: type) -> dict:
