@@ -7,21 +7,28 @@ from nextwork_sim.staffing.base import (
     split_by_weight,
     teacher_duty,
 )
+from nextwork_sim.staffing.settings import StaffingSettings, setting
 
 
 class CoTaught(StaffingModel):
-    """Two teachers share every classroom."""
+    """Several teachers share every classroom."""
 
     name = "co_taught"
 
+    class Settings(StaffingSettings):
+        co_teachers: int = setting(2, element="structure", unit="teachers", ge=2, le=3,
+                                   kind="assumption",
+                                   doc="teachers sharing one classroom of co_teachers classes")
+
     def form_communities(self, school):
         s = self.settings
+        size = s.co_teachers * s.class_size
         design = SchoolDesign()
         for grade in school.grades:
-            for _ in range(classes_needed(school.students_per_grade, 2 * s.class_size)):
-                k = design.community("classroom", grade, 2 * s.class_size,
+            for _ in range(classes_needed(school.students_per_grade, size)):
+                k = design.community("classroom", grade, size,
                                      s.collaboration_minutes_per_week, ("grade", grade))
-                for _ in range(2):
+                for _ in range(s.co_teachers):
                     design.member(design.position("teacher", k, 1.0), k, duty=teacher_duty())
         return design
 
@@ -31,3 +38,17 @@ class CoTaught(StaffingModel):
 
 class NotAModel:
     pass
+
+
+class Untagged(CoTaught):
+    """CoTaught with a setting that has no design element (decompose must refuse it when two
+    scenarios set it differently)."""
+
+    class Settings(StaffingSettings):
+        co_teachers: int = 2
+
+
+class BadSettings(CoTaught):
+    """A model whose Settings is not a staffing settings class."""
+
+    Settings = dict

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from nextwork_sim.config import Scenario, load_config
-from nextwork_sim.staffing import REGISTRY
+from nextwork_sim.staffing import REGISTRY, StaffingSettings, settings_class
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"
@@ -159,6 +159,9 @@ def places(model: type[BaseModel], data: dict, prefix: tuple = ()) -> list[Place
         origin = typing.get_origin(annotation)
         args = typing.get_args(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if issubclass(annotation, StaffingSettings) and isinstance(value, dict):
+                # [staffing] is its model's settings: the model's own fields are places too
+                annotation = settings_class(str(value.get("model", "traditional")))
             found.append(Place(path, "table"))
             found += places(annotation, value or {}, path)
         elif origin in (tuple, list):

@@ -28,8 +28,8 @@ def test_shapley_of_an_additive_game_is_each_players_own_effect():
 
 def test_the_only_element_that_matters_gets_the_whole_difference():
     base = _scenario("base")
-    # team_teachers is part of "structure" but the traditional model never reads it
-    other = _scenario("other", collaboration_minutes_per_week=150, team_teachers=5)
+    # secondary_periods is part of "structure" but the one school of the preset is elementary
+    other = _scenario("other", collaboration_minutes_per_week=150, secondary_periods=4)
     assert differing_elements(base, other) == ["structure", "collaboration"]
     table = decompose(base, other, seed=2, replications=2, years=None,
                       metrics=("mean_skill", "attrition_rate"))

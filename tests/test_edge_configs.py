@@ -121,16 +121,25 @@ def test_impossible_designs_are_one_line(tmp_path, text, message):
     ('staffing.pullout_share="0.5"', "staffing.pullout_share = '0.5': Input should be a valid "
      "number"),
     ("staffing.looping=1", "staffing.looping = 1: Input should be a valid boolean"),
-    ('staffing.regroup_each_unit="yes"', "staffing.regroup_each_unit = 'yes': Input should be "
-     "a valid boolean"),
     ("years=2.5", "years = 2.5: Input should be a valid integer"),
-    ("staffing.leader_share=inf", "staffing.leader_share = inf: Input should be a finite "
-     "number"),
     ("district.composition.disability=nan", "district.composition.disability = nan: Input "
      "should be a finite number (allowed: 0 to 1 share)"),
 ])
 def test_values_the_model_cannot_run_are_one_line(override, message):
     _check_fails(CONFIGS / "traditional.toml", ["--set", override], message)
+
+
+@pytest.mark.parametrize("config, override, message", [
+    ("next_workforce", 'staffing.regroup_each_unit="yes"', "staffing.regroup_each_unit = "
+     "'yes': Input should be a valid boolean (a setting of the next_workforce model)"),
+    ("opportunity_culture", "staffing.leader_share=inf", "staffing.leader_share = inf: Input "
+     "should be a finite number (allowed: 0 to 1 share of domain demand; a setting of the "
+     "opportunity_culture model)"),
+    ("traditional", "staffing.leader_share=0.3", "'staffing.leader_share' is a setting of "
+     "opportunity_culture, not of 'traditional'; allowed for 'traditional': model, class_size"),
+])
+def test_a_models_own_settings_are_one_line_naming_the_model(config, override, message):
+    _check_fails(CONFIGS / f"{config}.toml", ["--set", override], message)
 
 
 def test_a_missing_roster_fails_check_not_run(tmp_path):

@@ -146,3 +146,7 @@ def test_every_place_of_every_base_can_be_mutated():
             assert ("staffing", "design", "members", 0, "fixed", "team_leadership") in paths
         if name == "phased_adoption":
             assert ("adoption", 1, "staffing", "class_size") in paths
+            # a model's own settings, in an adoption's table too
+            assert ("adoption", 1, "staffing", "team_teachers") in paths
+        if name == "opportunity_culture":
+            assert ("staffing", "pod_classrooms") in paths

@@ -86,18 +86,6 @@ def switch_schools(model, year: int, context) -> np.ndarray:
 
 _LEAD, _PROFESSIONAL = CATEGORY_INDEX["teacher_leader"], CATEGORY_INDEX["professional"]
 
-#: Staffing fields that change a school's structure (communities, positions, allocation);
-#: a switch that changes none of them keeps the school's people where they are.
-STRUCTURE_FIELDS = (
-    "model", "class_size", "secondary_periods", "disability_caseload",
-    "english_learner_caseload", "paraeducators_per_teacher", "pullout_share", "team_teachers",
-    "residents_per_team", "resident_fte", "community_educators_per_team",
-    "community_educator_fte", "pod_classrooms", "leader_share", "reach_associate_fte_per_pod",
-    "just_right_exponent", "sheltered_threshold_factor", "min_split_share", "thresholds",
-    "roles", "design",
-)
-
-
 @dataclass(frozen=True)
 class DesignColumns:
     """A school design as columns (school-local indices), in the order of its lists: what

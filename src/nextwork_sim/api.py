@@ -367,8 +367,9 @@ def budget_solve(config, baseline, field: str, low: float, high: float, *,
 
     overrides = list(overrides or [])
     base = scenario_of(baseline, overrides)
-    integer = float(low).is_integer() and float(high).is_integer() and _is_int_field(base,
-                                                                                    field)
+    # the field is the config's: a model's own setting is not in a baseline of another model
+    integer = float(low).is_integer() and float(high).is_integer() and _is_int_field(
+        scenario_of(config, overrides), field)
 
     def as_text(value: float) -> str:  # a whole-number field takes 20, not 20.0
         return str(int(value)) if integer else repr(float(value))

@@ -16,11 +16,21 @@ import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SerializeAsAny,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import to_jsonable_python
 
 from .domains import DOMAINS
-from .parameters import CalendarParams, Frozen, Parameters, domain_table, param
-from .roles import CATEGORIES, ROLE_NAMES
+from .parameters import CalendarParams, Frozen, Parameters, param
+from .roles import ROLE_NAMES
+from .staffing import REGISTRY, models_declaring, settings_class
+from .staffing.settings import RoleSpec, StaffingSettings
 
 RACES: tuple[str, ...] = ("asian", "black", "hispanic", "white", "other")
 LEVELS: tuple[str, ...] = ("elementary", "middle", "high")
@@ -124,261 +134,32 @@ class District(Frozen):
         return self
 
 
-DomainThresholds = domain_table(
-    "DomainThresholds",
-    {"content": 0.35, "pedagogy": 0.35, "assessment_data": 0.40, "individualized_support": 0.45,
-     "language_support": 0.45, "social_emotional": 0.35, "project_facilitation": 0.35,
-     "team_leadership": 0.50},
-    unit="skill", le=1.0, kind="assumption",
-    doc="skill an educator needs to be given a domain under just-right allocation",
-)
+def _staffing_of_its_model(data: Any) -> Any:
+    """``[staffing]`` validated by the class of the model it names (``settings_class``): the
+    model's own fields are allowed, another model's are refused. A table whose model does
+    not load is validated by the shared class, whose ``model`` check names the problem."""
+    if not isinstance(data, dict):
+        return data
+    name = data.get("model", StaffingSettings.model_fields["model"].default)
+    cls = settings_class(name) if isinstance(name, str) else StaffingSettings
+    return cls.model_validate(data)
 
 
-DomainName = Literal[DOMAINS]  # type: ignore[valid-type]
-CategoryName = Literal[CATEGORIES]  # type: ignore[valid-type]
+#: ``[staffing]``: validated by the named model's ``Settings``, written out with its fields.
+StaffingTable = Annotated[StaffingSettings, BeforeValidator(_staffing_of_its_model),
+                          SerializeAsAny()]
+#: The shared staffing settings (older name).
+Staffing = StaffingSettings
 
 
-class RoleSpec(Frozen):
-    """A role a config defines (docs/odd.md §2): added to the built-in catalogue of roles.py."""
-
-    name: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$", description="role name")
-    category: CategoryName = Field(..., description="role category (docs/odd.md §2)")
-    fte: float = param(1.0, unit="FTE", ge=0.05, le=1.0, doc="typical time of the role",
-                       kind="assumption")
-    pay: Literal["teacher_schedule", "paraeducator", "resident", "community_educator"] = Field(
-        "teacher_schedule", description="pay basis (see parameters.costs)")
-    stipend: float = param(0.0, unit="dollars per year", ge=0, le=100000,
-                           doc="extra pay on top of the pay basis", kind="assumption")
-    required_skill: dict[DomainName, float] = Field(
-        default_factory=dict, description="skill (0-1) needed per domain to be given it under "
-        "just-right allocation; unspecified domains use staffing.thresholds")
-    may_lead: Literal["school", "team", "domain", "—"] = Field("—", description="what it leads")
-
-    @field_validator("required_skill")
-    @classmethod
-    def _skills_in_range(cls, value: dict) -> dict:
-        for domain, skill in value.items():
-            if not 0.0 <= skill <= 1.0:
-                raise ValueError(f"required_skill.{domain} = {skill}: allowed 0 to 1 skill")
-        return value
-
-
-class MemberSpec(Frozen):
-    """Positions of one role in every community of a configured design."""
-
-    role: str = Field(..., description="a built-in role or one of [[staffing.roles]]")
-    count: int = param(1, unit="positions", ge=1, le=10, doc="positions per community",
-                       kind="assumption")
-    fte: float | None = Field(None, ge=0.05, le=1.0, description="FTE of each position "
-                              "(default: the role's)",
-                              json_schema_extra={"unit": "FTE", "kind": "assumption"})
-    span: Literal["year", "unit"] = Field("year", description="member all year, or for one "
-                                          "unit a term")
-    domains: list[DomainName] | None = Field(None, description="domains the member may be "
-                                             "given (default: all)")
-    fixed: dict[DomainName, Annotated[float, Field(ge=0, le=1)]] = Field(
-        default_factory=dict, description="fixed share of a domain per position (pull-out "
-        "style), 0-1")
-
-
-class DesignSpec(Frozen):
-    """A staffing model written in a config (``staffing.model = "configured"``)."""
-
-    grade_band: int = param(1, unit="grades", ge=1, le=4,
-                            doc="consecutive grades sharing one community (multi-age if > 1)",
-                            kind="assumption")
-    students_per_community: int = param(100, unit="students", ge=10, le=400,
-                                        doc="largest roster of a community (communities "
-                                            "per band = ceil(students / this))",
-                                        kind="assumption")
-    allocation: Literal["whole_class", "just_right", "leader_coached"] = Field(
-        "just_right", description="whole_class: members share each domain by duty; "
-        "just_right: by FTE x skill^gamma among those meeting the threshold; leader_coached: "
-        "the lead carries leader_share of content, pedagogy and assessment, the rest share "
-        "equally")
-    leader_share: float = param(0.35, unit="share", ge=0, le=1,
-                                doc="leader_coached: the lead's share of planning domains",
-                                kind="assumption")
-    members: list[MemberSpec] = Field(..., min_length=1, description="who serves a community")
-    mentoring: bool = Field(True, description="the lead mentors novices and residents")
-    specialists: bool = Field(True, description="add pull-out specialists and paraeducators "
-                              "by caseload, as the shipped models do")
-    teacher_posts: Literal["class_size", "as_designed"] = Field(
-        "class_size", description="class_size: teacher posts are added where the members fall "
-        "short of the class-size rule (equal service); as_designed: the members as written, "
-        "the shortfall declared as converted posts")
-
-
-class Staffing(Frozen):
-    """The staffing model and its structural settings. Fields a model does not use are ignored
-    by it (listed per model in docs/staffing.md)."""
-
-    model: str = Field("traditional", description="registered name (traditional, "
-                       "next_workforce) or 'module:Class' of a StaffingModel outside the package")
-    class_size: int = param(25, unit="students", ge=5, le=60,
-                            source="NCES NTPS 2017-18 (elementary self-contained ~21-25)",
-                            doc="students per classroom or homeroom", kind="sourced")
-    secondary_periods: int = param(5, unit="sections per teacher", ge=1, le=8,
-                                   doc="subject teachers per secondary homeroom", kind="assumption")
-    disability_caseload: float = param(15.0, unit="students per specialist", ge=1, le=100,
-                                       doc="students with disabilities per special-ed specialist",
-                                       kind="assumption")
-    english_learner_caseload: float = param(45.0, unit="students per specialist", ge=1, le=300,
-                                            doc="English learners per EL specialist",
-                                            kind="assumption")
-    paraeducators_per_teacher: float = param(0.4, unit="ratio", ge=0, le=2,
-                                             source="US BLS (~1.39 M assistants / 3.5 M teachers)",
-                                             doc="paraeducator positions per teacher position",
-                                             kind="sourced")
-    pullout_share: float = param(0.5, unit="share of domain demand", ge=0, le=1,
-                                 doc="part of a classroom's specialist-domain demand a "
-                                     "pull-out specialist carries", kind="assumption")
-    paraeducator_individualized_share: float = param(
-        0.25, unit="share of domain demand", ge=0, le=1, kind="assumption",
-        doc="part of each served community's individualized_support demand a support "
-            "paraeducator carries")
-    paraeducator_social_emotional_share: float = param(
-        0.15, unit="share of domain demand", ge=0, le=1, kind="assumption",
-        doc="part of each served community's social_emotional demand a support paraeducator "
-            "carries")
-    collaboration_minutes_per_week: float = param(60.0, unit="minutes per week", ge=0, le=600,
-                                                  doc="protected collaboration time",
-                                                  kind="assumption")
-    team_teachers: int = param(4, unit="teachers", ge=2, le=6,
-                               doc="core teachers in a team (teacher-leader included)",
-                               kind="assumption")
-    residents_per_team: int = param(1, unit="residents", ge=0, le=3, doc="paid residents a team",
-                                    kind="assumption")
-    resident_fte: float = param(0.8, unit="FTE", ge=0.1, le=1.0, doc="a resident's time",
-                                kind="assumption")
-    community_educators_per_team: int = param(1, unit="persons per unit", ge=0, le=4,
-                                              doc="community educators joining a team for one unit",
-                                              kind="assumption")
-    community_educator_fte: float = param(0.2, unit="FTE", ge=0.05, le=0.5,
-                                          doc="a community educator's time while a member",
-                                          kind="assumption")
-    pod_classrooms: int = param(4, unit="classrooms", ge=2, le=6,
-                                source="Public Impact, Opportunity Culture models (3-4 "
-                                       "classrooms per multi-classroom leader)",
-                                doc="classrooms led by one multi-classroom leader", kind="sourced")
-    leader_share: float = param(0.35, unit="share of domain demand", ge=0, le=1,
-                                doc="part of content, pedagogy and assessment work (planning, "
-                                    "data) a multi-classroom leader carries for the pod",
-                                kind="assumption")
-    reach_associate_fte_per_pod: float = param(
-        1.6, unit="FTE", ge=0, le=4,
-        doc="paraeducator time funded by converting one teaching position per pod "
-            "(~ (teacher pay - supplement) / paraeducator pay = (69,600 - 0.2 x "
-            "75,000) / 34,230 = 1.6)", kind="assumption")
-    reach_associate_individualized_share: float = param(
-        0.2, unit="share of domain demand per FTE", ge=0, le=1, kind="assumption",
-        doc="part of its pod's individualized_support demand a full-time reach associate "
-            "carries (Opportunity Culture)")
-    reach_associate_social_emotional_share: float = param(
-        0.15, unit="share of domain demand per FTE", ge=0, le=1, kind="assumption",
-        doc="part of its pod's social_emotional demand a full-time reach associate carries")
-    mentoring_minutes_per_week: float = param(60.0, unit="minutes per week", ge=0, le=300,
-                                              doc="teacher-leader mentoring of each novice",
-                                              kind="assumption")
-    time_funded: Literal["within_day", "paid"] = Field(
-        "within_day", description="how collaboration beyond the planning allowance and "
-        "mentoring are funded: within_day (they come out of the educators' minutes for the "
-        "day's work) or paid (extra paid time, time_cost)")
-    just_right_exponent: float = param(1.5, unit="power", ge=0, le=10,
-                                       doc="gamma: split proportional to FTE x skill^gamma",
-                                       kind="assumption")
-    sheltered_threshold_factor: float = param(
-        0.75, unit="factor", ge=0, le=1,
-        doc="novices and residents take a domain at this fraction of its threshold "
-            "(sheltered, just-right roles)", kind="assumption")
-    min_split_share: float = param(0.05, unit="share", ge=0, le=0.5,
-                                   doc="splits below this x the member's FTE are dropped "
-                                       "and the rest renormalised", kind="assumption")
-    thresholds: DomainThresholds = Field(default_factory=DomainThresholds)
-    advancement: Literal["seat_time", "competency"] = Field(
-        "seat_time", description="how a vacant lead role is filled from within: seat_time "
-        "(years of experience) or competency (skill, any years)")
-    credentials: Literal["micro", "degree"] = Field(
-        "degree", description="professional learning route: stackable micro-credentials by "
-        "domain (competency) or a master's degree (seat time)")
-    district_pays_share: float = param(0.0, unit="share of the price", ge=0, le=1,
-                                       doc="part of credential prices the district pays",
-                                       kind="assumption")
-    advancement_credentials: int = param(2, unit="credentials", ge=0, le=12,
-                                         doc="competency: micro-credentials needed to advance",
-                                         kind="assumption")
-    advancement_years: int = param(7, unit="years", ge=1, le=30,
-                                   doc="seat_time: experience needed to advance", kind="assumption")
-    advancement_skill: float = param(0.6, unit="skill", ge=0, le=1,
-                                     doc="competency: mean skill needed to advance (and "
-                                         "team_leadership at its threshold)", kind="assumption")
-    roles: tuple[RoleSpec, ...] = Field((), description="roles this config adds to the "
-                                         "built-in catalogue", strict=False)
-    design: DesignSpec | None = Field(None, description="the design of a configured model")
-    regroup_each_unit: bool = Field(True, description="teams regroup students by need each unit")
-    looping: bool = Field(False, description="a team keeps its students the next year")
-
-    @model_validator(mode="after")
-    def _roles_are_new_and_unique(self):
-        names = [r.name for r in self.roles]
-        twice = sorted({n for n in names if names.count(n) > 1})
-        if twice:
-            raise ValueError(f"roles: {twice[0]!r} is defined twice; role names must be unique")
-        clash = sorted(set(names) & set(ROLE_NAMES))
-        if clash:
-            raise ValueError(f"roles {clash} are built in; give your role another name")
-        return self
-
-    @model_validator(mode="after")
-    def _design_is_possible(self):
-        if self.model != "configured":
-            return self
-        if self.design is None:
-            raise ValueError("staffing.model = 'configured' needs a [staffing.design] table")
-        known = {r.name: r.category for r in self.roles}
-        builtin = dict(zip(ROLE_NAMES, _builtin_categories(), strict=True))
-        categories = {**builtin, **known}
-        for member in self.design.members:
-            if member.role not in categories:
-                raise ValueError(f"design member role {member.role!r} is not defined; allowed: "
-                                 f"{', '.join(sorted(categories))}")
-        member_categories = [categories[m.role] for m in self.design.members]
-        if self.design.allocation in ("just_right", "leader_coached") and (
-                "teacher_leader" not in member_categories):
-            raise ValueError(f"design allocation {self.design.allocation!r} needs a lead: add a "
-                             "member whose role has category 'teacher_leader'")
-        if not any(c in ("teacher_leader", "professional", "novice", "specialist")
-                   for c in member_categories):
-            raise ValueError("design has no teacher: add a member with a teaching role")
-        for domain in DOMAINS:
-            total = sum(m.fixed.get(domain, 0.0) * m.count for m in self.design.members)
-            if total > 1.0 + 1e-9:
-                raise ValueError(f"design fixed shares of {domain} sum to {total:.2f} per "
-                                 "community; they must not exceed 1")
-        return self
-
-    @field_validator("model")
-    @classmethod
-    def _model_name(cls, value: str) -> str:
-        from .staffing import REGISTRY, staffing_class_problem
-
-        if value in REGISTRY:
-            return value
-        if not (":" in value and all(value.split(":", 1))):
-            raise ValueError(f"unknown staffing model {value!r}; allowed: "
-                             f"{', '.join(sorted(REGISTRY))} or 'module:Class'")
-        # imported now: a model that cannot run is rejected by `check`, not by `run`
-        problem = staffing_class_problem(value)
-        if problem:
-            raise ValueError(f"{problem}; allowed: {', '.join(sorted(REGISTRY))} or "
-                             "'module:Class' naming an importable StaffingModel subclass")
-        return value
+def _default_staffing() -> StaffingSettings:
+    return _staffing_of_its_model({})
 
 
 class Adoption(Frozen):
     """Some schools run another staffing model, from the start or from a given year."""
 
-    staffing: Staffing = Field(..., description="the staffing model these schools adopt")
+    staffing: StaffingTable = Field(..., description="the staffing model these schools adopt")
     share: float | None = param(None, unit="share of schools", ge=0, le=1,
                                 doc="adopting share of the eligible schools (chosen by a keyed "
                                     "draw); give share or schools", kind="assumption")
@@ -411,12 +192,6 @@ def school_names(district: District) -> list[str]:
     return names
 
 
-def _builtin_categories() -> list[str]:
-    from .roles import ROLES
-
-    return [r.category for r in ROLES]
-
-
 class ParametersFrom(Frozen):
     """The parameter file a config named (``parameters_from``), as recorded after loading:
     its values are already merged into ``parameters``."""
@@ -434,7 +209,8 @@ class Scenario(Frozen):
                                doc="unreported years that bring the workforce to steady state",
                                kind="assumption")
     district: District = Field(default_factory=District)
-    staffing: Staffing = Field(default_factory=Staffing)
+    staffing: StaffingTable = Field(default_factory=_default_staffing,
+                                    description="the staffing model and its settings")
     calendar: CalendarParams = Field(default_factory=CalendarParams)
     parameters: Parameters = Field(default_factory=Parameters)
     parameters_from: ParametersFrom | None = Field(
@@ -502,9 +278,7 @@ def _error_text(source: str, error: ValidationError, raw: dict) -> str:
     path = ".".join(str(p) for p in first["loc"]) or "(top level)"
     msg = first["msg"]
     if first["type"] == "extra_forbidden":
-        parent = _lookup_model(first["loc"][:-1])
-        allowed = ", ".join(parent.model_fields) if parent is not None else ""
-        return f"{source}: unknown field {path!r}; allowed here: {allowed}"
+        return f"{source}: " + _unknown_field(first["loc"], raw)
     value = first.get("input")
     # in TOML words: a section is a table, a tuple an array
     msg = re.sub(r"a valid dictionary or instance of \w+", "a table",
@@ -514,15 +288,57 @@ def _error_text(source: str, error: ValidationError, raw: dict) -> str:
     if isinstance(value, dict) or (isinstance(value, str) and value and msg.startswith(value)):
         # a whole table failed a cross-field check, or a file check names the file: say where
         return f"{source}: {path}: {msg}"
-    allowed = _allowed(first["loc"])
+    allowed = _allowed(first["loc"], raw)
+    owner = _own_setting_of(first["loc"], raw)
+    notes = ([f"allowed: {allowed}"] if allowed else []) + (
+        [f"a setting of the {owner} model"] if owner else [])
     text = f"{source}: {path} = {value!r}: {msg}"
-    return text + (f" (allowed: {allowed})" if allowed else "")
+    return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
-def _lookup_model(loc):
-    """The section class at ``loc`` (list indices and optional tables stepped through)."""
-    model: Any = Scenario
+def _unknown_field(loc, raw) -> str:
+    """A key no field of its table has: in ``[staffing]``, the model whose settings hold it
+    (if another model's) and what the named model allows."""
+    path = ".".join(str(p) for p in loc)
+    parent = _lookup_model(loc[:-1], raw)
+    allowed = ", ".join(parent.model_fields) if parent is not None else ""
+    if parent is None or not issubclass(parent, StaffingSettings):
+        return f"unknown field {path!r}; allowed here: {allowed}"
+    model = _value_at(raw, loc[:-1]).get("model", StaffingSettings.model_fields["model"].default)
+    owners = models_declaring(str(loc[-1]))
+    if owners:
+        return (f"{path!r} is a setting of {' and '.join(owners)}, not of {model!r}; "
+                f"allowed for {model!r}: {allowed}")
+    return f"unknown field {path!r} for staffing model {model!r}; allowed here: {allowed}"
+
+
+def _own_setting_of(loc, raw) -> str | None:
+    """The model whose own settings hold the field at ``loc`` (None for any other field)."""
+    parent = _lookup_model(loc[:-1], raw) if loc else None
+    if (parent is None or not issubclass(parent, StaffingSettings)
+            or str(loc[-1]) in StaffingSettings.model_fields):
+        return None
+    return _value_at(raw, loc[:-1]).get("model")
+
+
+def _value_at(raw, loc):
+    """What ``raw`` holds at ``loc`` ({} where it holds nothing)."""
+    node = raw
     for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list | tuple) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return {}
+    return node
+
+
+def _lookup_model(loc, raw=None):
+    """The section class at ``loc`` (list indices and optional tables stepped through); a
+    ``[staffing]`` table is its model's settings class (read from ``raw``)."""
+    model: Any = Scenario
+    for i, part in enumerate(loc):
         if isinstance(part, int) and typing.get_origin(model) in (list, tuple):
             model = _section_class(typing.get_args(model)[0])
             continue
@@ -532,6 +348,9 @@ def _lookup_model(loc):
         if field is None:
             return None
         model = _section_class(field.annotation)
+        if model is StaffingSettings:
+            name = _value_at(raw, loc[:i + 1]).get("model") if raw is not None else None
+            model = settings_class(name) if isinstance(name, str) else StaffingSettings
     return model if isinstance(model, type) and issubclass(model, Frozen) else None
 
 
@@ -544,8 +363,8 @@ def _section_class(annotation):
     return annotation
 
 
-def _allowed(loc) -> str:
-    field, metadata = _field_at(loc)
+def _allowed(loc, raw=None) -> str:
+    field, metadata = _field_at(loc, raw)
     if field is None:
         return ""
     lo = hi = None
@@ -561,12 +380,12 @@ def _allowed(loc) -> str:
     return ""
 
 
-def _field_at(loc):
+def _field_at(loc, raw=None):
     """The field at ``loc`` and the constraints of the value there: the field's own, or its
     elements' for an element of a list or a table of domains."""
     element = bool(loc) and (isinstance(loc[-1], int) or loc[-1] in DOMAINS)
     field_loc = loc[:-1] if element else loc
-    parent = _lookup_model(field_loc[:-1])
+    parent = _lookup_model(field_loc[:-1], raw)
     if parent is None or not field_loc:
         return None, []
     field = parent.model_fields.get(str(field_loc[-1]))
@@ -580,6 +399,45 @@ def _field_at(loc):
     inner = args[1] if typing.get_origin(field.annotation) is dict else args[0]
     return field, [m for extra in typing.get_args(inner)[1:]
                    for m in getattr(extra, "metadata", [extra])]
+
+
+def without_settings_left_behind(staffing: dict, previous: dict) -> dict:
+    """A ``[staffing]`` dict edited from ``previous`` (both plain data) without the settings
+    of ``previous``'s model that the model ``staffing`` now names does not have, where they
+    still hold ``previous``'s values: switching the model of a written-out table leaves the
+    old model's settings behind; one set since is kept (and refused if the new model has no
+    such field)."""
+    if staffing.get("model") == previous.get("model"):
+        return staffing
+    name = staffing.get("model")
+    now = settings_class(name).model_fields if isinstance(name, str) else {}
+    return {key: value for key, value in staffing.items()
+            if key in now or key in StaffingSettings.model_fields
+            or previous.get(key, _MISSING) != value}
+
+
+_MISSING = object()
+
+
+def staffing_defaults() -> dict:
+    """``{field: default}`` as plain data of the shared staffing settings and of every
+    registered model's own (what a table of another model holds for a field it lacks)."""
+    return {name: to_jsonable_python(field.get_default(call_default_factory=True))
+            for name, field in schema_fields(StaffingSettings).items()}
+
+
+def schema_fields(section: type) -> dict:
+    """``{name: FieldInfo}`` a dotted path may name under ``section`` (a config class): its
+    fields, and under ``[staffing]`` every registered model's own settings too (the first
+    model declaring a field gives its range and unit). For tools that walk config paths
+    (sweeps, dashboard levers, reports, docs) without a config at hand."""
+    if not (isinstance(section, type) and issubclass(section, StaffingSettings)):
+        return dict(section.model_fields)
+    fields = dict(section.model_fields)
+    for cls in REGISTRY.values():
+        for name, field in cls.Settings.model_fields.items():
+            fields.setdefault(name, field)
+    return fields
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from .config import Scenario
+from .config import Scenario, schema_fields
 from .outcomes import METRICS
 from .parameters import ASSUMPTION, KINDS, Frozen
+from .staffing import models_declaring
 
 HEADER = """# Parameters
 
@@ -34,7 +35,7 @@ no kind.
 
 
 def _leaves(model: type[BaseModel], prefix: str):
-    for name, field in model.model_fields.items():
+    for name, field in schema_fields(model).items():
         path = f"{prefix}{name}"
         annotation = field.annotation
         if isinstance(annotation, type) and issubclass(annotation, Frozen):
@@ -99,6 +100,10 @@ def parameters_markdown() -> str:
         source = extra.get("source", "")
         source = "" if source == ASSUMPTION else source
         doc = (field.description or "").replace("|", "/")
+        owners = models_declaring(path.split(".")[1]) if path.count(".") == 1 and (
+            path.startswith("staffing.")) else []
+        if owners:  # a model's own setting (docs/staffing.md)
+            doc = f"({', '.join(owners)} only) {doc}"
         lines.append(f"| `{path}` | {default!r} | {extra.get('unit', '')} | {_range(field)} | "
                      f"{_kind_cell(extra)} | {source} | {doc} |")
     return "\n".join(lines) + "\n"

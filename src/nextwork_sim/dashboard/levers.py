@@ -14,7 +14,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..config import ConfigError, Scenario, apply_overrides, load_config, to_toml, validate
+from ..config import (
+    ConfigError,
+    Scenario,
+    apply_overrides,
+    load_config,
+    schema_fields,
+    to_toml,
+    validate,
+    without_settings_left_behind,
+)
 from ..parameters import Frozen
 
 PIPELINES = ("traditional", "alternative", "residency", "para_to_teacher", "career_switcher",
@@ -56,7 +65,7 @@ def field_of(path: str):
     for part in path.split("."):
         if not (isinstance(model, type) and issubclass(model, Frozen)):
             raise KeyError(path)
-        field = model.model_fields.get(part)
+        field = schema_fields(model).get(part)
         if field is None:
             raise KeyError(path)
         model = field.annotation
@@ -97,6 +106,8 @@ def value_at(scenario: Scenario, path: str) -> Any:
     """The value a scenario holds at a dotted path."""
     value: Any = scenario
     for part in path.split("."):
+        if not hasattr(value, part):  # a setting of another staffing model: its default
+            return field_of(path).get_default(call_default_factory=True)
         value = getattr(value, part)
     return value
 
@@ -132,7 +143,9 @@ def edited(base: Scenario, edits: list[str], name: str | None = None) -> Scenari
     raw = base.model_dump(mode="json", exclude_none=True)
     if name is not None and name.strip():
         edits = [*edits, f'name="{name.strip()}"']
-    return validate(apply_overrides(raw, edits), "dashboard")
+    data = apply_overrides(raw, edits)
+    data["staffing"] = without_settings_left_behind(data["staffing"], raw["staffing"])
+    return validate(data, "dashboard")
 
 
 def base_configs(folder: str | Path) -> dict[str, Scenario]:

@@ -1,10 +1,13 @@
 """Why scenarios differ: an exact Shapley decomposition of each difference to the baseline
 into the design elements that differ (issue "Why scenarios differ").
 
-A design element is a group of config fields (``ELEMENTS``): the team *structure* (model,
-roles, team sizes, allocation rule), *collaboration* time, *mentoring*, *time funding*
-(extra time taken from the day or paid), *regrouping and looping*, the *credential* route,
-the *advancement* rule and *pay* (the cost parameters).
+A design element is a group of config fields (``ELEMENT_NAMES``): the team *structure*
+(model, roles, team sizes, allocation rule), *collaboration* time, *mentoring*, *time
+funding* (extra time taken from the day or paid), *regrouping and looping*, the *credential*
+route, the *advancement* rule and *pay* (the cost parameters). Which staffing field belongs
+to which element is the field's tag (``staffing.settings.setting(element=...)``, in the
+shared settings or a model's own ``Settings``), read by ``element_fields``; a field that
+differs and has no tag is an error.
 For every coalition S of the elements in which the scenario differs from the baseline, a
 hybrid scenario takes the fields of S from the scenario and the rest from the baseline, and
 is run with the same seeds (common random numbers, prepared as the compared scenarios were:
@@ -31,22 +34,19 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from pydantic_core import to_jsonable_python
 from scipy import stats
 
-from ..adoption import STRUCTURE_FIELDS, shared_start
+from ..adoption import shared_start
 from ..config import ConfigError, Scenario, validate
+from ..staffing import settings_class
+from ..staffing.settings import ELEMENTS as STAFFING_ELEMENTS
+from ..staffing.settings import element_of
 
-ELEMENTS: dict[str, tuple[str, ...]] = {
-    "structure": STRUCTURE_FIELDS,
-    "collaboration": ("collaboration_minutes_per_week",),
-    "mentoring": ("mentoring_minutes_per_week",),
-    "time_funding": ("time_funded",),
-    "regrouping_and_looping": ("regroup_each_unit", "looping"),
-    "credentials": ("credentials", "district_pays_share"),
-    "advancement": ("advancement", "advancement_years", "advancement_skill",
-                    "advancement_credentials"),
-    "pay": ("parameters.costs",),
-}
+#: Design elements, in the order coalitions are formed: every staffing field is tagged with
+#: one of the staffing elements (``staffing.settings.setting``); *pay* is the cost parameters.
+ELEMENT_NAMES: tuple[str, ...] = (*STAFFING_ELEMENTS, "pay")
+PAY_FIELDS = ("parameters.costs",)
 DEFAULT_METRICS = ("attrition_rate", "leave_rate", "mean_chronic_load", "mean_skill",
                    "achievement_growth", "months_of_learning", "cost_per_student")
 
@@ -89,22 +89,81 @@ def _blocks(baseline: Scenario, scenario: Scenario) -> tuple[list, list[dict], l
     return schedule, blocks[0], blocks[1]
 
 
+def _staffing_fields(*blocks: dict) -> dict:
+    """``{field: FieldInfo}`` of the staffing settings of every block's model (the shared
+    fields and each model's own)."""
+    fields: dict = {}
+    for block in blocks:
+        fields.update(settings_class(block["staffing"]["model"]).model_fields)
+    return fields
+
+
+def _value(block: dict, name: str, field):
+    """A staffing field's value in a block, as dumped; a block whose model does not have the
+    field (or left it out as None) holds its default: that is what the field is when a
+    hybrid takes this block's value into a model that has it."""
+    staffing = block["staffing"]
+    if name in staffing:
+        return staffing[name]
+    return to_jsonable_python(field.get_default(call_default_factory=True))
+
+
+def element_fields(baseline: Scenario, scenario: Scenario) -> dict[str, tuple[str, ...]]:
+    """The fields of each design element, from the tags of the staffing settings of the
+    models the two scenarios run (``[staffing]`` and every ``[[adoption]]``); *pay* is
+    ``parameters.costs``. A staffing field that differs between them and has no element
+    raises ConfigError: left out, the hybrids would keep the baseline's value and the parts
+    would no longer add up to the difference."""
+    _, mine, theirs = _blocks(baseline, scenario)
+    out: dict[str, list[str]] = {name: [] for name in ELEMENT_NAMES}
+    out["pay"] = list(PAY_FIELDS)
+    for a, b in zip(mine, theirs, strict=True):
+        for name, field in _staffing_fields(a, b).items():
+            element = element_of(field)
+            if element is None:
+                if _value(a, name, field) != _value(b, name, field):
+                    raise ConfigError(
+                        f"explain: staffing.{name} differs between {baseline.name} and "
+                        f"{scenario.name} but has no design element; tag it in its model's "
+                        "Settings with staffing.settings.setting(element=...) (elements: "
+                        f"{', '.join(STAFFING_ELEMENTS)})")
+                continue
+            if name not in out[element]:
+                out[element].append(name)
+    return {name: tuple(fields) for name, fields in out.items()}
+
+
+def _differs(a: dict, b: dict, name: str) -> bool:
+    if name.startswith("parameters."):
+        return _get(a, name) != _get(b, name)
+    fields = _staffing_fields(a, b)
+    return name in fields and _value(a, name, fields[name]) != _value(b, name, fields[name])
+
+
 def differing_elements(baseline: Scenario, scenario: Scenario) -> list[str]:
+    """The design elements in which ``scenario`` differs from ``baseline``, in the order of
+    ``ELEMENT_NAMES``."""
     _, a, b = _blocks(baseline, scenario)
-    return [name for name, fields in ELEMENTS.items()
-            if any(_get(x, f) != _get(y, f) for x, y in zip(a, b, strict=True) for f in fields)]
+    elements = element_fields(baseline, scenario)
+    return [name for name, fields in elements.items()
+            if any(_differs(x, y, f) for x, y in zip(a, b, strict=True) for f in fields)]
 
 
 def hybrid(baseline: Scenario, scenario: Scenario, coalition: tuple[str, ...],
            code: int = 0) -> Scenario:
     """The baseline with the scenario's fields of the elements in ``coalition``, in every
-    block of the schedule (the scenario's ``[[adoption]]`` schedule, or the baseline's)."""
+    block of the schedule (the scenario's ``[[adoption]]`` schedule, or the baseline's). A
+    field the hybrid's model does not have is left out: it has no effect under that model,
+    as under the baseline's."""
     schedule, mine, theirs = _blocks(baseline, scenario)
+    elements = element_fields(baseline, scenario)
     data = baseline.model_dump(mode="json", exclude_none=True)
     for block, source in zip(mine, theirs, strict=True):
         for name in coalition:
-            for field in ELEMENTS[name]:
+            for field in elements[name]:
                 _set(block, field, _get(source, field))
+        own = settings_class(block["staffing"]["model"]).model_fields
+        block["staffing"] = {k: v for k, v in block["staffing"].items() if k in own}
     data["staffing"], data["parameters"] = mine[0]["staffing"], mine[0]["parameters"]
     data["adoption"] = [{**entry, "staffing": block["staffing"]}
                         for entry, block in zip(schedule, mine[1:], strict=True)]

@@ -44,7 +44,15 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import __version__
-from ..config import ConfigError, Scenario, apply_overrides, load_config, to_toml, validate
+from ..config import (
+    ConfigError,
+    Scenario,
+    apply_overrides,
+    load_config,
+    schema_fields,
+    to_toml,
+    validate,
+)
 from .storage import OutputError, check_output, run_id
 
 DUMMY = "dummy"
@@ -95,10 +103,10 @@ def field_range(path: str) -> tuple[type, float | None, float | None]:
     parts = path.split(".")
     for i, part in enumerate(parts):
         here = ".".join(parts[: i + 1])
-        info = model.model_fields.get(part)
+        info = schema_fields(model).get(part)
         if info is None:
             raise ConfigError(f"field {here!r} does not exist; allowed here: "
-                              f"{', '.join(model.model_fields)}")
+                              f"{', '.join(schema_fields(model))}")
         kind = _plain(info.annotation)
         if i < len(parts) - 1:
             if not (isinstance(kind, type) and issubclass(kind, BaseModel)):

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..config import Scenario, validate
+from ..config import Scenario, schema_fields, staffing_defaults, validate
 from ..parameters import ASSUMPTION
 
 SKIPPED = ("name", "description")
@@ -48,7 +48,7 @@ def field_metadata(path: str) -> dict:
     model: type[BaseModel] = Scenario
     extra: dict = {}
     for part in path.split("."):
-        field = model.model_fields.get(part) if model is not None else None
+        field = schema_fields(model).get(part) if model is not None else None
         if field is None:
             break
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
@@ -72,6 +72,7 @@ def assumptions_table(resolved: dict[str, dict]) -> dict:
     field path, each scenario's value (and whether it differs from the default), default,
     unit, kind, source and ``set`` (some scenario moves it from its default)."""
     default = flatten(validate({"name": "default"}).model_dump(mode="json"))
+    default = {**default, **flatten({"staffing": staffing_defaults()})}
     flat, shared = {}, []
     for name, config in resolved.items():
         config, switched = as_run(config)

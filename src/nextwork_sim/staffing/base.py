@@ -14,6 +14,7 @@ import numpy as np
 
 from ..domains import DOMAINS, INDIVIDUALIZED, LANGUAGE, N_DOMAINS, SOCIAL_EMOTIONAL
 from ..roles import DEFAULT_CATALOGUE
+from .settings import StaffingSettings
 
 ALL_UNITS = np.iinfo(np.uint64).max
 COMMUNITY_KINDS = ("classroom", "homeroom", "team")
@@ -155,15 +156,19 @@ def teacher_duty() -> np.ndarray:
 
 
 class StaffingModel:
-    """Base class: subclasses set ``name`` and implement ``form_communities`` and ``allocate``."""
+    """Base class: subclasses set ``name`` and implement ``form_communities`` and ``allocate``.
+    A model with settings of its own declares them as ``Settings``, a subclass of
+    ``StaffingSettings`` whose fields are tagged with their design element (``setting``);
+    ``[staffing]`` naming the model is validated by it and is ``self.settings``."""
 
     name = "base"
+    Settings: type[StaffingSettings] = StaffingSettings
     roles = DEFAULT_CATALOGUE  # the run's catalogue (set by the model when it has custom roles)
     #: Posts the design staffs below the class-size rule on purpose, in words (docs and
     #: reports); empty for a design that staffs the rule exactly.
     declared_conversions = ""
 
-    def __init__(self, settings, unit_terms: tuple[int, ...]):
+    def __init__(self, settings: StaffingSettings, unit_terms: tuple[int, ...]):
         """``unit_terms[u]`` is the term unit ``u`` starts in."""
         self.settings = settings
         self.unit_terms = tuple(unit_terms)

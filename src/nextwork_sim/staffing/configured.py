@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Annotated, Literal
 
 import numpy as np
+from pydantic import Field, model_validator
 
-from ..domains import ASSESSMENT, CONTENT, DOMAIN_INDEX, LEADERSHIP, N_DOMAINS, PEDAGOGY
-from ..roles import CATEGORY_INDEX
+from ..domains import ASSESSMENT, CONTENT, DOMAIN_INDEX, DOMAINS, LEADERSHIP, N_DOMAINS, PEDAGOGY
+from ..parameters import Frozen, param
+from ..roles import CATEGORY_INDEX, ROLES
 from .base import (
     ALL_UNITS,
     DUTY_INPUTS,
@@ -35,13 +38,90 @@ from .base import (
     split_by_weight,
     teacher_duty,
 )
+from .settings import DomainName, JustRightSettings, setting
 
 _LEAD = CATEGORY_INDEX["teacher_leader"]
 _SHELTERED = [CATEGORY_INDEX["novice"], CATEGORY_INDEX["resident"]]
 
 
+class MemberSpec(Frozen):
+    """Positions of one role in every community of a configured design."""
+
+    role: str = Field(..., description="a built-in role or one of [[staffing.roles]]")
+    count: int = param(1, unit="positions", ge=1, le=10, doc="positions per community",
+                       kind="assumption")
+    fte: float | None = Field(None, ge=0.05, le=1.0, description="FTE of each position "
+                              "(default: the role's)",
+                              json_schema_extra={"unit": "FTE", "kind": "assumption"})
+    span: Literal["year", "unit"] = Field("year", description="member all year, or for one "
+                                          "unit a term")
+    domains: list[DomainName] | None = Field(None, description="domains the member may be "
+                                             "given (default: all)")
+    fixed: dict[DomainName, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=dict, description="fixed share of a domain per position (pull-out "
+        "style), 0-1")
+
+
+class DesignSpec(Frozen):
+    """A staffing model written in a config (``staffing.model = "configured"``)."""
+
+    grade_band: int = param(1, unit="grades", ge=1, le=4,
+                            doc="consecutive grades sharing one community (multi-age if > 1)",
+                            kind="assumption")
+    students_per_community: int = param(100, unit="students", ge=10, le=400,
+                                        doc="largest roster of a community (communities "
+                                            "per band = ceil(students / this))",
+                                        kind="assumption")
+    allocation: Literal["whole_class", "just_right", "leader_coached"] = Field(
+        "just_right", description="whole_class: members share each domain by duty; "
+        "just_right: by FTE x skill^gamma among those meeting the threshold; leader_coached: "
+        "the lead carries leader_share of content, pedagogy and assessment, the rest share "
+        "equally")
+    leader_share: float = param(0.35, unit="share", ge=0, le=1,
+                                doc="leader_coached: the lead's share of planning domains",
+                                kind="assumption")
+    members: list[MemberSpec] = Field(..., min_length=1, description="who serves a community")
+    mentoring: bool = Field(True, description="the lead mentors novices and residents")
+    specialists: bool = Field(True, description="add pull-out specialists and paraeducators "
+                              "by caseload, as the shipped models do")
+    teacher_posts: Literal["class_size", "as_designed"] = Field(
+        "class_size", description="class_size: teacher posts are added where the members fall "
+        "short of the class-size rule (equal service); as_designed: the members as written, "
+        "the shortfall declared as converted posts")
+
+
 class ConfiguredModel(StaffingModel):
     name = "configured"
+
+    class Settings(JustRightSettings):
+        design: DesignSpec | None = setting(None, element="structure",
+                                            doc="the design of a configured model")
+
+        @model_validator(mode="after")
+        def _design_is_possible(self):
+            if self.design is None:
+                raise ValueError("staffing.model = 'configured' needs a [staffing.design] "
+                                 "table")
+            builtin = {role.name: role.category for role in ROLES}
+            categories = {**builtin, **{r.name: r.category for r in self.roles}}
+            for member in self.design.members:
+                if member.role not in categories:
+                    raise ValueError(f"design member role {member.role!r} is not defined; "
+                                     f"allowed: {', '.join(sorted(categories))}")
+            member_categories = [categories[m.role] for m in self.design.members]
+            if self.design.allocation in ("just_right", "leader_coached") and (
+                    "teacher_leader" not in member_categories):
+                raise ValueError(f"design allocation {self.design.allocation!r} needs a lead: "
+                                 "add a member whose role has category 'teacher_leader'")
+            if not any(c in ("teacher_leader", "professional", "novice", "specialist")
+                       for c in member_categories):
+                raise ValueError("design has no teacher: add a member with a teaching role")
+            for domain in DOMAINS:
+                total = sum(m.fixed.get(domain, 0.0) * m.count for m in self.design.members)
+                if total > 1.0 + 1e-9:
+                    raise ValueError(f"design fixed shares of {domain} sum to {total:.2f} per "
+                                     "community; they must not exceed 1")
+            return self
 
     @property
     def spec(self):

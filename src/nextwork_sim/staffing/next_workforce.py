@@ -38,6 +38,7 @@ from .base import (
     split_by_weight,
     teacher_duty,
 )
+from .settings import JustRightSettings, setting
 
 
 def _domains(*indices: int) -> np.ndarray:
@@ -63,9 +64,23 @@ MAY_CARRY_TABLE = np.array([MAY_CARRY[c] for c in CATEGORIES])  # assessment_dat
 SHELTERED_TABLE = np.isin(np.arange(len(CATEGORIES)), SHELTERED)  # by category
 
 
-
 class NextWorkforce(StaffingModel):
     name = "next_workforce"
+
+    class Settings(JustRightSettings):
+        team_teachers: int = setting(4, element="structure", unit="teachers", ge=2, le=6,
+                                     doc="core teachers in a team (teacher-leader included)",
+                                     kind="assumption")
+        residents_per_team: int = setting(1, element="structure", unit="residents", ge=0, le=3,
+                                          doc="paid residents a team", kind="assumption")
+        resident_fte: float = setting(0.8, element="structure", unit="FTE", ge=0.1, le=1.0,
+                                      doc="a resident's time", kind="assumption")
+        community_educators_per_team: int = setting(
+            1, element="structure", unit="persons per unit", ge=0, le=4, kind="assumption",
+            doc="community educators joining a team for one unit")
+        community_educator_fte: float = setting(
+            0.2, element="structure", unit="FTE", ge=0.05, le=0.5, kind="assumption",
+            doc="a community educator's time while a member")
 
     def form_communities(self, school: School) -> SchoolDesign:
         s = self.settings

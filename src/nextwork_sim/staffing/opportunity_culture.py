@@ -37,6 +37,7 @@ from .base import (
     proportional_split,
     split_by_weight,
 )
+from .settings import StaffingSettings, setting
 
 
 class OpportunityCulture(StaffingModel):
@@ -44,6 +45,30 @@ class OpportunityCulture(StaffingModel):
     declared_conversions = ("reach extension: one teaching post per pod of two or more "
                             "classrooms becomes reach_associate_fte_per_pod FTE of reach "
                             "associates (paraeducators)")
+
+    class Settings(StaffingSettings):
+        pod_classrooms: int = setting(
+            4, element="structure", unit="classrooms", ge=2, le=6, kind="sourced",
+            source="Public Impact, Opportunity Culture models (3-4 classrooms per "
+                   "multi-classroom leader)",
+            doc="classrooms led by one multi-classroom leader")
+        leader_share: float = setting(
+            0.35, element="structure", unit="share of domain demand", ge=0, le=1,
+            kind="assumption", doc="part of content, pedagogy and assessment work (planning, "
+                                   "data) a multi-classroom leader carries for the pod")
+        reach_associate_fte_per_pod: float = setting(
+            1.6, element="structure", unit="FTE", ge=0, le=4, kind="assumption",
+            doc="paraeducator time funded by converting one teaching position per pod "
+                "(~ (teacher pay - supplement) / paraeducator pay = (69,600 - 0.2 x "
+                "75,000) / 34,230 = 1.6)")
+        reach_associate_individualized_share: float = setting(
+            0.2, element="structure", unit="share of domain demand per FTE", ge=0, le=1,
+            kind="assumption", doc="part of its pod's individualized_support demand a "
+                                   "full-time reach associate carries (Opportunity Culture)")
+        reach_associate_social_emotional_share: float = setting(
+            0.15, element="structure", unit="share of domain demand per FTE", ge=0, le=1,
+            kind="assumption", doc="part of its pod's social_emotional demand a full-time "
+                                   "reach associate carries")
 
     def pods(self, school: School) -> list[int]:
         """Classrooms of each pod of a grade."""

@@ -19,10 +19,16 @@ from .base import (
     split_by_weight,
     teacher_duty,
 )
+from .settings import StaffingSettings, setting
 
 
 class Traditional(StaffingModel):
     name = "traditional"
+
+    class Settings(StaffingSettings):
+        secondary_periods: int = setting(5, element="structure", unit="sections per teacher",
+                                         ge=1, le=8, kind="assumption",
+                                         doc="subject teachers per secondary homeroom")
 
     def form_communities(self, school: School) -> SchoolDesign:
         s = self.settings
