@@ -13,10 +13,8 @@ from nextwork_sim.experiments.executors import (
     InProcess,
     LocalProcesses,
     make_executor,
-    run_task,
-    worker_memory,
 )
-from nextwork_sim.experiments.runner import make_tasks, run_many
+from nextwork_sim.experiments.runner import make_tasks, run_many, run_task, worker_memory
 from nextwork_sim.experiments.storage import PartWriter, finished_run_ids
 from nextwork_sim.experiments.summary import differences, paired_differences
 

@@ -7,15 +7,15 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 
 def run(config, years: int | None = None, seed: int = 0, replication: int = 0,
         overrides: list[str] | None = None):
     """Run one scenario (a path, a dict or a Scenario) and return the tidy yearly table
     (columns scenario, point, replication, year, metric, group, value)."""
-    from .config import load_config, resolve
-    from .experiments.runner import run_one
+    from .config import load_config, resolve  # start-up time
+    from .experiments.runner import run_one  # start-up time
 
     scenario = load_config(config, overrides) if isinstance(config, str | bytes) or hasattr(
         config, "__fspath__") else resolve(config)
@@ -24,7 +24,7 @@ def run(config, years: int | None = None, seed: int = 0, replication: int = 0,
 
 def load_results(path):
     """Read a results folder written by ``nextwork-sim run`` or ``compare``."""
-    from .experiments.storage import load_results as _load
+    from .experiments.storage import load_results as _load  # start-up time
 
     return _load(path)
 
@@ -37,7 +37,7 @@ _API = ("compare", "explain", "explained_scenarios", "burn_in", "budget_solve", 
 
 def __getattr__(name: str):
     if name in _API:
-        from . import api
+        from . import api  # start-up time
 
         return getattr(api, name)
     raise AttributeError(f"module 'nextwork_sim' has no attribute {name!r}")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import validate
 from .domains import N_DOMAINS
 from .kernels import keyed_random as kr
 from .population import LEFT
@@ -225,7 +226,6 @@ def _promote_to_leads(model, new_positions: np.ndarray, incumbents: np.ndarray) 
     professionals with ``careers.lead_minimum_years`` of experience (a design that adds
     teacher-leaders promotes from within before hiring; the experience floor is the one hiring
     applies)."""
-    from .roles import CATEGORY_INDEX
 
     state = model.state
     positions, educators = state.positions, state.educators
@@ -259,6 +259,5 @@ def shared_start(baseline, scenario):
     data["staffing"] = baseline.staffing.model_dump(mode="json", exclude_none=True)
     data["burn_in_years"] = baseline.burn_in_years
     data["adoption"] = [switch, *data.get("adoption", [])]
-    from .config import validate
 
     return validate(data, f"{scenario.name} (shared start from {baseline.name})")

@@ -20,8 +20,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from .adoption import shared_start
+from .adoption import shared_start as start_from
 from .config import ConfigError, Scenario, apply_overrides, load_config, to_toml, validate
-from .experiments.decompose import DEFAULT_METRICS
+from .experiments.decompose import DEFAULT_METRICS, decompose, hybrids
+from .experiments.executors import check_scheduler
+from .experiments.runner import run_many, run_one, state_path
+from .experiments.storage import check_output, write_results, write_text_atomic
+from .experiments.summary import differences, summarize
+from .experiments.uncertainty import scenario_for_replication
+from .model import SchoolSystemModel
+from .report import explain_figure
+from .saved_state import STATE_SCHEMA_VERSION, file_digest
+from .workforce.budget import (
+    recurring_cost_per_student,
+    solve_budget_neutral,
+    unfilled_cost_per_student,
+)
 
 
 def scenario_of(config, overrides: list[str] | None = None) -> Scenario:
@@ -83,8 +98,6 @@ def _preparation(baseline: Scenario, shared: bool, from_state, seed: int,
 
     def prepare(scenario: Scenario) -> Scenario:
         if shared:
-            from .adoption import shared_start
-
             scenario = shared_start(baseline, scenario)
         if saved is not None:
             scenario = _from_saved(Path(from_state), saved, scenario)
@@ -111,10 +124,6 @@ def compare(configs: list, *, years: int | None = None, seed: int = 0,
     folder there (refused before running if it is not empty, unless ``overwrite``).
     ``check_explain``: refuse before running scenarios ``explain`` could not decompose.
     ``progress`` counts simulated years (burn-in included)."""
-    from .experiments.runner import run_many
-    from .experiments.storage import check_output, write_results
-    from .experiments.summary import differences, summarize
-
     configured = [scenario_of(config, overrides) for config in configs]
     names = [s.name for s in configured]
     if len(set(names)) != len(names):
@@ -135,12 +144,8 @@ def compare(configs: list, *, years: int | None = None, seed: int = 0,
     if scheduler and executor != "dask":
         raise ConfigError("--scheduler needs --executor dask")
     if scheduler:
-        from .experiments.executors import check_scheduler
-
         check_scheduler(scheduler)
-    vary = None
-    if parameter_uncertainty:
-        from .experiments.uncertainty import scenario_for_replication as vary
+    vary = scenario_for_replication if parameter_uncertainty else None
     per_run = (years or max(s.years for s in scenarios)) + max(s.burn_in_years for s in scenarios)
     step = _start(progress, per_run * len(scenarios) * replications)
     state_dir = str(from_state) if from_state is not None else None
@@ -172,8 +177,6 @@ def explained_scenarios(comparison: Comparison, name: str) -> dict[tuple, Scenar
 
 def _hybrids_as_run(configured: list[Scenario], scenarios: list[Scenario],
                     prepare: Callable, index: int) -> dict[tuple, Scenario]:
-    from .experiments.decompose import hybrids
-
     found = hybrids(configured[0], configured[index], prepare)
     full = found[max(found, key=len)]
     mine, theirs = (s.model_dump(mode="json", exclude={"name", "description"})
@@ -196,8 +199,6 @@ def explain(comparison: Comparison, *, metrics=DEFAULT_METRICS, workers: int = 1
     (scenario, metric, kind, mechanism, contribution, ci_low, ci_high, ...); ``out``: also
     write explain.csv and explain.png there. ``progress`` counts runs (every coalition's
     hybrid of every scenario, each replication)."""
-    from .experiments.decompose import decompose
-
     runs = 0
     for name in comparison.names[1:]:  # refuse before running anything
         runs += len(explained_scenarios(comparison, name)) * comparison.replications
@@ -210,9 +211,6 @@ def explain(comparison: Comparison, *, metrics=DEFAULT_METRICS, workers: int = 1
               for scenario in comparison.configured[1:]]
     table = pd.concat(tables, ignore_index=True)
     if out is not None:
-        from .experiments.storage import write_text_atomic
-        from .report import explain_figure
-
         write_text_atomic(Path(out) / "explain.csv",
                           table.to_csv(index=False, float_format="%.6g"))
         explain_figure(table, Path(out) / "explain.png")
@@ -226,11 +224,6 @@ def burn_in(config, out, *, seed: int = 0, replications: int = 1,
     state per replication into the folder ``out`` (written whole or not at all), for
     ``compare(from_state=out)``; returns the folder's manifest. ``progress`` counts
     replications."""
-    from .experiments.runner import state_path
-    from .experiments.storage import check_output
-    from .model import SchoolSystemModel
-    from .saved_state import STATE_SCHEMA_VERSION, file_digest
-
     scenario = scenario_of(config, overrides)
     out = Path(out)
     check_output(out, overwrite)
@@ -264,9 +257,6 @@ def burn_in(config, out, *, seed: int = 0, replications: int = 1,
 def _saved_manifest(folder: Path, seed: int, replications: int) -> dict:
     """A burn-in folder's manifest, checked (its fields, this run's seed and replications,
     and the SHA-256 of every state this run needs) before anything runs."""
-    from .experiments.runner import state_path
-    from .saved_state import STATE_SCHEMA_VERSION, file_digest
-
     where = f"--from-state {folder}"
     manifest_path = folder / "manifest.json"
     if not manifest_path.is_file():
@@ -313,8 +303,6 @@ def _from_saved(folder: Path, saved: dict, scenario: Scenario) -> Scenario:
     """``scenario`` started from the saved states: it must share their district and
     burn-in; a scenario whose staffing differs from the saved one switches at reported
     year 1 (as with a shared start)."""
-    from .adoption import shared_start
-
     data = scenario.model_dump(mode="json", exclude_none=True)
     base = validate({**data, "staffing": saved["staffing"], "adoption": [],
                      "name": saved["name"]}, f"{folder} (saved staffing)")
@@ -357,14 +345,6 @@ def budget_solve(config, baseline, field: str, low: float, high: float, *,
     burn in under the baseline's staffing, then switch (as ``compare`` does). ``progress``
     counts runs (their number is not known in advance: total=None). ValueError when the
     bracket does not hold the baseline's cost."""
-    from .adoption import shared_start as start_from
-    from .experiments.runner import run_one
-    from .workforce.budget import (
-        recurring_cost_per_student,
-        solve_budget_neutral,
-        unfilled_cost_per_student,
-    )
-
     overrides = list(overrides or [])
     base = scenario_of(baseline, overrides)
     # the field is the config's: a model's own setting is not in a baseline of another model

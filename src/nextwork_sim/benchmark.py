@@ -19,7 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .bench.mesa_baseline import PerAgentDay
 from .config import apply_overrides, load_config, validate
+from .model import SchoolSystemModel
 
 #: the calendar hooks that make up the school day (the issue's list of daily mechanisms)
 DAY_HOOKS = ("start_unit", "school_days", "end_unit", "end_week")
@@ -114,7 +116,6 @@ def _scenario(scale: str, config: Path | None, burn_in: int, overrides: list[str
 def compile_kernels(config: Path | None, overrides: list[str]) -> float:
     """Seconds to compile (or load from Numba's cache) every kernel a year touches: one
     simulated year of a one-school model of the same scenario."""
-    from .model import SchoolSystemModel
 
     start = time.perf_counter()
     model = SchoolSystemModel(_scenario("school", config, 0, overrides), seed=1)
@@ -128,8 +129,6 @@ def run_benchmark(scale: str, years: int, config: Path | None = None,
                   burn_in: int = 0, invariants: bool = True) -> dict:
     """Time a model of ``scale`` (see the module docstring); ``invariants``: check them
     every year as runs do (invariants.py; their cost is in the summer and the run)."""
-    from .bench.mesa_baseline import PerAgentDay
-    from .model import SchoolSystemModel
 
     overrides = list(overrides or [])
     compile_seconds = compile_kernels(config, overrides)

@@ -12,10 +12,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .calibration.commands import register as register_calibration
 from .cli_errors import OneLineErrors, fail
 from .config import ConfigError, load_config, to_toml
 from .console_tables import print_tables, print_vacancy_warnings
-from .experiments.storage import OutputError
+from .docs_tables import parameters_markdown
+from .experiments.commands import progress_bar, register
+from .experiments.progress import ticker
+from .experiments.storage import OutputError, check_writable
+from .workforce import equilibrium as eq
+from .workforce.budget import budget_flags, mean_cost_per_student
 
 app = typer.Typer(cls=OneLineErrors, add_completion=False, no_args_is_help=True,
                   help="Project a school system's workforce, students and money under "
@@ -48,38 +54,20 @@ def _fail(message: str) -> None:
 
 def _check_file(path: Path, flag: str) -> None:
     """Refuse, before any work, a file that cannot be written (one line, exit 2)."""
-    from .experiments.storage import check_writable
-
     try:
         check_writable(path, flag, file=True)
     except OutputError as error:
         _fail(str(error))
 
 
-def _ticker(bar, description: str):
-    """An ``api`` progress callback driving a rich progress bar."""
-    task = bar.add_task(description, total=None)
-    unset = object()
-
-    def tick(total=unset) -> None:
-        if total is unset:
-            bar.advance(task)
-        else:
-            bar.update(task, total=total)
-
-    return tick
-
-
 def _compare(configs: list[Path], overrides, years, seed, replications, out, overwrite, quiet,
              **options):
-    from . import api
-    from .experiments.commands import progress_bar
-
+    from . import api  # start-up time
     try:
         with progress_bar(quiet) as bar:
             return api.compare(configs, years=years, seed=seed, replications=replications,
                                overrides=overrides, out=out, overwrite=overwrite,
-                               progress=_ticker(bar, "simulating years"), **options)
+                               progress=ticker(bar, "simulating years"), **options)
     except (ConfigError, OutputError) as error:
         _fail(str(error))
 
@@ -123,26 +111,23 @@ def compare(configs: list[Path], years: Years = None, seed: Seed = 0,
                       check_explain=explain)
     table, names = result.table, result.names
     print_tables(console, table, names)
-    from .workforce.budget import budget_flags, mean_cost_per_student
-
     base = result.baseline
     base_cost = mean_cost_per_student(table[table["scenario"] == base])
     for name, extra in budget_flags(table, base):
         console.print(f"[yellow]not budget-neutral:[/] {name} costs ${extra:,.0f} more per "
                       f"student than {base} ({extra / base_cost:+.1%}; full cost, the one-off "
                       "transition included)", highlight=False)
-    from .experiments.summary import summarize
-    from .report import comparison_figure
+    from .experiments.summary import summarize  # start-up time
+    from .report import comparison_figure  # start-up time
 
     comparison_figure(summarize(table), out / "comparison.png")
     if explain:
-        from . import api
-        from .experiments.commands import progress_bar
-        from .experiments.decompose import sentences
+        from . import api  # start-up time
+        from .experiments.decompose import sentences  # start-up time
 
         with progress_bar(quiet) as bar:
             why = api.explain(result, workers=workers, executor=executor, scheduler=scheduler,
-                              out=out, progress=_ticker(bar, "explain runs"))
+                              out=out, progress=ticker(bar, "explain runs"))
         for line in sentences(why, base):
             console.print(line, highlight=False)
     print_vacancy_warnings(console, table, names)
@@ -155,14 +140,12 @@ def burn_in(config: Path, seed: Seed = 0, replications: Replications = 1,
             overwrite: Overwrite = False, quiet: bool = False) -> None:
     """Burn a district in under CONFIG's staffing and save one state per replication, for
     `run`/`compare --from-state`."""
-    from . import api
-    from .experiments.commands import progress_bar
-
+    from . import api  # start-up time
     try:
         with progress_bar(quiet) as bar:
             api.burn_in(config, out, seed=seed, replications=replications,
                         overrides=set_ or [], overwrite=overwrite,
-                        progress=_ticker(bar, "burning in"))
+                        progress=ticker(bar, "burning in"))
     except (ConfigError, OutputError) as error:
         _fail(str(error))
     console.print(f"{replications} burned-in state(s) written to {out}", markup=False)
@@ -189,9 +172,6 @@ def equilibrium(config: Annotated[Path, typer.Argument(
 
     import numpy as np
 
-    from .experiments.commands import progress_bar
-    from .workforce import equilibrium as eq
-
     try:
         scenario = load_config(config, [*(set_ or []), *eq.COLD_START])
         if scenario.adoption:
@@ -202,13 +182,16 @@ def equilibrium(config: Annotated[Path, typer.Argument(
                               f"{every * (snapshots - 1)}")
     except ConfigError as error:
         _fail(str(error))
+    from .model import SchoolSystemModel  # start-up time
+
     target = eq.DATA_FILE if out is None else out
     _check_file(target, "--out")
     start = time.perf_counter()
     with progress_bar(quiet) as progress:
         bar = progress.add_task("equilibrium", total=replications)
         table = eq.measure(scenario, seed, replications, years, snapshots, every,
-                           progress=lambda: progress.advance(bar))
+                           progress=lambda: progress.advance(bar),
+                           model_class=SchoolSystemModel)
     first = years - every * (snapshots - 1)
     command = (f"nextwork-sim equilibrium {config.as_posix()} --seed {seed} --replications "
                f"{replications} --years {years} --snapshots {snapshots} --every {every}"
@@ -244,16 +227,14 @@ def budget_solve(config: Path, baseline: Annotated[Path, typer.Option(
     """Find the value of FIELD that makes CONFIG cost what BASELINE costs per student: the
     recurring cost (the one-off transition cost apart), mean over reported years and
     replications, with common random numbers."""
-    from . import api
-    from .experiments.commands import progress_bar
-
+    from . import api  # start-up time
     try:
         with progress_bar(quiet) as bar:
             found = api.budget_solve(config, baseline, field, low, high, years=years,
                                      seed=seed, replications=replications,
                                      overrides=set_ or [], shared_start=shared_start,
                                      tolerance=tolerance,
-                                     progress=_ticker(bar, "budget-solve runs"))
+                                     progress=ticker(bar, "budget-solve runs"))
     except (ValueError, ConfigError) as error:
         _fail(str(error))
     for tried, spent in found.trace:
@@ -277,7 +258,7 @@ def report(results_dir: Annotated[Path, typer.Argument(
                     "(/usr/bin/chromium, or $NEXTWORK_SIM_CHROMIUM)")] = False) -> None:
     """Write one self-contained HTML report of a results folder (figures inline, no network):
     summary, scenario table, figures by year, why they differ, assumptions, glossary."""
-    from .report import ReportError, build_report
+    from .report import ReportError, build_report  # start-up time
 
     try:
         built = build_report(results_dir, out, pdf=pdf)
@@ -303,8 +284,6 @@ def check(config: Path, set_: SetOption = None) -> None:
 def params(output: Annotated[Path | None, typer.Option(help="write here instead of "
                                                        "printing")] = None) -> None:
     """Print the parameter table (docs/parameters.md is generated from it)."""
-    from .docs_tables import parameters_markdown
-
     text = parameters_markdown()
     if output is not None:
         _check_file(output, "--output")
@@ -330,7 +309,7 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
     prints numbers, asserts nothing."""
     import json as json_module
 
-    from .benchmark import format_report, run_benchmark
+    from .benchmark import format_report, run_benchmark  # start-up time
 
     if scale not in ("school", "district", "state"):
         _fail(f"--scale {scale!r}: allowed: school, district, state")
@@ -364,7 +343,7 @@ def dashboard(results: Annotated[Path, typer.Option(
               port: Annotated[int, typer.Option(min=1, max=65535)] = 8765) -> None:
     """Explore results, edit a scenario and run small comparisons in a browser (a Solara
     app that needs no internet; the dashboard extra)."""
-    from .dashboard.server import DashboardError, serve
+    from .dashboard.server import DashboardError, serve  # optional dependency (the dashboard extra)
 
     try:
         serve(results, configs, host, port)
@@ -372,10 +351,7 @@ def dashboard(results: Annotated[Path, typer.Option(
         _fail(str(error))
 
 
-from .calibration.commands import register as register_calibration  # noqa: E402
-from .experiments.commands import register  # noqa: E402  (adds the sweep command)
-
-register(app)
+register(app)  # sweep
 register_calibration(app)  # calibrate, validate, set-defaults
 
 

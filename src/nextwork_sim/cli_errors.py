@@ -18,6 +18,10 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
+from .config import ConfigError
+from .experiments.storage import OutputError
+from .invariants import InvariantError
+
 #: exit status of bad input (flags, config, data files, output folder)
 BAD_INPUT = 2
 #: exit status of a broken invariant (a model defect, or numbers the model cannot run)
@@ -114,9 +118,6 @@ class OneLineErrors(TyperGroup):
         from typer._click.exceptions import ClickException, NoArgsIsHelpError
         from typer.exceptions import Abort
 
-        from .config import ConfigError
-        from .experiments.storage import OutputError
-        from .invariants import InvariantError
 
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False,

@@ -26,6 +26,9 @@ from pydantic import (
 )
 from pydantic_core import to_jsonable_python
 
+from .calibration.parameter_file import read_parameters
+from .config_files import ConfigError, file_hash, read_toml
+from .district_files import read_schools, read_staff
 from .domains import DOMAINS
 from .parameters import CalendarParams, Frozen, Parameters, param
 from .roles import ROLE_NAMES
@@ -44,10 +47,6 @@ PRESETS: dict[str, dict[str, tuple[int, int]]] = {
     "district": {"elementary": (12, 480), "middle": (4, 720), "high": (4, 960)},
     "state": {"elementary": (1200, 423), "middle": (400, 635), "high": (400, 846)},
 }
-
-
-class ConfigError(ValueError):
-    """A config or override is invalid; the message is one line meant for the user."""
 
 
 class RaceShares(Frozen):
@@ -121,8 +120,6 @@ class District(Frozen):
     @field_validator("schools_csv")
     @classmethod
     def _schools_file_is_valid(cls, value: str | None) -> str | None:
-        from .district_files import read_schools
-
         if value is not None:
             read_schools(value)
         return value
@@ -182,8 +179,6 @@ def school_names(district: District) -> list[str]:
     """Names of the district's schools: the CSV's, or level-N for a preset (N counts all
     schools from 1, elementary first)."""
     if district.schools_csv is not None:
-        from .district_files import read_schools
-
         return [str(n) for n in read_schools(district.schools_csv)["name"]]
     names = []
     for level in LEVELS:
@@ -250,8 +245,6 @@ class Scenario(Frozen):
         """The staff roster names schools of the district and roles of the run."""
         if self.district.staff_csv is None:
             return self
-        from .district_files import read_staff
-
         roles = set(ROLE_NAMES) | {r.name for r in self.staffing.roles} | {
             r.name for entry in self.adoption for r in entry.staffing.roles}
         try:
@@ -476,9 +469,6 @@ def merge_parameter_file(raw: dict, folder: Path, source: str = "config") -> dic
     named = raw.get("parameters_from")
     if not isinstance(named, str):
         return raw
-    from .calibration.parameter_file import read_parameters
-    from .calibration.targets import file_hash
-
     path = Path(named) if Path(named).is_absolute() else folder / named
     own = raw.get("parameters", {})
     if not isinstance(own, dict):
@@ -508,19 +498,6 @@ def validate(raw: dict, source: str = "config") -> Scenario:
         return Scenario.model_validate(raw)
     except ValidationError as error:
         raise ConfigError(_format_error(source, error, raw)) from None
-
-
-def read_toml(path: Path, what: str, prefix: str = "") -> dict:
-    """A TOML file as a dict; a missing, unreadable or invalid file is one ``ConfigError``
-    line (``prefix`` names the field that pointed at it)."""
-    try:
-        return tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise ConfigError(f"{prefix}{path}: no such {what}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{prefix}{path}: not valid TOML: {error}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{prefix}{path}: cannot read: {error}") from None
 
 
 def load_config(path: str | Path, overrides: list[str] | None = None) -> Scenario:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from .outcomes import METRICS
+from .roles import CATEGORIES
 
 KEY_METRICS = ("leave_rate", "attrition_rate", "mean_chronic_load", "mean_skill",
                "satisfaction", "achievement_growth", "months_of_learning",
@@ -48,7 +49,6 @@ def _by_category(table, metric: str):
 def categories_table(table, names: list[str]) -> Table:
     """Adults per 100 students (FTE) and the share of posts vacant, by category: what each
     design staffs, and what its pipelines fill."""
-    from .roles import CATEGORIES
 
     adults = _by_category(table, "adults_per_100_students").groupby(
         ["category", "scenario"])["value"].mean()

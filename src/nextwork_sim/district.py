@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .config import LEVEL_GRADES, LEVELS, PRESETS, RACES, Scenario
+from .district_files import read_schools, read_staff
 from .domains import CONTENT, INDIVIDUALIZED, LANGUAGE, N_DOMAINS, SOCIAL_EMOTIONAL
 from .kernels import keyed_random as kr
 from .parameters import as_array
@@ -47,7 +48,6 @@ def build_schools(scenario: Scenario, run_key: int) -> list[School]:
 def schools_from_csv(scenario: Scenario, run_key: int) -> list[School]:
     """Schools in file order, with their own composition where the file gives it; a leader
     quality the file does not give is drawn from the run's key."""
-    from .district_files import read_schools
 
     composition = scenario.district.composition
     scale = scenario.district.enrollment_scale
@@ -80,7 +80,6 @@ def roster_experience(model) -> tuple[np.ndarray, int]:
     path = model.config.district.staff_csv
     if path is None:
         return experience, 0
-    from .district_files import read_staff
 
     by_name = {school.name: school.index for school in model.schools}
     staff = read_staff(path, set(by_name), set(model.roles.names))

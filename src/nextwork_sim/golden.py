@@ -21,6 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import run
+from .kernels.backend import use_reference
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = ("traditional", "next_workforce", "opportunity_culture", "custom_example",
            "phased_adoption", "csv_district")
@@ -53,8 +56,6 @@ def golden_dir(root: Path = ROOT) -> Path:
 
 def compute(name: str, root: Path = ROOT) -> pd.DataFrame:
     """The golden table of ``configs/<name>.toml``: columns metric, group, year, value."""
-    from . import run
-    from .kernels.backend import use_reference
 
     config = root / "configs" / f"{name}.toml"
     if not config.exists():

@@ -11,15 +11,25 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from .adoption import build_staffing_models, model_index_in_year, school_plan
+from .adoption import (
+    build_staffing_models,
+    design_columns,
+    design_signature,
+    model_index_in_year,
+    school_plan,
+    switch_schools,
+)
 from .calendar import SchoolCalendar, YearShape
-from .config import Scenario, resolve
+from .config import ConfigError, Scenario, resolve
 from .district import add_students, build_schools, initial_roster
 from .invariants import check_state, enabled_by_default
 from .population import ACTIVE, Educator, State, Student
 from .registration import create_agents, gc_paused, old_objects_frozen, remove_agents
 from .roles import ROLE_INDEX, RoleCatalogue
+from .saved_state import read_state, write_state
 from .school_year import SchoolYear
+from .summer import SummerContext, book_transition
+from .workforce.attrition import settle_transfers
 from .workforce.hiring import fill_vacancies
 
 _MESA_TAKES_RNG = "rng" in inspect.signature(mesa.Model.__init__).parameters
@@ -90,7 +100,6 @@ class SchoolSystemModel(mesa.Model):
     def add_design(self, school, design, columns=None) -> np.ndarray:
         """Append a school's communities, positions and memberships; returns the positions.
         ``columns`` is ``adoption.design_columns(design)`` when the caller has it already."""
-        from .adoption import design_columns, design_signature
 
         cols = design_columns(design) if columns is None else columns
         self.design_signatures[school.index] = design_signature(design, cols)
@@ -161,7 +170,6 @@ class SchoolSystemModel(mesa.Model):
         """Write the whole state (every table, the year and the per-school bookkeeping) to an
         ``.npz`` file via a temporary name, with a schema version and a checksum
         (saved_state.py), so a run can start from it (``--from-state``)."""
-        from .saved_state import write_state
 
         arrays = {f"{name}.{column}": getattr(self.state, name).column(column)[
             : getattr(self.state, name).n] for name in self.TABLES
@@ -180,9 +188,6 @@ class SchoolSystemModel(mesa.Model):
     def load_state(self, path) -> None:
         """Replace this model's state by a saved one (same district, seed and replication);
         schools whose staffing differs from the saved one switch now, as in a summer."""
-        from .adoption import switch_schools
-        from .config import ConfigError
-        from .saved_state import read_state
 
         saved, meta = read_state(path, {name: getattr(self.state, name).COLUMNS
                                         for name in self.TABLES})
@@ -219,8 +224,6 @@ class SchoolSystemModel(mesa.Model):
         self.add_student_agents(np.flatnonzero(self.state.students.status == 0))
         self.add_educator_agents(np.flatnonzero(self.state.educators.status == ACTIVE))
         if self.year > 0:  # the last summer's switches, for this run's adoption plan
-            from .summer import SummerContext, book_transition
-            from .workforce.attrition import settle_transfers
 
             context = SummerContext()
             switch_schools(self, self.year - 1, context)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .kernels.grouped import sum_by
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -242,7 +244,6 @@ def sums_by_code(codes: np.ndarray, by_row: np.ndarray, n_labels: int) -> np.nda
     ``by_row`` (float64 [rows, values], C or Fortran order) at once
     (``kernels.grouped.sum_by``: one pass over the rows, adding in row order as
     ``np.bincount`` does). Codes at or past ``n_labels`` widen ``out``."""
-    from .kernels.grouped import sum_by
 
     if codes.size and codes.min() < 0:
         raise ValueError("sums_by_code: codes must be non-negative")

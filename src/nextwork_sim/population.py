@@ -11,6 +11,7 @@ import mesa
 import numpy as np
 
 from .domains import N_DOMAINS
+from .roles import ROLE_NAMES
 
 # Student status
 ENROLLED, GRADUATED, LEFT_DISTRICT = 0, 1, 2
@@ -231,6 +232,5 @@ class Educator(mesa.Agent):
 
     @property
     def role_name(self) -> str:
-        from .roles import ROLE_NAMES
 
         return ROLE_NAMES[self.role]

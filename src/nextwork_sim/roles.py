@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .domains import DOMAIN_INDEX, N_DOMAINS
+
 CATEGORIES: tuple[str, ...] = (
     "organization_leader", "teacher_leader", "professional", "specialist", "novice",
     "resident", "paraeducator", "community_educator",
@@ -55,7 +57,6 @@ class RoleCatalogue:
     Built-in roles keep their indices, so code may name them through ``ROLE_INDEX``."""
 
     def __init__(self, extra: tuple = ()):
-        from .domains import DOMAIN_INDEX, N_DOMAINS
 
         self.roles: tuple[Role, ...] = ROLES + tuple(
             Role(r.name, r.category, r.fte, r.pay, r.may_lead, r.category in TEACHER_CATEGORIES)

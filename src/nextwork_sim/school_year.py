@@ -26,8 +26,12 @@ from .kernels.grouped import rows_of
 from .kernels.school_day import DayParameters, DayState, Unit, check_scratch, fluctuation_values
 from .parameters import as_array
 from .population import ACTIVE, ENROLLED
+from .roles import CATEGORY_INDEX
 from .staffing.base import Members
 from .staffing.looping import loop_pairs, looped_students, swap_adults
+from .summer import run_summer
+from .workforce.costs import extra_minutes, paid_time, time_cost
+from .workforce.credentials import term_learning
 
 #: A student "needs" a domain when their need in it is at least this (one typical unit).
 NEEDED = 1.0
@@ -224,12 +228,10 @@ class SchoolYear:
 
     def end_term(self, year: int, term: int) -> None:
         """Term end: credential progress, completions and new enrolments."""
-        from .workforce.credentials import term_learning
 
         term_learning(self.model, year, term)
 
     def summer(self, year: int) -> None:
-        from .summer import run_summer
 
         run_summer(self.model, year)
 
@@ -375,7 +377,6 @@ def priced_time(model, active: np.ndarray, available: np.ndarray, collaboration:
     """The day's available minutes once the design's time beyond the planning allowance is
     taken from them (``time_funded = within_day``), and the year's dollars for that time where
     the design pays for it instead."""
-    from .workforce.costs import extra_minutes, paid_time, time_cost
 
     extra = np.where(active, extra_minutes(model, collaboration, mentor, mentor_minutes), 0.0)
     paid = paid_time(model)
@@ -388,7 +389,6 @@ def priced_time(model, active: np.ndarray, available: np.ndarray, collaboration:
 def assign_mentors(model) -> tuple[np.ndarray, np.ndarray]:
     """Mentor of each educator: the teacher-leader of their primary community, when the
     staffing model gives them mentoring minutes."""
-    from .roles import CATEGORY_INDEX
 
     state = model.state
     educators = state.educators

@@ -27,7 +27,7 @@ from .workforce.attrition import (
     settle_transfers,
     summer_attrition,
 )
-from .workforce.costs import annual_budget, payroll
+from .workforce.costs import annual_budget, payroll, salaries
 from .workforce.hiring import PATHWAYS, fill_vacancies, recruitment_cost
 
 POVERTY_BANDS = ("low", "mid", "high")
@@ -284,7 +284,6 @@ def record_unfilled_posts(model, record: YearRecord) -> None:
     at its role's first-year pay (the pipelines' entry step; stipends included). A shadow
     line, outside cost_total. Posts held by a long-term substitute are vacant but paid (the
     substitute's pay is in salary_cost), so they are not in it."""
-    from .workforce.costs import salaries
 
     positions = model.state.positions
     empty = np.flatnonzero(positions.open & (positions.holder == -1))
@@ -374,7 +373,6 @@ def record_cohorts(model, record: YearRecord, year: int) -> None:
 
 
 def record_advancement(model, record: YearRecord, advanced: np.ndarray) -> None:
-    from .workforce.costs import salaries
 
     record.add("advanced", "all", advanced.size)
     e, costs = model.state.educators, model.config.parameters.costs

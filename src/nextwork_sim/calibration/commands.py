@@ -11,7 +11,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..cli_errors import fail
 from ..config import ConfigError
+from ..experiments.commands import progress_bar
+from ..experiments.progress import ticker
+from .parameter_file import set_defaults as write_defaults
+from .parameter_file import write_parameter_file
 
 # piped output is read as a file, not a screen: wide enough for a table of three seeds
 console = Console(width=None if sys.stdout.isatty() else 120)
@@ -27,8 +32,6 @@ Quiet = Annotated[bool, typer.Option(help="no progress bar")]
 
 
 def _fail(message: str) -> None:
-    from ..cli_errors import fail
-
     fail(message)
 
 
@@ -36,12 +39,6 @@ def _preset(preset: str) -> str | None:
     if preset not in ("school", "district", "state", "config"):
         _fail(f"--preset {preset!r}: allowed: school, district, state, config")
     return None if preset == "config" else preset
-
-
-def _ticker(bar, description: str):
-    from ..cli import _ticker as ticker  # the app's own (cli imports this module at its end)
-
-    return ticker(bar, description)
 
 
 def _cell(row) -> str:
@@ -96,11 +93,8 @@ def calibrate(config: Annotated[Path, typer.Argument(help="the config to fit")],
                   help="fit only parameters whose path starts with this (repeatable)")] = None,
               workers: Workers = 2, quiet: Quiet = False) -> None:
     """Fit the parameters of kind `fitted` to the calibrate rows of a targets file."""
-    from ..experiments.commands import progress_bar
-    from .fitting import Settings
-    from .fitting import calibrate as fit_parameters
-    from .parameter_file import write_parameter_file
-
+    from .fitting import Settings  # start-up time
+    from .fitting import calibrate as fit_parameters  # start-up time
     if out.exists() and out.is_dir() or not out.parent.is_dir():
         _fail(f"--out {out}: must be a file in an existing folder")
     settings = Settings(preset=_preset(preset), replications=replications, years=years,
@@ -110,7 +104,7 @@ def calibrate(config: Annotated[Path, typer.Argument(help="the config to fit")],
         with progress_bar(quiet) as bar:
             fit = fit_parameters(config, targets, trials=trials, storage=storage,
                                  settings=settings, only=only,
-                                 progress=_ticker(bar, "calibration trials"))
+                                 progress=ticker(bar, "calibration trials"))
     except ConfigError as error:
         _fail(str(error))
     write_parameter_file(out, fit.values, {**fit.header, "loss": round(fit.loss, 6),
@@ -130,9 +124,8 @@ def validate(config: Annotated[Path, typer.Argument(help="the config to check")]
              preset: Preset = "state", replications: Reps = 8, years: Years = 3,
              workers: Workers = 2, quiet: Quiet = False) -> None:
     """Report the fit of CONFIG to every calibrate row, at several seeds (exit 0 whatever)."""
-    from ..experiments.commands import progress_bar
-    from .validation import validate as check_fit
-    from .validation import verdict, write_outputs
+    from .validation import validate as check_fit  # start-up time
+    from .validation import verdict, write_outputs  # start-up time
 
     try:
         seed_list = tuple(int(s) for s in seeds.split(",") if s.strip())
@@ -146,7 +139,7 @@ def validate(config: Annotated[Path, typer.Argument(help="the config to check")]
         with progress_bar(quiet) as bar:
             table = check_fit(config, targets, seeds=seed_list, preset=_preset(preset),
                               replications=replications, years=years, workers=workers,
-                              progress=_ticker(bar, "simulated years"))
+                              progress=ticker(bar, "simulated years"))
     except ConfigError as error:
         _fail(str(error))
     csv, png = write_outputs(table, out)
@@ -165,8 +158,6 @@ def set_defaults(parameters: Annotated[Path, typer.Argument(
         help="a parameter file written by calibrate")]) -> None:
     """Write a parameter file's values into parameters.py as the shipped defaults (then
     regenerate docs/parameters.md, the equilibrium and the golden baseline)."""
-    from .parameter_file import set_defaults as write_defaults
-
     try:
         changes = write_defaults(parameters)
     except ConfigError as error:

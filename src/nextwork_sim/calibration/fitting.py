@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..api import scenario_of
 from ..config import ConfigError, Scenario, validate
 from ..parameters import Parameters
 from . import targets as tg
@@ -192,7 +193,6 @@ def calibrate(config, targets_path: str | Path, *, trials: int, storage: str,
     ``trials``: how many completed trials the study should hold (a resumed study counts
     those it has). ``progress(total=...)`` once, then ``progress()`` per finished trial.
     """
-    from ..api import scenario_of
 
     settings = settings or Settings()
     started = time.perf_counter()

@@ -13,8 +13,10 @@ import os
 import re
 from pathlib import Path
 
-from .. import __version__
-from ..config import ConfigError
+from .. import parameters
+from ..config_files import ConfigError, read_toml
+from ..parameters import Parameters
+from ..version import __version__
 
 
 def nested(values: dict[str, float]) -> dict:
@@ -59,8 +61,6 @@ def write_parameter_file(path: str | Path, values: dict[str, float], fit: dict) 
 
 def read_parameters(path: str | Path) -> dict:
     """The ``[parameters]`` table of a parameter file (a config's ``parameters_from``)."""
-    from ..config import read_toml
-
     path = Path(path)
     data = read_toml(path, "file", prefix="parameters_from: ")
     table = data.get("parameters")
@@ -76,9 +76,6 @@ def set_defaults(path: str | Path, source: Path | None = None) -> list[tuple[str
     Each value replaces the first number after ``param(`` (or the field's helper call) on the
     field's line inside its section's class. Returns (path, old, new) for every change; a
     field that cannot be found is an error and nothing is written."""
-    from .. import parameters
-    from ..parameters import Parameters
-
     source = Path(source or parameters.__file__)
     text = source.read_text()
     values = flat(read_parameters(path))

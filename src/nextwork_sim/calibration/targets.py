@@ -7,7 +7,6 @@ group; a group ``A minus B`` is the difference of two groups' values (returns to
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +14,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..config import ConfigError
+from ..config_files import ConfigError
+from ..config_files import file_hash as file_hash  # calibration records it (tg.file_hash)
+from ..experiments.executors import make_executor
+from ..experiments.runner import run_tasks, task
+from ..outcomes import METRICS
 
 TARGET_COLUMNS = ("target", "metric", "group", "value", "low", "high", "unit", "kind", "source",
                   "note")
@@ -27,17 +30,10 @@ MINUS = " minus "
 RUNS_PER_WORKER = 2
 
 
-def file_hash(path: Path) -> str:
-    """sha256 of a file's bytes (first 16 hex digits), recorded with fits and manifests."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
-
-
 def read_targets(path: str | Path, kinds: tuple[str, ...] = ("calibrate",)) -> pd.DataFrame:
     """The rows of ``kinds`` of a targets CSV, checked: every column present, numbers finite
     with low <= value <= high, known kinds and metrics, unique target ids. A defect raises
     ``ConfigError`` with one line naming the file, the row and the field."""
-    from ..outcomes import METRICS
-
     path = Path(path)
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -139,9 +135,6 @@ def simulate(scenario, targets: pd.DataFrame, *, seed: int, replications: int,
     With several workers the runs go in batches of ``RUNS_PER_WORKER`` per worker, each batch
     on a fresh process pool (Python 3.11's ``max_tasks_per_child`` can hang a pool whose
     workers all retire while tasks wait)."""
-    from ..experiments.executors import make_executor, run_tasks
-    from ..experiments.runner import task
-
     tick = progress or (lambda *a, **k: None)
     per_run = (years or scenario.years) + scenario.burn_in_years
     batch = max(1, workers * RUNS_PER_WORKER)

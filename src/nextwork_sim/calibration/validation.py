@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..api import scenario_of
 from ..config import ConfigError
 from . import targets as tg
 
@@ -27,7 +28,6 @@ def validate(config, targets_path: str | Path, *, seeds: tuple[int, ...] = (0, 1
              progress: Callable | None = None) -> pd.DataFrame:
     """One line per target row and seed: the published value and band, the simulated mean
     and its 95 % interval over the seed's replications."""
-    from ..api import scenario_of
 
     if not seeds:
         raise ConfigError("--seeds: give at least one seed")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import api
 from ..config import PRESETS, ConfigError, Scenario, validate
 
 #: The cap on a dashboard run: presets, replications and reported years a user may ask for,
@@ -100,7 +101,6 @@ def run_comparison(request: RunRequest, out: Path,
     """Run ``request`` through ``api.compare`` into the new folder ``out`` and return the
     ``Comparison``; raises RunCancelled when ``cancelled()`` turns true, ConfigError for a
     request above the cap."""
-    from .. import api
 
     check_request(request)
     scenarios = [on_preset(request.baseline, request.preset),

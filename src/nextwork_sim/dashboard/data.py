@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..experiments.storage import OutputError, load_manifest, read_rows
+from ..experiments.summary import differences as paired
+from ..experiments.summary import over_years, summarize
 
 #: How deep below the results root a results folder may sit (results/demo,
 #: results/dashboard/<run>).
@@ -128,8 +130,6 @@ def differences(folder: str | Path, names: list[str], against: str, metric: str,
 @lru_cache(maxsize=32)
 def _computed_differences(folder: str, stamp: float, against: str, metric: str,
                           group: str) -> pd.DataFrame:
-    from ..experiments.summary import differences as paired
-
     rows = read_rows(folder, [metric])
     rows = rows[rows["group"] == group]
     if against not in set(rows["scenario"]):
@@ -146,9 +146,6 @@ def headline(folder: str | Path, against: str) -> pd.DataFrame:
     """The HEADLINE metrics averaged over the reported years: each scenario's mean and, for
     the others, the difference to ``against`` with the 95 % interval of the paired
     differences (over replications), as ``compare`` pairs them."""
-    from ..experiments.summary import differences as paired
-    from ..experiments.summary import over_years, summarize
-
     rows = read_rows(folder, list(HEADLINE))
     rows = over_years(rows[rows["group"] == "all"])
     means = summarize(rows).pivot(index="metric", columns="scenario", values="mean")
@@ -185,7 +182,7 @@ def report_builder():
     """``nextwork_sim.report.build_report(results_dir, out_path)`` where this version of the
     package has it, else None (the dashboard then offers the results zip alone)."""
     try:
-        from .. import report
+        from .. import report  # start-up time (and a package built without it)
     except ImportError:
         return None
     return getattr(report, "build_report", None)

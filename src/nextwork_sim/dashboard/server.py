@@ -82,7 +82,7 @@ def serve(results: Path, configs: Path, host: str = "127.0.0.1", port: int = 876
     offline_environment()
     check_installation()
     check_address(host, port)
-    from . import state
+    from . import state  # optional dependency (solara, the dashboard extra)
 
     state.configure(Path(results).resolve(), Path(configs).resolve())
     os.environ["SOLARA_APP"] = APP

@@ -24,13 +24,17 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from ..cli_errors import OneLineErrors, fail, print_error
+from ..config import ConfigError
+from .executors import check_executor, check_scheduler, make_executor
+from .progress import PlainProgress
+from .storage import OutputError
+
 console = Console()
 err = Console(stderr=True)
 
 
 def _fail(message: str, status: int = 2) -> None:
-    from ..cli_errors import fail
-
     fail(str(message), status)
 
 
@@ -38,8 +42,6 @@ def progress_bar(quiet: bool = False):
     """Runs done / total, elapsed time and an ETA, on stderr: a bar redrawn in a terminal, a
     plain line every few seconds where stderr is not one (progress.py)."""
     if not err.is_terminal:
-        from .progress import PlainProgress
-
         return PlainProgress(disable=quiet)
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
@@ -67,10 +69,7 @@ def sweep(sweep_file: Annotated[Path, typer.Argument(help="the sweep file (TOML)
               help="dask scheduler address (default: a local cluster)")] = None,
           quiet: bool = False) -> None:
     """Run a parameter sweep (grid, Sobol or Morris) and its sensitivity analysis."""
-    from ..config import ConfigError
-    from .executors import check_executor, check_scheduler, make_executor
-    from .storage import OutputError
-    from .sweep import plan_sweep, run_sweep
+    from .sweep import plan_sweep, run_sweep  # start-up time
 
     try:
         check_executor(executor, workers)
@@ -102,8 +101,6 @@ def sweep(sweep_file: Annotated[Path, typer.Argument(help="the sweep file (TOML)
         _fail(f"{error} (finished runs are kept in {out}; --resume continues)")
     finally:
         signal.signal(signal.SIGTERM, previous)
-    from ..cli_errors import print_error
-
     for line in result.warnings:
         print_error(line, prefix="warning: ")
     if not quiet and not result.sensitivity.empty:
@@ -133,8 +130,6 @@ def register(app: typer.Typer) -> None:
 
 
 def main() -> None:  # pragma: no cover - exercised in a subprocess
-    from ..cli_errors import OneLineErrors
-
     app = typer.Typer(cls=OneLineErrors, add_completion=False, no_args_is_help=True,
                       help="nextwork-sim experiments (the sweep command)")
 

@@ -28,7 +28,6 @@ transition, turnover, credentials) in ``explain_channels.py`` (``kind="channel"`
 from __future__ import annotations
 
 import copy
-import itertools
 import math
 from collections.abc import Callable
 
@@ -42,6 +41,10 @@ from ..config import ConfigError, Scenario, validate
 from ..staffing import settings_class
 from ..staffing.settings import ELEMENTS as STAFFING_ELEMENTS
 from ..staffing.settings import element_of
+from .channel_parameters import assumption_share, channel_kinds
+from .explain_channels import CHANNEL_METRICS, channel_contributions
+from .runner import make_tasks, run_tasks, state_path
+from .shapley import coalitions, shapley
 
 #: Design elements, in the order coalitions are formed: every staffing field is tagged with
 #: one of the staffing elements (``staffing.settings.setting``); *pay* is the cost parameters.
@@ -183,28 +186,6 @@ def hybrids(baseline: Scenario, scenario: Scenario,
             for i, c in enumerate(coalitions(differing_elements(baseline, scenario)))}
 
 
-def coalitions(elements: list[str]) -> list[tuple[str, ...]]:
-    return [tuple(c) for r in range(len(elements) + 1)
-            for c in itertools.combinations(elements, r)]
-
-
-def shapley(values: dict[tuple[str, ...], float], elements: list[str]) -> dict[str, float]:
-    """Exact Shapley values from the value of every coalition."""
-    n = len(elements)
-    out = {}
-    for element in elements:
-        others = [e for e in elements if e != element]
-        total = 0.0
-        for r in range(n):
-            weight = math.factorial(r) * math.factorial(n - r - 1) / math.factorial(n)
-            for subset in itertools.combinations(others, r):
-                with_it = tuple(e for e in elements if e in subset or e == element)
-                without = tuple(e for e in elements if e in subset)
-                total += weight * (values[with_it] - values[without])
-        out[element] = total
-    return out
-
-
 def decompose(baseline: Scenario, scenario: Scenario, seed: int, replications: int,
               years: int | None, metrics=DEFAULT_METRICS, executor: str = "local",
               workers: int = 1, scheduler: str | None = None,
@@ -219,9 +200,6 @@ def decompose(baseline: Scenario, scenario: Scenario, seed: int, replications: i
     runs, as the comparison did with the scenarios (default: a shared start from the
     baseline); ``state_dir``: every run starts from the saved states there; ``progress()`` is
     called as each run finishes (2^k coalitions x replications runs)."""
-    from .executors import run_tasks
-    from .runner import make_tasks, state_path
-
     elements = differing_elements(baseline, scenario)
     prepared = hybrids(baseline, scenario, prepare)
     tasks = []
@@ -272,8 +250,6 @@ def _summarize(frame: pd.DataFrame, scenario: str, metric: str, kind: str) -> li
 
 def _channel_rows(table: pd.DataFrame, scenario_point: int, replications: int,
                   baseline: Scenario, scenario: str, metrics) -> list[dict]:
-    from .explain_channels import CHANNEL_METRICS, channel_contributions
-
     metrics = [m for m in CHANNEL_METRICS if m in metrics]
     per_metric: dict[str, list[dict]] = {}
     for r in range(replications):
@@ -292,8 +268,6 @@ def _labelled(rows: list[dict]) -> list[dict]:
     """One metric's channel rows with the kinds of the parameters behind each channel and,
     on the ``total`` row, the share of the difference resting on assumptions
     (channel_parameters.py)."""
-    from .channel_parameters import assumption_share, channel_kinds
-
     share = assumption_share({row["mechanism"]: row["contribution"] for row in rows})
     out = []
     for row in rows:
@@ -308,8 +282,6 @@ def _labelled(rows: list[dict]) -> list[dict]:
 
 def _assumption_note(part: pd.DataFrame) -> str:
     """" Of what the channels explain, 62 % rests on assumptions." for a channel table."""
-    from .channel_parameters import assumption_share
-
     share = assumption_share(dict(zip(part["mechanism"], part["contribution"], strict=True)))
     if math.isnan(share):
         return ""

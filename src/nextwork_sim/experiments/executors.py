@@ -12,7 +12,6 @@ executor or worker count (each run is a pure function of its task). Workers call
 from __future__ import annotations
 
 import concurrent.futures as futures
-import gc
 import itertools
 import logging
 import multiprocessing
@@ -21,38 +20,9 @@ import socket
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ..config_files import ConfigError
+
 EXECUTORS = ("local", "dask")
-
-
-def run_task(task: dict):
-    """One run: ``(run_id, tidy table)``. A task is a plain dict, ``{"run_id", "scenario"
-    (``Scenario.model_dump(mode="json")``), "source", "seed", "replication", "years",
-    "point"}``; module-level so every executor can pickle it."""
-    from ..config import validate
-    from .runner import run_one
-
-    scenario = validate(task["scenario"], task.get("source", "task"))
-    table = run_one(scenario, task["seed"], task["replication"], task.get("years"),
-                    point=task.get("point", 0), state=task.get("state"))
-    return task["run_id"], table
-
-
-def worker_memory() -> dict:
-    """This process: pid, resident memory (bytes, after a garbage collection) and the number
-    of live models. Submitted to a worker, it shows whether the worker grows run after run."""
-    gc.collect()
-    from ..model import SchoolSystemModel
-
-    live = sum(1 for o in gc.get_objects() if isinstance(o, SchoolSystemModel))
-    try:
-        import psutil
-
-        rss = psutil.Process().memory_info().rss
-    except ImportError:  # pragma: no cover - psutil comes with distributed
-        import resource
-
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"pid": os.getpid(), "rss": int(rss), "live_models": live}
 
 
 class Executor:
@@ -196,8 +166,6 @@ class DaskCluster(Executor):
             try:
                 self.client = Client(scheduler, timeout="10s")
             except (OSError, TimeoutError, ValueError) as error:
-                from ..config import ConfigError
-
                 raise ConfigError(f"--scheduler {scheduler}: cannot connect "
                                   f"({' '.join(str(error).split())})") from None
         else:
@@ -227,8 +195,6 @@ def check_scheduler(address: str, timeout: float = 5.0) -> None:
     """Refuse (``ConfigError``, one line) a Dask scheduler address that is malformed or does
     not answer a TCP connection within ``timeout`` seconds, before anything runs (Dask itself
     waits 10 s and raises a bare OSError). Protocols other than tcp and tls are left to Dask."""
-    from ..config import ConfigError
-
     protocol, _, rest = address.strip().rpartition("://")
     if (protocol or "tcp") not in ("tcp", "tls"):
         return
@@ -262,14 +228,3 @@ def make_executor(kind: str = "local", workers: int = 1, scheduler: str | None =
     if in_process is None:
         in_process = workers <= 1
     return InProcess() if in_process else LocalProcesses(workers)
-
-
-def run_tasks(tasks: Iterable[dict], kind: str | Executor = "local", workers: int = 1,
-              scheduler: str | None = None) -> Iterator:
-    """Yield ``(run_id, table)`` for every task as it finishes. ``kind`` may be an open
-    :class:`Executor` (left open afterwards) or a name (opened and shut down here)."""
-    if isinstance(kind, Executor):
-        yield from kind.map_unordered(run_task, tasks)
-        return
-    with make_executor(kind, workers, scheduler) as executor:
-        yield from executor.map_unordered(run_task, tasks)

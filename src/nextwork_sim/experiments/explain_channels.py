@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..channels import ATTRITION_CHANNELS, LEARNING_FACTORS
 from ..workforce.attrition import EXPERIENCE_BANDS
-from .decompose import shapley
+from .shapley import coalitions, shapley
 
 LEARNING_PLAYERS = {"efficacy": "load_and_efficacy", "skill": "skill",
                     "allocation": "allocation_match", "adult_time": "adult_time",
@@ -41,8 +41,6 @@ CHANNEL_METRICS = ("achievement_growth", "leave_rate", "attrition_rate", "cost_p
 
 
 def _coalition_values(players: list[str], value) -> dict[tuple[str, ...], float]:
-    from .decompose import coalitions
-
     return {c: value(set(c)) for c in coalitions(players)}
 
 

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .storage import COLUMNS, PART_SCHEMA, SCHEMA_VERSION, OutputError, run_id
+from .results_format import COLUMNS, PART_SCHEMA, SCHEMA_VERSION, OutputError, run_id
 
 RUN_ID = re.compile(r"^(?P<scenario>.+)__p(?P<point>\d{4,})__r(?P<replication>\d{4,})$")
 QUARANTINE = "quarantine"

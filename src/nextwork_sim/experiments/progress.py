@@ -102,3 +102,18 @@ class PlainProgress:
             stream = self.stream or sys.stderr
             stream.write(line + "\n")
             stream.flush()
+
+
+def ticker(bar, description: str):
+    """An ``api`` progress callback driving a progress bar (``commands.progress_bar``):
+    called with no argument it advances, with ``total`` it sets the bar's length."""
+    task = bar.add_task(description, total=None)
+    unset = object()
+
+    def tick(total=unset) -> None:
+        if total is unset:
+            bar.advance(task)
+        else:
+            bar.update(task, total=total)
+
+    return tick

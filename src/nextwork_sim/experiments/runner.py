@@ -4,15 +4,19 @@ replication); replications differ only by their SeedSequence child (``model.run_
 
 from __future__ import annotations
 
+import gc
+import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
-from ..config import Scenario
+from ..config import Scenario, validate
 from ..model import SchoolSystemModel
-from .storage import run_id
+from ..version import __version__
+from .executors import Executor, check_executor, make_executor
+from .results_format import run_id
 
 
 def run_one(scenario: Scenario, seed: int, replication: int = 0, years: int | None = None,
@@ -44,8 +48,6 @@ def task(scenario: Scenario, seed: int, replication: int, years: int | None,
 
 def state_path(state_dir, replication: int) -> str:
     """Where ``nextwork-sim burn-in`` saves the state of a replication."""
-    from pathlib import Path
-
     return str(Path(state_dir) / f"state_r{replication:04d}.npz")
 
 
@@ -88,8 +90,6 @@ def run_many(scenarios: list[Scenario], seed: int, replications: int = 1,
     ``skip``: run ids not to run (already finished). The tables are identical whatever the
     executor and the number of workers.
     """
-    from .executors import Executor, check_executor, run_tasks
-
     if not isinstance(executor, Executor):
         check_executor(executor, workers)
     start = time.perf_counter()
@@ -105,8 +105,6 @@ def run_many(scenarios: list[Scenario], seed: int, replications: int = 1,
             on_result(rid, table)
 
     if executor == "local" and workers <= 1:
-        from ..config import validate
-
         for item in tasks:  # in this process: progress year by year
             scenario = validate(item["scenario"], item["source"])
             finished(item["run_id"], run_one(scenario, seed, item["replication"], years,
@@ -136,3 +134,40 @@ def run_many(scenarios: list[Scenario], seed: int, replications: int = 1,
         "resolved_config": {s.name: s.model_dump(mode="json") for s in scenarios},
     }
     return runs, manifest
+
+
+def run_task(task: dict):
+    """One run: ``(run_id, tidy table)``. A task is a plain dict, ``{"run_id", "scenario"
+    (``Scenario.model_dump(mode="json")``), "source", "seed", "replication", "years",
+    "point"}``; module-level so every executor can pickle it."""
+    scenario = validate(task["scenario"], task.get("source", "task"))
+    table = run_one(scenario, task["seed"], task["replication"], task.get("years"),
+                    point=task.get("point", 0), state=task.get("state"))
+    return task["run_id"], table
+
+
+def worker_memory() -> dict:
+    """This process: pid, resident memory (bytes, after a garbage collection) and the number
+    of live models. Submitted to a worker, it shows whether the worker grows run after run."""
+    gc.collect()
+    live = sum(1 for o in gc.get_objects() if isinstance(o, SchoolSystemModel))
+    try:
+        import psutil  # optional dependency (comes with the dask extra)
+
+        rss = psutil.Process().memory_info().rss
+    except ImportError:  # pragma: no cover - psutil comes with distributed
+        import resource  # optional dependency (not on Windows)
+
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"pid": os.getpid(), "rss": int(rss), "live_models": live}
+
+
+def run_tasks(tasks: Iterable[dict], kind: str | Executor = "local", workers: int = 1,
+              scheduler: str | None = None) -> Iterator:
+    """Yield ``(run_id, table)`` for every task as it finishes. ``kind`` may be an open
+    :class:`Executor` (left open afterwards) or a name (opened and shut down here)."""
+    if isinstance(kind, Executor):
+        yield from kind.map_unordered(run_task, tasks)
+        return
+    with make_executor(kind, workers, scheduler) as executor:
+        yield from executor.map_unordered(run_task, tasks)

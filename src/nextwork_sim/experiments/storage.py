@@ -17,17 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-SCHEMA_VERSION = 1
-COLUMNS = ["scenario", "point", "replication", "year", "metric", "group", "value"]
-#: every part's columns and types (parts.py checks parts read back against it)
-PART_SCHEMA = pa.schema([("scenario", pa.string()), ("point", pa.int32()),
-                         ("replication", pa.int32()), ("year", pa.int32()),
-                         ("metric", pa.string()), ("group", pa.string()),
-                         ("value", pa.float64())])
-
-
-class OutputError(ValueError):
-    """The output folder cannot be used; the message is one line meant for the user."""
+from .parts import PartError, check_part, part_files, read_folder, read_manifest, read_part
+from .results_format import COLUMNS, PART_SCHEMA, SCHEMA_VERSION, OutputError
 
 
 def check_output(path: str | Path, overwrite: bool) -> Path:
@@ -68,10 +59,6 @@ def check_writable(path: str | Path, flag: str = "--out", file: bool = False) ->
         except OSError as error:
             raise OutputError(f"{flag} {path}: cannot write in {folder} "
                               f"({error.strerror or error})") from None
-
-
-def run_id(scenario: str, point: int, replication: int) -> str:
-    return f"{scenario}__p{point:04d}__r{replication:04d}"
 
 
 def write_table(table: pd.DataFrame, path: Path) -> None:
@@ -117,15 +104,11 @@ def write_results(path: str | Path, runs: dict[str, pd.DataFrame], manifest: dic
 def load_results(path: str | Path) -> pd.DataFrame:
     """All runs of a results folder as one tidy table, every part verified against the
     schema and the manifest first (parts.py; ``OutputError`` naming a bad file)."""
-    from .parts import read_folder
-
     return read_folder(path).to_pandas()
 
 
 def load_manifest(path: str | Path) -> dict:
     """A results folder's ``manifest.json`` (``OutputError`` if it is not one)."""
-    from .parts import read_manifest
-
     return read_manifest(path)
 
 
@@ -144,8 +127,6 @@ def write_part(path: str | Path, run: str, table: pd.DataFrame) -> Path:
 def finished_run_ids(path: str | Path, expected: set[str] | None = None) -> set[str]:
     """Run ids with a sound part in ``path/runs/`` (what a resumed job skips): parts that
     pass ``parts.check_part`` and, given ``expected``, are among those run ids."""
-    from .parts import PartError, check_part, part_files
-
     done = set()
     for part in part_files(path):
         if expected is not None and part.stem not in expected:
@@ -226,8 +207,6 @@ def read_rows(path: str | Path, metrics: list[str] | None = None,
     """The runs of a results folder (optionally only some metrics; given ``runs``, only
     those run ids) as one tidy table sorted by scenario, point, replication and year; every
     part is verified first (parts.py) and hidden temporary parts are ignored."""
-    from .parts import part_files, read_part
-
     parts = [p for p in part_files(path) if runs is None or p.stem in runs]
     if not parts:
         raise OutputError(f"{path}: no results (expected runs/*.parquet)")

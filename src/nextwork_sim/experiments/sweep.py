@@ -43,17 +43,32 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .. import __version__
 from ..config import (
     ConfigError,
     Scenario,
+    _paths_from_config_folder,
     apply_overrides,
     load_config,
     schema_fields,
     to_toml,
     validate,
 )
-from .storage import OutputError, check_output, run_id
+from ..outcomes import METRICS
+from ..version import __version__
+from .parts import read_manifest, set_aside, sort_parts
+from .results_format import run_id
+from .runner import run_tasks, task
+from .sensitivity import analyse as indices
+from .storage import (
+    OutputError,
+    PartWriter,
+    check_output,
+    check_writable,
+    read_rows,
+    remove_stale_parts,
+    write_text_atomic,
+)
+from .summary import summarize
 
 DUMMY = "dummy"
 
@@ -164,7 +179,6 @@ def load_sweep(path: str | Path) -> tuple[SweepSpec, Scenario]:
     if spec.design == "sobol" and spec.samples & (spec.samples - 1):
         raise ConfigError(f"{path}: sweep.samples = {spec.samples}: a Sobol' design needs a "
                           "power of 2 (e.g. 256, 512, 1024)")
-    from ..outcomes import METRICS
 
     for outcome in spec.outcomes:
         if outcome.metric not in METRICS:
@@ -179,7 +193,6 @@ def load_sweep(path: str | Path) -> tuple[SweepSpec, Scenario]:
 def _base_scenario(path: Path, spec: SweepSpec) -> Scenario:
     if spec.base is not None:
         return load_config(path.parent / spec.base, spec.overrides)
-    from ..config import _paths_from_config_folder
 
     raw = apply_overrides({"name": "sweep", **spec.scenario}, spec.overrides)
     _paths_from_config_folder(raw, path.parent)
@@ -253,7 +266,6 @@ def point_scenario(base: Scenario, spec: SweepSpec, values: np.ndarray, point: i
 def iter_tasks(base: Scenario, spec: SweepSpec, points: np.ndarray,
                skip: set[str] | frozenset = frozenset()) -> Iterator[dict]:
     """Every point x replication not in ``skip``, point by point, built lazily."""
-    from .runner import task
 
     for point, row in enumerate(points):
         todo = [r for r in range(spec.replications)
@@ -282,7 +294,6 @@ def outcome_matrix(table: pd.DataFrame, spec: SweepSpec, n_points: int) -> pd.Da
 
 def analyse(spec: SweepSpec, points: np.ndarray, outcomes: pd.DataFrame) -> pd.DataFrame:
     """Tidy sensitivity table (sensitivity.py); empty for a grid."""
-    from .sensitivity import analyse as indices
 
     return indices(spec.design, problem(spec), points, outcomes, levels=spec.levels,
                    seed=spec.seed, dummy=DUMMY if spec.dummy else None)
@@ -353,8 +364,6 @@ def plan_sweep(sweep_file: str | Path, out: str | Path, *, resume: bool = False,
         return plan
     if not out.is_dir():
         raise OutputError(f"--out {out}: exists and is not a folder")
-    from .parts import read_manifest, sort_parts
-    from .storage import check_writable
 
     check_writable(out, "--out")
 
@@ -376,10 +385,6 @@ def run_sweep(plan: SweepPlan, *, executor="local", workers: int = 1,
     """Run every unfinished point x replication (``executor``: a name or an open
     ``executors.Executor``), writing each part as it finishes, then the outcome and
     sensitivity tables. ``on_run(run_id)`` is called after each part is written."""
-    from .executors import run_tasks
-    from .parts import set_aside
-    from .storage import PartWriter, remove_stale_parts, write_text_atomic
-    from .summary import summarize
 
     out, spec, base = plan.out, plan.spec, plan.base
     if not plan.resume and out.exists():
@@ -419,7 +424,6 @@ def run_sweep(plan: SweepPlan, *, executor="local", workers: int = 1,
 
 
 def _finish(plan: SweepPlan, writer, ran: int, summarize) -> SweepResult:
-    from .storage import read_rows, write_text_atomic
 
     out, spec = plan.out, plan.spec
     if not writer.done <= plan.run_ids:  # never count a run the sweep does not have

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..population import ACTIVE
 from ..roles import CATEGORIES
-from . import _school, broken, when
+from .core import broken, school_label, when
 
 #: metrics whose every value is a share (docs/outputs.md units "share", "0-1")
 SHARE_METRICS = ("stay_rate", "move_rate", "leave_rate", "retire_rate", "attrition_rate",
@@ -48,20 +48,20 @@ def check_positions(model, year: int | None, moment: str = "") -> None:
     if bad.size:
         p = bad[0]
         raise broken(name, when(model, year, moment),
-                     f"closed position {p} of {_school(model, positions.school[p])} "
+                     f"closed position {p} of {school_label(model, positions.school[p])} "
                      f"is still held by educator row {holder[p]}")
     bad = held[holder[held] >= educators.n]
     if bad.size:
         p = bad[0]
         raise broken(name, when(model, year, moment),
-                     f"position {p} of {_school(model, positions.school[p])} is held "
+                     f"position {p} of {school_label(model, positions.school[p])} is held "
                      f"by row {holder[p]}, past the {educators.n} educators")
     person = holder[held]
     wrong = (educators.status[person] != ACTIVE) | (educators.position[person] != held)
     if wrong.any():
         p, who = held[wrong][0], person[wrong][0]
         raise broken(name, when(model, year, moment),
-                     f"position {p} of {_school(model, positions.school[p])} is held by "
+                     f"position {p} of {school_label(model, positions.school[p])} is held by "
                      f"educator row {who}, whose status is {educators.status[who]} and "
                      f"position {educators.position[who]}")
     active = np.flatnonzero(educators.status == ACTIVE)
@@ -70,15 +70,15 @@ def check_positions(model, year: int | None, moment: str = "") -> None:
     if loose.any():
         who = active[loose][0]
         raise broken(name, when(model, year, moment),
-                     f"active educator row {who} of {_school(model, educators.school[who])}"
+                     f"active educator row {who} of {school_label(model, educators.school[who])}"
                      f" holds no position (position {educators.position[who]})")
     wrong = (holder[post] != active) | (positions.school[post] != educators.school[active])
     if wrong.any():
         who = active[wrong][0]
         p = educators.position[who]
         raise broken(name, when(model, year, moment),
-                     f"active educator row {who} of {_school(model, educators.school[who])}"
-                     f" points to position {p} of {_school(model, positions.school[p])},"
+                     f"active educator row {who} of {school_label(model, educators.school[who])}"
+                     f" points to position {p} of {school_label(model, positions.school[p])},"
                      f" held by row {holder[p]}")
 
 
@@ -91,13 +91,13 @@ def _first_bad(values: np.ndarray, bad_of) -> int | None:
     return int(rows[0]) if rows.size else None
 
 
-def _row_school(model, table: str, row: int) -> str:
+def _rowschool_label(model, table: str, row: int) -> str:
     if table in ("students", "educators", "positions", "communities"):
-        return f" of {_school(model, getattr(model.state, table).school[row])}"
+        return f" of {school_label(model, getattr(model.state, table).school[row])}"
     if table == "memberships":
         community = model.state.memberships.community[row]
         if 0 <= community < model.state.communities.n:
-            return f" of {_school(model, model.state.communities.school[community])}"
+            return f" of {school_label(model, model.state.communities.school[community])}"
     return ""
 
 
@@ -119,7 +119,7 @@ def check_finite_state(model, year: int | None, moment: str = "") -> None:
             value = np.ravel(values[row])[~np.isfinite(np.ravel(values[row]))][0]
             raise broken("finite_state", when(model, year, moment),
                          f"{table_name}.{column} is {value} in row {row}"
-                         f"{_row_school(model, table_name, row)}")
+                         f"{_rowschool_label(model, table_name, row)}")
 
 
 def check_state_shares(model, year: int | None, moment: str = "") -> None:
@@ -140,7 +140,7 @@ def check_state_shares(model, year: int | None, moment: str = "") -> None:
         flat = np.ravel(values[row])
         raise broken("shares_in_0_1", when(model, year, moment),
                      f"{table_name}.{column} is {flat[outside(flat)][0]} in row {row}"
-                     f"{_row_school(model, table_name, row)}; allowed: 0 to 1")
+                     f"{_rowschool_label(model, table_name, row)}; allowed: 0 to 1")
 
 
 # --- the year's record ----------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..population import ACTIVE, ENROLLED, GRADUATED, LEFT, LEFT_DISTRICT, MOVED, RETIRED
-from . import _school, broken, when
+from .core import broken, school_label, when
 from .state import check_record, check_state, held_posts
 
 # --- the summer -----------------------------------------------------------------------------
@@ -142,6 +142,6 @@ class SummerWatch:
         if wrong.any():
             row = enrolled[wrong][0]
             raise broken(name, where, f"student row {row} in grade {s.grade[row]} is "
-                         f"enrolled at {_school(model, s.school[row])}, which teaches "
+                         f"enrolled at {school_label(model, s.school[row])}, which teaches "
                          "other grades")
         check_state(model, self.year, "after the summer")

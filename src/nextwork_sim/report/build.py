@@ -15,7 +15,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..docs_tables import field_kinds
+from ..parameters import ASSUMPTION
+from ..version import __version__
+from .assumptions import assumptions_table
+from .explain_section import explain_section
 from .folder import ReportError, ResultsFolder, read_folder
+from .glossary import TERMS, glossary, limitations
+from .numbers import executive_summary, scenario_table
+from .robustness_section import robustness_section
+from .validation_section import validation_section
+from .year_figures import year_figures
 
 CHROMIUM = "/usr/bin/chromium"
 #: environment variable naming the Chromium executable (default CHROMIUM)
@@ -58,7 +68,6 @@ def _target(results: Path, out) -> Path:
 
 
 def _header(folder: ResultsFolder) -> dict:
-    from .. import __version__
 
     manifest = folder.manifest
     years = manifest.get("years")
@@ -93,15 +102,6 @@ def _header(folder: ResultsFolder) -> dict:
 
 def report_context(folder: ResultsFolder) -> dict:
     """Everything the template shows, section by section (None: the section is left out)."""
-    from ..docs_tables import field_kinds
-    from ..parameters import ASSUMPTION
-    from .assumptions import assumptions_table
-    from .explain_section import explain_section
-    from .glossary import TERMS, glossary, limitations
-    from .numbers import executive_summary, scenario_table
-    from .robustness_section import robustness_section
-    from .validation_section import validation_section
-    from .year_figures import year_figures
 
     summary, scenarios, year = folder.summary, folder.scenarios, folder.last_year
     shown: set[str] = set()

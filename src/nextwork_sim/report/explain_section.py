@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 
+from ..experiments.decompose import sentences
 from ..outcomes import METRICS
 from .style import new_figure, seaborn_style
 from .svg import svg_text
@@ -97,7 +98,6 @@ def _fmt(value: float) -> str:
 def explain_section(table: pd.DataFrame, baseline: str) -> dict:
     """What the template shows: per scenario and kind a waterfall and a table, the sentences
     of ``compare --explain``, and each metric's share resting on assumptions."""
-    from ..experiments.decompose import sentences
 
     blocks = []
     for scenario in dict.fromkeys(table["scenario"]):

@@ -9,7 +9,7 @@ from .base import Members, School, SchoolDesign, StaffingModel
 from .configured import ConfiguredModel
 from .next_workforce import NextWorkforce
 from .opportunity_culture import OpportunityCulture
-from .settings import StaffingSettings
+from .settings import StaffingSettings, install_model_lookup
 from .traditional import Traditional
 
 REGISTRY: dict[str, type[StaffingModel]] = {
@@ -103,6 +103,8 @@ def _load(name: str) -> tuple[type[StaffingModel] | None, str | None]:
                       "nextwork_sim.staffing.settings.StaffingSettings")
     return cls, None
 
+
+install_model_lookup(REGISTRY, staffing_class_problem)
 
 __all__ = ["REGISTRY", "staffing_class", "staffing_class_problem", "settings_class",
            "models_declaring", "StaffingModel", "StaffingSettings", "School", "SchoolDesign",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..domains import DOMAINS, INDIVIDUALIZED, LANGUAGE, N_DOMAINS, SOCIAL_EMOTIONAL
+from ..kernels import backend
 from ..roles import DEFAULT_CATALOGUE
 from .settings import StaffingSettings
 
@@ -263,7 +264,6 @@ def split_by_weight(weight: np.ndarray, members: Members, min_share: float,
     and renormalised (a part-time member's natural share is small, not negligible). Written
     into ``out`` when given (float32 or float64), else into a new float64 array. The kernel
     is ``kernels.allocation.split_by_weight``."""
-    from ..kernels import backend
 
     if out is None:
         out = np.empty(weight.shape)
@@ -281,7 +281,6 @@ def most_skilled_fallback(weight: np.ndarray, members: Members) -> np.ndarray:
     pull-out shares aside) carries it: docs/odd.md §3.3, reported as uncovered need.
     Members with a fixed share of a domain, and inactive ones, get weight 0 for it. The
     kernel is ``kernels.allocation.most_skilled_fallback``."""
-    from ..kernels import backend
 
     return backend.most_skilled_fallback(weight, members.community, members.active,
                                          members.fixed, members.skill, members.n_communities)

@@ -17,6 +17,7 @@ Every field is tagged with the design element it belongs to (``setting(element=.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -32,6 +33,19 @@ from ..roles import CATEGORIES, ROLE_NAMES
 #: *advancement* rule (the *pay* element is the cost parameters, not a staffing setting).
 ELEMENTS: tuple[str, ...] = ("structure", "collaboration", "mentoring", "time_funding",
                              "regrouping_and_looping", "credentials", "advancement")
+
+
+#: The staffing models a ``model`` name is checked against: the registry and the function
+#: saying why a ``module:Class`` cannot be used (None if it can). ``nextwork_sim.staffing``
+#: installs both (``install_model_lookup``) once the model classes exist; they are defined
+#: on top of this module, so it cannot import them.
+_MODEL_LOOKUP: dict[str, Any] = {"registry": {}, "problem": None}
+
+
+def install_model_lookup(registry: Mapping[str, type],
+                         problem: Callable[[str], str | None]) -> None:
+    """Check ``model`` names against ``registry`` and, for ``module:Class``, ``problem``."""
+    _MODEL_LOOKUP.update(registry=registry, problem=problem)
 
 
 def setting(default: Any = PydanticUndefined, *, element: str, doc: str,
@@ -167,17 +181,16 @@ class StaffingSettings(Frozen):
     @field_validator("model")
     @classmethod
     def _model_name(cls, value: str) -> str:
-        from . import REGISTRY, staffing_class_problem
-
-        if value in REGISTRY:
+        registry, staffing_class_problem = _MODEL_LOOKUP["registry"], _MODEL_LOOKUP["problem"]
+        if value in registry:
             return value
         if not (":" in value and all(value.split(":", 1))):
             raise ValueError(f"unknown staffing model {value!r}; allowed: "
-                             f"{', '.join(sorted(REGISTRY))} or 'module:Class'")
+                             f"{', '.join(sorted(registry))} or 'module:Class'")
         # imported now: a model that cannot run is rejected by `check`, not by `run`
         problem = staffing_class_problem(value)
         if problem:
-            raise ValueError(f"{problem}; allowed: {', '.join(sorted(REGISTRY))} or "
+            raise ValueError(f"{problem}; allowed: {', '.join(sorted(registry))} or "
                              "'module:Class' naming an importable StaffingModel subclass")
         return value
 

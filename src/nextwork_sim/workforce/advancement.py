@@ -17,8 +17,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..domains import LEADERSHIP
-from ..population import ACTIVE
+from ..kernels import keyed_random as kr
+from ..population import ACTIVE, MOVED
 from ..roles import CATEGORY_INDEX
+from ..workforce.pipelines import PATHWAYS
 from .placement import occupy
 
 _LEAD = CATEGORY_INDEX["teacher_leader"]
@@ -99,7 +101,6 @@ def _internal_fill(model, vacant_role: int, from_category: int, qualifies_for, p
     is a beginning teacher of record next year and joins that year's entry cohort
     (``cohort_cumulative_leave`` counts every first-year teacher, as the national cohort
     studies do, not only those hired from outside)."""
-    from ..workforce.pipelines import PATHWAYS
 
     positions, educators = model.state.positions, model.state.educators
     vacant = np.flatnonzero((positions.holder < 0) & positions.open
@@ -173,8 +174,6 @@ def out_of_classroom(model, year: int) -> np.ndarray:
     """Seat-time rules offer no higher role that keeps a teacher with students: each summer a
     qualified teacher (years and degree) leaves the classroom for a coach or administrator
     post with probability ``out_of_classroom_rate`` (keyed draw). Their position opens."""
-    from ..kernels import keyed_random as kr
-    from ..population import MOVED
 
     educators = model.state.educators
     rate = model.config.parameters.careers.out_of_classroom_rate

@@ -14,7 +14,9 @@ import numpy as np
 from ..kernels import keyed_random as kr
 from ..kernels.backend import attrition_probabilities
 from ..population import ACTIVE, LEFT, MOVED, RETIRED
-from ..roles import CATEGORY_INDEX
+from ..roles import CATEGORY_INDEX, is_teacher_category
+from .costs import salaries
+from .pipelines import PATHWAYS
 from .placement import occupy
 
 STAY = 0
@@ -47,9 +49,6 @@ def driver_terms(model, rows: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
     the first two years, collaboration time), an advancement path in reach, and entry (the
     first-year shift and the pathway's early-career retention) (docs/odd.md §3.9). No
     staffing model enters except through these."""
-    from ..roles import CATEGORY_INDEX, is_teacher_category
-    from .costs import salaries
-    from .pipelines import PATHWAYS
 
     table = model.state.educators
     a = model.config.parameters.attrition

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..kernels import keyed_random as kr
 from ..population import ACTIVE
+from .costs import salaries
 
 
 def term_learning(model, year: int, term: int) -> None:
@@ -28,7 +29,6 @@ def term_learning(model, year: int, term: int) -> None:
     rows = np.flatnonzero((e.status == ACTIVE) & ~e.substitute)
     if rows.size == 0:
         return
-    from .costs import salaries
 
     settings_of = [m.settings for m in model.staffing_models]
     route = np.array([s.credentials for s in settings_of])[model.school_model[e.school[rows]]]

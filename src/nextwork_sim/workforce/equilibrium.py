@@ -51,17 +51,17 @@ def snapshot(model) -> pd.DataFrame:
 
 
 def measure(scenario, seed: int, replications: int, years: int, snapshots: int,
-            every: int, progress=None) -> pd.DataFrame:
+            every: int, progress=None, *, model_class) -> pd.DataFrame:
     """Run ``scenario`` (a cold start) ``years`` years per replication; snapshots of the last
-    ``snapshots`` multiples of ``every`` years, summarised by ``summarise``."""
-    from ..model import SchoolSystemModel
-
+    ``snapshots`` multiples of ``every`` years, summarised by ``summarise``. ``model_class``
+    is ``model.SchoolSystemModel``, passed in: the model builds its workforce from this
+    module's table, so this module cannot import it."""
     first = years - every * (snapshots - 1)
     if first < 1:
         raise ValueError("equilibrium: years must exceed every x (snapshots - 1)")
     frames = []
     for replication in range(replications):
-        model = SchoolSystemModel(scenario, seed=seed, replication=replication)
+        model = model_class(scenario, seed=seed, replication=replication)
         for stop in range(first, years + 1, every):
             model.calendar.run(stop - model.year, first_year=model.year)
             frames.append(snapshot(model))

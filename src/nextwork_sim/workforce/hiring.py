@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import RACES
-from ..domains import CONTENT, INDIVIDUALIZED, LANGUAGE, LEADERSHIP, N_DOMAINS, PROJECT
+from ..district import roster_experience
+from ..domains import N_DOMAINS
 from ..kernels import keyed_random as kr
 from ..roles import (
     CATEGORIES,
@@ -19,40 +20,17 @@ from ..roles import (
     is_teacher_category,
     teacher_category,
 )
-from .pipelines import PATHWAYS  # noqa: E402
-
-
-def experience_curve(experience: np.ndarray, skill_params) -> np.ndarray:
-    """Mean initial skill by experience: returns are steepest in the first years."""
-    years = np.maximum(experience.astype(np.float64) - 1.0, 0.0)
-    return skill_params.novice_skill + skill_params.experience_skill_gain * (
-        1.0 - np.exp(-skill_params.experience_skill_rate * years))
-
-
-def initial_skill(role: np.ndarray, category: np.ndarray, experience: np.ndarray,
-                  noise: np.ndarray, skill_params) -> np.ndarray:
-    """Skill [E, D] of people entering the model: by category (and a few named roles) and
-    experience, plus spread."""
-    p = skill_params
-    skill = np.repeat(experience_curve(experience, p)[:, None], N_DOMAINS, axis=1)
-    skill[:, LEADERSHIP] -= p.leadership_entry_gap
-    leader = category == CATEGORY_INDEX["teacher_leader"]
-    skill[leader] += p.teacher_leader_skill_bonus
-    skill[leader, LEADERSHIP] += p.teacher_leader_leadership_bonus
-    skill[role == ROLE_INDEX["special_education_specialist"], INDIVIDUALIZED] += (
-        p.specialist_skill_bonus)
-    skill[role == ROLE_INDEX["english_learner_specialist"], LANGUAGE] += p.specialist_skill_bonus
-    skill[category == CATEGORY_INDEX["resident"]] = p.novice_skill - p.resident_skill_gap
-    para = category == CATEGORY_INDEX["paraeducator"]
-    skill[para] = p.paraeducator_novice_skill + p.paraeducator_experience_gain * (
-        1 - np.exp(-p.paraeducator_experience_rate * (experience[para, None] - 1.0)))
-    skill[para, INDIVIDUALIZED] += p.paraeducator_individualized_bonus
-    community = category == CATEGORY_INDEX["community_educator"]
-    skill[community] = p.community_educator_skill
-    skill[community, CONTENT] = p.community_educator_content_skill
-    skill[community, PROJECT] = p.community_educator_project_skill
-    skill += p.skill_sd * noise
-    return np.clip(skill, p.initial_skill_min, p.initial_skill_max).astype(np.float32)
+from .entry_skill import initial_skill
+from .equilibrium import shipped, steady_attributes, steady_experience
+from .pipelines import (
+    KIND_OF_CATEGORY,
+    KINDS,
+    PATHWAYS,
+    candidate_pool,
+    community_lack,
+    match_candidates,
+    race_of,
+)
 
 
 def draw_experience(category: np.ndarray, u: np.ndarray, u2: np.ndarray,
@@ -107,14 +85,10 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
                                  params.population)
     steady = None
     if params.population.initial_state == "equilibrium":
-        from .equilibrium import shipped, steady_experience
-
         steady = shipped()
         role_names = np.array(model.roles.names)[role]
         experience = steady_experience(steady, role_names, draw(kr.BUILD_EDUCATOR.experience),
                                        experience)
-    from ..district import roster_experience
-
     given, model.roster_unmatched = roster_experience(model)
     experience = np.where(given[vacant] > 0, given[vacant], experience).astype(np.int16)
     noise = np.column_stack([kr.normal(model.run_key, "build_educator", 0, ids,
@@ -128,8 +102,6 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
     pathway = np.full(vacant.size, PATHWAYS.index("traditional"))
     if steady is None:
         return _place(model, vacant, ids, experience, skill, race, pathway, first_year=0)
-    from .equilibrium import steady_attributes
-
     teacher = np.full(vacant.size, ROLE_INDEX["teacher"])
     teacher_formula = initial_skill(teacher, teacher_category(teacher, experience, model.roles),
                                     experience, np.zeros_like(noise), params.skill)
@@ -152,14 +124,6 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
 
 
 def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
-    from .pipelines import (
-        KIND_OF_CATEGORY,
-        KINDS,
-        candidate_pool,
-        community_lack,
-        match_candidates,
-        race_of,
-    )
 
     state, params = model.state, model.config.parameters
     positions = state.positions

@@ -18,9 +18,11 @@ from numba import njit
 from ..config import RACES
 from ..domains import CONTENT, N_DOMAINS
 from ..kernels import keyed_random as kr
+from ..kernels.backend import reference_enabled
 from ..kernels.grouped import max_by
 from ..parameters import as_array
 from ..roles import CATEGORY_INDEX, ROLE_INDEX
+from .entry_skill import initial_skill
 
 PATHWAYS: tuple[str, ...] = ("traditional", "alternative", "residency", "para_to_teacher",
                              "career_switcher", "community", "long_term_substitute")
@@ -49,8 +51,6 @@ class Candidates:
 
 def candidate_pool(model, year: int) -> Candidates:
     """This summer's candidates of every pathway."""
-    from .hiring import initial_skill
-
     params = model.config.parameters
     pipelines = params.pipelines
     enrollment = sum(s.enrollment for s in model.schools)
@@ -116,7 +116,6 @@ def match_candidates(pool: Candidates, kind: np.ndarray, minimum: np.ndarray,
     """For vacancies in the given order, the index of the free candidate of the right kind
     (and experience) whose skills best cover the community's lack; -1 when none is left.
     Greedy in vacancy order (``pick_best_free``)."""
-    from ..kernels.backend import reference_enabled
 
     pick = pick_best_free_reference if reference_enabled() else pick_best_free
     chosen = np.full(kind.size, -1, dtype=np.int64)
