@@ -20,7 +20,6 @@ from .docs_tables import parameters_markdown
 from .experiments.commands import progress_bar, register
 from .experiments.progress import ticker
 from .experiments.storage import OutputError, check_writable
-from .workforce import equilibrium as eq
 from .workforce.budget import budget_flags, mean_cost_per_student
 
 app = typer.Typer(cls=OneLineErrors, add_completion=False, no_args_is_help=True,
@@ -171,6 +170,8 @@ def equilibrium(config: Annotated[Path, typer.Argument(
     import time
 
     import numpy as np
+
+    from .workforce import equilibrium as eq  # start-up time
 
     try:
         scenario = load_config(config, [*(set_ or []), *eq.COLD_START])

@@ -20,7 +20,6 @@ from typer.core import TyperGroup
 
 from .config import ConfigError
 from .experiments.storage import OutputError
-from .invariants import InvariantError
 
 #: exit status of bad input (flags, config, data files, output folder)
 BAD_INPUT = 2
@@ -118,6 +117,7 @@ class OneLineErrors(TyperGroup):
         from typer._click.exceptions import ClickException, NoArgsIsHelpError
         from typer.exceptions import Abort
 
+        from .invariants import InvariantError  # start-up time (it loads mesa)
 
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False,

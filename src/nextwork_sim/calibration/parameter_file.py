@@ -9,11 +9,11 @@ table shaped like a config's (docs/calibration.md §3).
 from __future__ import annotations
 
 import datetime
+import inspect
 import os
 import re
 from pathlib import Path
 
-from .. import parameters
 from ..config_files import ConfigError, read_toml
 from ..parameters import Parameters
 from ..version import __version__
@@ -76,7 +76,7 @@ def set_defaults(path: str | Path, source: Path | None = None) -> list[tuple[str
     Each value replaces the first number after ``param(`` (or the field's helper call) on the
     field's line inside its section's class. Returns (path, old, new) for every change; a
     field that cannot be found is an error and nothing is written."""
-    source = Path(source or parameters.__file__)
+    source = Path(source or inspect.getfile(Parameters))  # parameters.py
     text = source.read_text()
     values = flat(read_parameters(path))
     changes = []
