@@ -232,5 +232,4 @@ class Educator(mesa.Agent):
 
     @property
     def role_name(self) -> str:
-
         return ROLE_NAMES[self.role]

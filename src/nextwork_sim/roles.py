@@ -57,7 +57,6 @@ class RoleCatalogue:
     Built-in roles keep their indices, so code may name them through ``ROLE_INDEX``."""
 
     def __init__(self, extra: tuple = ()):
-
         self.roles: tuple[Role, ...] = ROLES + tuple(
             Role(r.name, r.category, r.fte, r.pay, r.may_lead, r.category in TEACHER_CATEGORIES)
             for r in extra)

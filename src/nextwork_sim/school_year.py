@@ -232,7 +232,6 @@ class SchoolYear:
         term_learning(self.model, year, term)
 
     def summer(self, year: int) -> None:
-
         run_summer(self.model, year)
 
 

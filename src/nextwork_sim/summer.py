@@ -373,7 +373,6 @@ def record_cohorts(model, record: YearRecord, year: int) -> None:
 
 
 def record_advancement(model, record: YearRecord, advanced: np.ndarray) -> None:
-
     record.add("advanced", "all", advanced.size)
     e, costs = model.state.educators, model.config.parameters.costs
     pay = salaries(e.role[advanced], e.experience[advanced], e.fte[advanced],

@@ -424,7 +424,6 @@ def run_sweep(plan: SweepPlan, *, executor="local", workers: int = 1,
 
 
 def _finish(plan: SweepPlan, writer, ran: int, summarize) -> SweepResult:
-
     out, spec = plan.out, plan.spec
     if not writer.done <= plan.run_ids:  # never count a run the sweep does not have
         raise OutputError(f"{out}: counted runs that are not of this sweep, e.g. "

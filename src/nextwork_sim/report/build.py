@@ -68,7 +68,6 @@ def _target(results: Path, out) -> Path:
 
 
 def _header(folder: ResultsFolder) -> dict:
-
     manifest = folder.manifest
     years = manifest.get("years")
     resolved = manifest.get("resolved_config", {})

@@ -124,7 +124,6 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
 
 
 def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
-
     state, params = model.state, model.config.parameters
     positions = state.positions
     order = np.argsort(kr.uniform(model.run_key, "hiring", year, vacant,
