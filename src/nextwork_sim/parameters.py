@@ -254,9 +254,9 @@ class ReferenceMatch(Frozen):
     both the norm and a steady standing, since the steady state's elementary classrooms
     match their students' needs better than secondary ones."""
 
-    elementary: float = _reference_match(0.798, "elementary")
-    middle: float = _reference_match(0.647, "middle")
-    high: float = _reference_match(0.620, "high")
+    elementary: float = _reference_match(0.829, "elementary")
+    middle: float = _reference_match(0.682, "middle")
+    high: float = _reference_match(0.656, "high")
 
 
 #: A grade's normative growth: at least a little (the daily rate is relative to it) and at most
@@ -273,7 +273,7 @@ class LearningParams(Frozen):
                            "kind": "sourced", "assumption": False},
     )
     quality_effect: float = param(
-        0.4102, unit="relative rate per unit match", ge=0, le=5,
+        0.3937, unit="relative rate per unit match", ge=0, le=5,
         source="calibrated so students of 5th-year minus 1st-year teachers gain ~0.08 SD more "
                "beyond their grade's norm "
                "(experience_return target: Rockoff 2004; Kraft & Papay 2014); "
@@ -329,31 +329,31 @@ FITTED = ("intercept fitted with drivers included so the traditional model at na
 
 
 class AttritionParams(Frozen):
-    move_1_3: float = param(0.1237, unit="share", ge=0, le=0.5, source=FITTED,
+    move_1_3: float = param(0.0947, unit="share", ge=0, le=0.5, source=FITTED,
                             doc="base move rate, 1-3 years of experience",
                             kind="fitted", search=(0.03, 0.2))
-    leave_1_3: float = param(0.0648, unit="share", ge=0, le=0.5, source=FITTED,
+    leave_1_3: float = param(0.0553, unit="share", ge=0, le=0.5, source=FITTED,
                              doc="base leave rate, 1-3 years", kind="fitted", search=(0.02, 0.15))
-    move_4_9: float = param(0.0903, unit="share", ge=0, le=0.5, source=FITTED,
+    move_4_9: float = param(0.0938, unit="share", ge=0, le=0.5, source=FITTED,
                             doc="base move rate, 4-9 years", kind="fitted", search=(0.03, 0.2))
-    leave_4_9: float = param(0.0658, unit="share", ge=0, le=0.5, source=FITTED,
+    leave_4_9: float = param(0.0699, unit="share", ge=0, le=0.5, source=FITTED,
                              doc="base leave rate, 4-9 years", kind="fitted", search=(0.02, 0.15))
-    move_10_19: float = param(0.0734, unit="share", ge=0, le=0.5, source=FITTED,
+    move_10_19: float = param(0.0809, unit="share", ge=0, le=0.5, source=FITTED,
                               doc="base move rate, 10-19 years", kind="fitted", search=(0.02, 0.15))
-    leave_10_19: float = param(0.052, unit="share", ge=0, le=0.5,
+    leave_10_19: float = param(0.0466, unit="share", ge=0, le=0.5,
                                source=FITTED, doc="base leave rate, 10-19 years",
                                kind="fitted", search=(0.02, 0.15))
-    move_20_plus: float = param(0.0474, unit="share", ge=0, le=0.5,
+    move_20_plus: float = param(0.0515, unit="share", ge=0, le=0.5,
                                 source=FITTED, doc="base move rate, 20+ years",
                                 kind="fitted", search=(0.01, 0.12))
-    leave_20_plus: float = param(0.1703, unit="share", ge=0, le=0.5, source=FITTED,
+    leave_20_plus: float = param(0.1714, unit="share", ge=0, le=0.5, source=FITTED,
                                  doc="base leave rate, 20+ years (mostly retirement)",
                                  kind="fitted", search=(0.05, 0.3))
     retirement_share_20_plus: float = param(0.7, unit="share of leavers", ge=0, le=1,
                                             doc="part of 20+ leavers who retire", kind="assumption")
     move_paraeducator: float = param(0.05, unit="share", ge=0, le=0.5,
                                      doc="base move rate of paraeducators", kind="assumption")
-    leave_paraeducator: float = param(0.1513, unit="share", ge=0, le=0.5,
+    leave_paraeducator: float = param(0.1241, unit="share", ge=0, le=0.5,
                                       source="fitted so simulated paraeducator leave hits "
                                              "Washington State reports (pre-2020 ~8%)",
                                       doc="base leave rate of paraeducators",
@@ -375,13 +375,13 @@ class AttritionParams(Frozen):
                                           doc="satisfaction at which the base rates hold (about "
                                               "the traditional model's mean)", kind="assumption")
     poverty_move_effect: float = param(
-        1.391, unit="log-odds per unit low-income share", ge=-5, le=5,
+        1.3729, unit="log-odds per unit low-income share", ge=-5, le=5,
         source="fitted to NCES TFS 2012-13 move rates of high- vs low-poverty schools "
                "(nextwork-sim calibrate, docs/calibration.md)",
         doc="shift of move log-odds with the school's low-income share (relative to "
             "reference_poverty)", kind="fitted", search=(-1.0, 3.0))
     poverty_leave_effect: float = param(
-        0.5424, unit="log-odds per unit low-income share", ge=-5, le=5,
+        0.6762, unit="log-odds per unit low-income share", ge=-5, le=5,
         source="fitted to NCES TFS 2012-13 leave rates of high- vs low-poverty schools",
         doc="shift of leave log-odds with the school's low-income share",
         kind="fitted", search=(-1.0, 3.0))
@@ -422,7 +422,7 @@ class AttritionParams(Frozen):
         doc="shift for teachers whose school has a lead role they could advance into",
         kind="assumption")
     first_year_effect: float = param(
-        0.0082, unit="log-odds", ge=-3, le=3,
+        0.4842, unit="log-odds", ge=-3, le=3,
         source="fitted to the first-year cohort's cumulative leave (nextwork-sim calibrate, "
                "docs/calibration.md)",
         doc="extra shift of move and leave in a teacher's first year",
