@@ -14,13 +14,14 @@ from nextwork_sim.kernels.school_day import (
     Unit,
     chronic_and_efficacy_reference,
     chronic_load,
-    cognitive_load,
+    domain_load,
     cognitive_load_reference,
     efficacy_at,
     fluctuation_table,
     practice_rate_of,
     practised_skill,
     skill_growth_reference,
+    switching_load,
     unit_weights,
 )
 
@@ -36,8 +37,15 @@ LEADERSHIP = 7
 
 
 def _load_of_each(share, difficulty, skill, skill_floor=0.1, switch_cost=0.03):
-    return np.array([cognitive_load(share[i], difficulty, skill[i], skill_floor, switch_cost)
-                     for i in range(share.shape[0])])
+    """Each educator's load from the kernel's two formulas, summed over the domains carried
+    as the day kernel sums them."""
+    loads = []
+    for i in range(share.shape[0]):
+        carried = share[i] > 0
+        parts = [domain_load(share[i, d], difficulty[d], skill[i, d], skill_floor)
+                 for d in np.flatnonzero(carried)]
+        loads.append(sum(parts) + switching_load(int(carried.sum()), switch_cost))
+    return np.array(loads)
 
 
 @pytest.mark.parametrize(("seed", "k", "e", "m"), SHAPES)
