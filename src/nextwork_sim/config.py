@@ -27,6 +27,12 @@ from pydantic import (
 from pydantic_core import to_jsonable_python
 
 from .calibration.parameter_file import read_parameters
+from .components import (
+    MechanismSettings,
+    component_class,
+    component_class_problem,
+    mechanism_of_its_component,
+)
 from .config_files import ConfigError, file_hash, read_toml
 from .district_files import read_schools, read_staff
 from .domains import DOMAINS
@@ -145,6 +151,9 @@ def _staffing_of_its_model(data: Any) -> Any:
 #: ``[staffing]``: validated by the named model's ``Settings``, written out with its fields.
 StaffingTable = Annotated[StaffingSettings, BeforeValidator(_staffing_of_its_model),
                           SerializeAsAny()]
+#: ``[mechanisms.NAME]``: validated by its component's ``Parameters``, written out with them.
+MechanismTable = Annotated[MechanismSettings, BeforeValidator(mechanism_of_its_component),
+                           SerializeAsAny()]
 #: The shared staffing settings (older name).
 Staffing = StaffingSettings
 
@@ -214,6 +223,19 @@ class Scenario(Frozen):
     adoption: tuple[Adoption, ...] = Field((), description="mixed or phased adoption: schools "
                                            "that run another staffing model (docs/staffing.md)",
                                            strict=False)
+    mechanisms: dict[str, MechanismTable] = Field(
+        {}, description="the config's own summer components, by name: each table's "
+                        "`component` names its class (module:Class) and the rest are its "
+                        "parameters (docs/extending.md)")
+
+    @field_validator("mechanisms")
+    @classmethod
+    def _mechanism_names(cls, value: dict) -> dict:
+        for name in value:
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+                raise ValueError(f"{name!r} is not a mechanism name (letters, digits and _, "
+                                 "starting with a letter)")
+        return value
 
     @model_validator(mode="after")
     def _adopting_schools_exist(self):
@@ -255,7 +277,10 @@ class Scenario(Frozen):
 
     def hash(self) -> str:
         """A stable hash of the resolved config (recorded in manifests)."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        data = self.model_dump(mode="json")
+        if not data["mechanisms"]:  # configs without components keep the hashes they had
+            del data["mechanisms"]
+        text = json.dumps(data, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -334,6 +359,12 @@ def _lookup_model(loc, raw=None):
     for i, part in enumerate(loc):
         if isinstance(part, int) and typing.get_origin(model) in (list, tuple):
             model = _section_class(typing.get_args(model)[0])
+            continue
+        if isinstance(part, str) and typing.get_origin(model) is dict:  # [mechanisms.NAME]
+            model = typing.get_args(typing.get_args(model)[1])[0]
+            name = _value_at(raw, loc[:i + 1]).get("component") if raw is not None else None
+            if isinstance(name, str) and component_class_problem(name) is None:
+                model = component_class(name).Parameters
             continue
         if not (isinstance(model, type) and issubclass(model, Frozen)):
             return None

@@ -20,6 +20,7 @@ from .adoption import (
     switch_schools,
 )
 from .calendar import SchoolCalendar, YearShape
+from .components import component_columns, summer_components
 from .config import ConfigError, Scenario, resolve
 from .district import add_students, build_schools, initial_roster
 from .invariants import check_state, enabled_by_default
@@ -28,7 +29,7 @@ from .registration import create_agents, gc_paused, old_objects_frozen, remove_a
 from .roles import ROLE_INDEX, RoleCatalogue
 from .saved_state import read_state, write_state
 from .school_year import SchoolYear
-from .summer import SummerContext, book_transition
+from .summer import SUMMER, SummerContext, book_transition
 from .workforce.attrition import settle_transfers
 from .workforce.hiring import fill_vacancies
 
@@ -73,7 +74,10 @@ class SchoolSystemModel(mesa.Model):
         self.transition_booked: dict[int, dict] = {}
         self.design_signatures: dict[int, str] = {}
         self._peer_groups: dict[tuple, int] = {}
-        self.state = State(students=sum(s.enrollment for s in self.schools) * 2)
+        self.summer = summer_components(SUMMER, self.config.mechanisms)
+        self.state = State(students=sum(s.enrollment for s in self.schools) * 2,
+                           student_columns=component_columns(self.summer, "students"),
+                           educator_columns=component_columns(self.summer, "educators"))
         self._student_agents: dict[int, Student] = {}
         self._educator_agents: dict[int, Educator] = {}
         self.days_this_year = 0

@@ -156,6 +156,16 @@ METRICS.update({
 })
 
 
+#: metrics of components named in configs (components.register_component), apart from the
+#: built-in ones so docs/outputs.md and the invariants' lists describe the model itself
+COMPONENT_METRICS: dict[str, Metric] = {}
+
+
+def metric_definition(name: str) -> Metric | None:
+    """The metric of that name, built-in or a registered component's (None if neither)."""
+    return METRICS.get(name) or COMPONENT_METRICS.get(name)
+
+
 class YearRecord:
     """Rows of one year: ``add(metric, group, value)`` and group-wise helpers."""
 
@@ -165,8 +175,9 @@ class YearRecord:
         self._sizes: dict[int, tuple[np.ndarray, int, np.ndarray]] = {}
 
     def add(self, metric: str, group: str, value: float) -> None:
-        if metric not in METRICS:
-            raise KeyError(f"metric {metric!r} is not in outcomes.METRICS")
+        if metric not in METRICS and metric not in COMPONENT_METRICS:
+            raise KeyError(f"metric {metric!r} is not in outcomes.METRICS nor a registered "
+                           "component's")
         self.rows.append((metric, group, float(value)))
 
     def group_sizes(self, codes: np.ndarray, n_labels: int) -> np.ndarray:

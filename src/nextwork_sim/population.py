@@ -26,7 +26,9 @@ class ArrayTable:
 
     COLUMNS: dict[str, tuple[type, tuple[int, ...], float]] = {}
 
-    def __init__(self, capacity: int = 64):
+    def __init__(self, capacity: int = 64, extra_columns: dict | None = None):
+        if extra_columns:  # a component's columns: this table's, not every table's
+            self.COLUMNS = {**type(self).COLUMNS, **extra_columns}
         capacity = max(int(capacity), 1)
         self.n = 0
         self._data = {name: np.full((capacity, *tail), fill, dtype=dtype)
@@ -156,9 +158,10 @@ class MembershipTable(ArrayTable):
 class State:
     """All arrays of one run."""
 
-    def __init__(self, students: int = 64, educators: int = 64):
-        self.students = StudentTable(students)
-        self.educators = EducatorTable(educators)
+    def __init__(self, students: int = 64, educators: int = 64,
+                 student_columns: dict | None = None, educator_columns: dict | None = None):
+        self.students = StudentTable(students, student_columns)
+        self.educators = EducatorTable(educators, educator_columns)
         self.positions = PositionTable(educators)
         self.communities = CommunityTable(64)
         self.memberships = MembershipTable(educators)

@@ -1,334 +1,254 @@
-"""The summer (docs/odd.md §3.8–§3.13), in order: growth recorded → attrition → advancement →
-hiring → budget → the year's record closes → promotion and enrollment, experience + 1."""
+"""The summer (docs/odd.md §3.8–§3.13): an ordered list of components (:data:`SUMMER`),
+each a step that reads and writes the summer's :class:`SummerContext`. In order: the year's
+growth and workforce recorded → attrition → the switch of adopting schools → advancement →
+transfers settled → hiring → budget → the year's record closes → experience + 1 → promotion
+and enrollment. A config's own components (``[mechanisms.NAME]``, docs/extending.md) run
+after the step they name."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 
 from .adoption import switch_schools
-from .channels import record_attrition_channels
-from .config import LEVELS, RACES
+from .components import Component, SummerContext
+from .config import LEVELS
 from .district import add_students
 from .invariants import SummerWatch
-from .outcomes import BOOL_LABELS, YearRecord
-from .population import ACTIVE, ENROLLED, GRADUATED, LEFT, LEFT_DISTRICT, MOVED, RETIRED
-from .roles import CATEGORIES, ROLE_INDEX, is_teacher_category, teacher_category
-from .staffing.base import COMMUNITY_KINDS
+from .population import ACTIVE, ENROLLED, GRADUATED, LEFT_DISTRICT
+from .roles import is_teacher_category, teacher_category
+from .summer_records import (
+    record_advancement,
+    record_attrition,
+    record_attrition_channel,
+    record_cohorts,
+    record_experience_mix,
+    record_hiring,
+    record_posts,
+    record_service,
+    record_students,
+    record_transition,
+    record_unfilled_posts,
+    record_workforce,
+)
 from .workforce.advancement import (
     advance_into_leads,
     out_of_classroom,
     paraeducators_into_teaching,
 )
-from .workforce.attrition import (
-    EXPERIENCE_BANDS,
-    experience_band,
-    settle_transfers,
-    summer_attrition,
-)
-from .workforce.costs import annual_budget, payroll, salaries
-from .workforce.hiring import PATHWAYS, fill_vacancies, recruitment_cost
+from .workforce.attrition import settle_transfers, summer_attrition
+from .workforce.costs import annual_budget, payroll
+from .workforce.hiring import fill_vacancies, recruitment_cost
 
-POVERTY_BANDS = ("low", "mid", "high")
-
-
-def _no_rows() -> np.ndarray:
-    return np.empty(0, dtype=np.int64)
-
-
-@dataclasses.dataclass
-class SummerContext:
-    """What one summer's steps hand each other, made afresh by ``run_summer`` (and by
-    ``SchoolSystemModel.load_state`` for the summer it replays), so nothing of a summer is
-    left on the model for the next one to read.
-
-    ``transfers``: within-district movers, attrition's and then those a switch displaced, for
-    ``settle_transfers``; ``displaced`` and ``role_changes``: what the summer's switches did,
-    for ``book_transition``."""
-
-    transfers: np.ndarray = dataclasses.field(default_factory=_no_rows)
-    displaced: np.ndarray = dataclasses.field(default_factory=_no_rows)
-    role_changes: int = 0
+__all__ = ["SUMMER", "SummerContext", "run_summer", "book_transition", "promote_students"]
 
 
 def run_summer(model, year: int) -> None:
-    watch = SummerWatch(model, year) if model.invariants else None
-    record = YearRecord()
-    context = SummerContext()
-    enrollment, students_of_color = record_students(model, record)
-    educators = model.state.educators
-    served = np.flatnonzero(educators.status == ACTIVE)  # substitutes included: they are paid
-    before = served[~educators.substitute[served]]
-    pay = payroll(model, served)
-    record_workforce(model, record, before, students_of_color)
-    record_service(model, record, before, enrollment)
-    record_unfilled_posts(model, record)
-    record_posts(model, record)
-    record_experience_mix(model, record, before)
-    rows, outcome, movers, attrition_terms = summer_attrition(model, year)
-    context.transfers = movers
-    record_attrition(model, record, rows, outcome)
-    record_attrition_channel(model, record, rows, attrition_terms)
-    transition = record_transition(model, record, year)
-    switch_schools(model, year, context)  # step 3: structural change, advancement, hiring
-    advanced = advance_into_leads(model)
-    record_advancement(model, record, advanced)
-    promoted_out = out_of_classroom(model, year)
-    record.add("left_classroom_for_promotion", "all", promoted_out.size)
-    grown = paraeducators_into_teaching(model, year)
-    record.add("para_to_teacher", "all", grown.size)
-    placed = settle_transfers(model, year, context.transfers)
-    book_transition(model, year, context)
-    record_cohorts(model, record, year)
-    hired = fill_vacancies(model, year)
-    record_hiring(model, record, hired)
-    if watch:
-        watch.educators(outcome=outcome, movers=movers, transfers=context.transfers,
-                        displaced=context.displaced, role_changes=context.role_changes,
-                        advanced=advanced, promoted_out=promoted_out, grown=grown,
-                        placed=placed, hired=hired)
-    teacher = is_teacher_category(educators.category[rows])
-    budget = annual_budget(model, pay, int(np.sum((outcome != ACTIVE) & teacher)),
-                           transition["role_changes"], recruitment_cost(model, hired))
-    for line in ("cost_total", "salary_cost", "stipend_cost", "benefits_cost", "time_cost",
-                 "transition_cost", "credential_cost", "recruitment_cost", "turnover_cost"):
-        record.add(line, "all", budget[line])
-    educators.credential_cost[:] = 0.0
-    record.add("cost_per_student", "all", budget["cost_total"] / max(enrollment, 1))
-    if watch:
-        watch.record(record.rows)
-    model.close_year(year, record.rows)
-    # everyone who taught this year and teaches next year, movers placed at another school
-    # of the district included, is a year more experienced
-    stayers = rows[educators.status[rows] == ACTIVE]
-    educators.experience[stayers] += 1
-    educators.category[stayers] = teacher_category(educators.role[stayers],
-                                                   educators.experience[stayers], model.roles)
-    promote_students(model, year)
-    if watch:
-        watch.students()
+    """Runs the model's summer components (``model.summer``: :data:`SUMMER` and the
+    config's own) in order on a fresh context."""
+    context = SummerContext(model=model, year=year,
+                            watch=SummerWatch(model, year) if model.invariants else None)
+    for component in model.summer:
+        component.step(context)
 
 
-def _school_poverty(model) -> np.ndarray:
-    """Poverty band of each school (index into POVERTY_BANDS)."""
-    return np.array([POVERTY_BANDS.index(s.poverty) for s in model.schools], dtype=np.int64)
+# --- the built-in steps -------------------------------------------------------------------
+# Each calls this module's names (fill_vacancies, annual_budget, ...) when it runs, so a test
+# can replace one of them here.
 
 
-def student_groups(model, rows: np.ndarray) -> dict[str, tuple]:
-    s = model.state.students
-    return {
-        "grade": (s.grade[rows].astype(np.int64), tuple(str(g) for g in range(13))),
-        "low_income": (s.low_income[rows].astype(np.int64), BOOL_LABELS),
-        "english_learner": (s.english_learner[rows].astype(np.int64), BOOL_LABELS),
-        "disability": (s.disability[rows].astype(np.int64), BOOL_LABELS),
-        "advanced": (s.advanced[rows].astype(np.int64), BOOL_LABELS),
-        "race": (s.race[rows].astype(np.int64), RACES),
-        "school_poverty": (_school_poverty(model)[s.school[rows]], POVERTY_BANDS),
-    }
+class Students(Component):
+    """Step 1: the year's growth, before anyone moves (``record_students``)."""
+
+    name = "students"
+
+    def step(self, context: SummerContext) -> None:
+        context.enrollment, context.students_of_color = record_students(context.model,
+                                                                        context.record)
 
 
-def record_students(model, record: YearRecord) -> tuple[int, float]:
-    """Step 1: the year's growth, before anyone moves; standing z moves by g x (r - 1).
-    Returns the enrollment and the share of students of color (for the representation
-    gap ``record_workforce`` records)."""
-    s = model.state.students
-    learning = model.config.parameters.learning
-    rows = np.flatnonzero((s.status == ENROLLED) & (s.community >= 0))
-    if rows.size == 0:
-        return 0, np.nan
-    norm = np.asarray(learning.growth_by_grade)[s.grade[rows]]
-    rate = s.rate_sum[rows] / learning.norm_days
-    s.standing[rows] += norm * (rate - 1.0)
-    continuity = 1.0 + learning.continuity_bonus * np.minimum(s.continuity[rows],
-                                                                  learning.continuity_max_years)
-    reference_match = model.school_year.reference_match[s.community[rows]]
-    scale = learning.socioemotional_rate / learning.norm_days / reference_match * continuity
-    # the five per-student metrics as rows of one array, averaged by group in one pass
-    metrics = ("achievement_growth", "months_of_learning", "intrapersonal_growth",
-               "interpersonal_growth", "uncovered_need_share")
-    values = np.empty((len(metrics), rows.size))
-    np.multiply(norm, rate, out=values[0])
-    np.multiply(9.0, rate, out=values[1])
-    intra = np.multiply(scale, s.intra_sum[rows], out=values[2])
-    inter = np.multiply(scale, s.inter_sum[rows], out=values[3])
-    values[4] = s.uncovered[rows]
-    s.intrapersonal[rows] += intra
-    s.interpersonal[rows] += inter
-    groups = student_groups(model, rows)
-    record.means_by(metrics, values, groups)
-    record_teacher_experience(model, record, rows, norm * (rate - 1.0) + norm.mean())
-    model.school_year.learning_ledger.record(record)
-    flag_groups = {k: v for k, v in groups.items() if k != "grade"}
-    record.gaps(s.standing[rows], flag_groups)
-    students_of_color = float(np.mean(s.race[rows] != RACES.index("white")))
-    record.add("students_of_color_share", "all", students_of_color)
-    record.add("enrollment", "all", rows.size)
-    return int(rows.size), students_of_color
+class Payroll(Component):
+    """Who was paid this year (substitutes included) and who held a post."""
+
+    name = "payroll"
+
+    def step(self, context: SummerContext) -> None:
+        model = context.model
+        educators = model.state.educators
+        context.served = np.flatnonzero(educators.status == ACTIVE)
+        context.before = context.served[~educators.substitute[context.served]]
+        context.pay = payroll(model, context.served)
 
 
-def record_teacher_experience(model, record: YearRecord, rows: np.ndarray,
-                              growth: np.ndarray) -> None:
-    """achievement_growth by ``teacher_experience=N``: students of self-contained classrooms
-    whose teacher is in her N-th year (docs/outputs.md). ``growth`` is grade-adjusted, g·(r − 1)
-    plus the mean g of all students: like a value-added estimate, teachers of different grades
-    compare on growth beyond their grade's norm, not on the grade's norm itself."""
-    state = model.state
-    communities, positions = state.communities, state.positions
-    classroom = COMMUNITY_KINDS.index("classroom")
-    teacher_of = np.full(communities.n, -1, dtype=np.int64)
-    own = (positions.role == ROLE_INDEX["teacher"]) & (positions.holder >= 0) & positions.open
-    own &= communities.kind[positions.community] == classroom
-    teacher_of[positions.community[own]] = positions.holder[own]
-    community = state.students.community[rows]
-    teacher = teacher_of[community]
-    served = teacher >= 0
-    if not served.any():
-        return
-    years = np.minimum(state.educators.experience[teacher[served]], 40).astype(np.int64)
-    labels = tuple(str(n) for n in range(41))
-    record.mean_by("achievement_growth", growth[served], {"teacher_experience": (years, labels)},
-                   include_all=False)
+class Workforce(Component):
+    """The year's workforce, service, posts and experience mix, before any departure."""
+
+    name = "workforce"
+
+    def step(self, context: SummerContext) -> None:
+        model, record, before = context.model, context.record, context.before
+        record_workforce(model, record, before, context.students_of_color)
+        record_service(model, record, before, context.enrollment)
+        record_unfilled_posts(model, record)
+        record_posts(model, record)
+        record_experience_mix(model, record, before)
 
 
-def educator_groups(model, rows: np.ndarray) -> dict[str, tuple]:
-    e = model.state.educators
-    return {
-        "experience": (experience_band(e.experience[rows]).astype(np.int64), EXPERIENCE_BANDS),
-        "school_poverty": (_school_poverty(model)[e.school[rows]], POVERTY_BANDS),
-    }
+class Attrition(Component):
+    """Step 2: who stays, moves, leaves or retires (docs/odd.md §3.9)."""
+
+    name = "attrition"
+
+    def step(self, context: SummerContext) -> None:
+        model, record = context.model, context.record
+        rows, outcome, movers, terms = summer_attrition(model, context.year)
+        context.rows, context.outcome, context.movers = rows, outcome, movers
+        context.attrition_terms = terms
+        context.transfers = movers
+        record_attrition(model, record, rows, outcome)
+        record_attrition_channel(model, record, rows, terms)
 
 
-def _by_teachers_and_category(model, record, metric, rows, values, weights=None) -> None:
-    e = model.state.educators
-    teacher = is_teacher_category(e.category[rows])
-    if teacher.any():
-        record.mean_by(metric, values[teacher], educator_groups(model, rows[teacher]),
-                       weights=None if weights is None else weights[teacher])
-    category = {"category": (e.category[rows].astype(np.int64), CATEGORIES)}
-    record.mean_by(metric, values, category, weights=weights, include_all=False)
+class Transition(Component):
+    """Records the switch that prepared this year (booked by last summer's transfers)."""
+
+    name = "transition"
+
+    def step(self, context: SummerContext) -> None:
+        context.transition = record_transition(context.model, context.record, context.year)
 
 
-def record_workforce(model, record: YearRecord, rows: np.ndarray,
-                     students_of_color: float) -> None:
-    """The year's workforce state, before the summer's departures; ``students_of_color``:
-    the year's share (``record_students``), for the representation gap."""
-    e = model.state.educators
-    days = max(model.days_this_year, 1)
-    fte = e.fte[rows].astype(np.float64)
-    chronic = e.chronic_sum[rows] / days
-    _by_teachers_and_category(model, record, "mean_skill", rows, e.skill[rows].mean(axis=1), fte)
-    _by_teachers_and_category(model, record, "mean_chronic_load", rows, chronic)
-    _by_teachers_and_category(model, record, "overloaded_share", rows, (chronic > 1.0) * 1.0)
-    _by_teachers_and_category(model, record, "satisfaction", rows,
-                              e.satisfaction[rows].astype(np.float64))
-    teacher = is_teacher_category(e.category[rows])
-    category = {"category": (e.category[rows].astype(np.int64), CATEGORIES)}
-    record.count_by("headcount", teacher, {})
-    record.count_by("fte", teacher, {}, weights=fte)
-    for field, (codes, labels) in category.items():
-        counts = np.bincount(codes, minlength=len(labels))
-        ftes = np.bincount(codes, weights=fte, minlength=len(labels))
-        for code, label in enumerate(labels):
-            if counts[code]:
-                record.add("headcount", f"{field}={label}", counts[code])
-                record.add("fte", f"{field}={label}", ftes[code])
-    of_color = (e.race[rows] != RACES.index("white")).astype(np.float64)
-    if teacher.any():
-        record.add("educators_of_color_share", "all", of_color[teacher].mean())
-        record.add("representation_gap", "all",
-                   students_of_color - of_color[teacher].mean())
-    groups = {"category": (e.category[rows].astype(np.int64), CATEGORIES),
-              "pathway": (e.pathway[rows].astype(np.int64), PATHWAYS)}
-    record.mean_by("educators_of_color_share", of_color, groups, include_all=False)
-    record.mean_by("credentials_held", e.credentials[rows].astype(np.float64),
-                   {**groups, "race": (e.race[rows].astype(np.int64), RACES)})
-    record.add("degree_share", "all", e.degree[rows][teacher].mean() if teacher.any() else 0.0)
+class Switch(Component):
+    """Step 3: schools whose adoption plan starts next year switch staffing model."""
+
+    name = "switch"
+
+    def step(self, context: SummerContext) -> None:
+        switch_schools(context.model, context.year, context)
 
 
-def record_service(model, record: YearRecord, rows: np.ndarray, enrollment: int) -> None:
-    """Equal service: enrolled students per teacher FTE and adults per 100 students, over the
-    year's post holders ``rows`` (long-term substitutes aside: their posts count as vacant).
-    An adult's FTE counts for the part of the year she served (a community educator's units)."""
-    if enrollment == 0:
-        return
-    e = model.state.educators
-    fte = e.fte[rows].astype(np.float64) * model.year_share_served(rows)
-    teacher_fte = fte[is_teacher_category(e.category[rows])].sum()
-    if teacher_fte > 0:
-        record.add("students_per_teacher", "all", enrollment / teacher_fte)
-    by_category = np.bincount(e.category[rows].astype(np.int64), weights=fte,
-                              minlength=len(CATEGORIES))
-    record.add("adults_per_100_students", "all", 100.0 * fte.sum() / enrollment)
-    for code, label in enumerate(CATEGORIES):
-        if label != "organization_leader":  # principals are a budget line, not educators
-            record.add("adults_per_100_students", f"category={label}",
-                       100.0 * by_category[code] / enrollment)
+class Advancement(Component):
+    """Teachers into lead roles, out of the classroom, paraeducators into teaching."""
+
+    name = "advancement"
+
+    def step(self, context: SummerContext) -> None:
+        model, record, year = context.model, context.record, context.year
+        context.advanced = advance_into_leads(model)
+        record_advancement(model, record, context.advanced)
+        context.promoted_out = out_of_classroom(model, year)
+        record.add("left_classroom_for_promotion", "all", context.promoted_out.size)
+        context.grown = paraeducators_into_teaching(model, year)
+        record.add("para_to_teacher", "all", context.grown.size)
 
 
-def _post_year_share(model, posts: np.ndarray) -> np.ndarray:
-    """Part of the year each post serves: unit-length posts their units only (as
-    ``model.year_share_served`` does for their holders)."""
-    state = model.state
-    n_units = model.shape.n_units
-    mask = np.zeros(state.positions.n, dtype=np.uint64)
-    np.bitwise_or.at(mask, state.memberships.position, state.memberships.units)
-    units = mask[posts] & np.uint64((1 << n_units) - 1)
-    bits = np.unpackbits(np.ascontiguousarray(units).view(np.uint8)).reshape(-1, 64)
-    served = bits.sum(axis=1, dtype=np.int64) / n_units
-    return np.where(state.positions.role[posts] == ROLE_INDEX["community_educator"], served, 1.0)
+class Transfers(Component):
+    """Within-district movers and displaced educators placed in vacancies; the switch's
+    displacements booked for next year's record."""
+
+    name = "transfers"
+
+    def step(self, context: SummerContext) -> None:
+        context.placed = settle_transfers(context.model, context.year, context.transfers)
+        book_transition(context.model, context.year, context)
 
 
-def record_unfilled_posts(model, record: YearRecord) -> None:
-    """unfilled_post_cost: what the posts nobody held during the year would have cost, each
-    at its role's first-year pay (the pipelines' entry step; stipends included). A shadow
-    line, outside cost_total. Posts held by a long-term substitute are vacant but paid (the
-    substitute's pay is in salary_cost), so they are not in it."""
+class Cohorts(Component):
+    """The entry cohorts' cumulative leave, once the summer's departures are known."""
 
-    positions = model.state.positions
-    empty = np.flatnonzero(positions.open & (positions.holder == -1))
-    role = positions.role[empty]
-    pay = salaries(role, np.ones(empty.size, dtype=np.int16), positions.fte[empty],
-                   _post_year_share(model, empty), model.config.parameters.costs, model.roles)
-    record.add("unfilled_post_cost", "all", float(pay.sum()))
-    category = model.roles.category[positions.role].astype(np.int64)
-    by_category = np.bincount(category[empty], weights=pay, minlength=len(CATEGORIES))
-    for code in np.flatnonzero(np.bincount(category[positions.open],
-                                           minlength=len(CATEGORIES))):
-        record.add("unfilled_post_cost", f"category={CATEGORIES[code]}", by_category[code])
+    name = "cohorts"
+
+    def step(self, context: SummerContext) -> None:
+        record_cohorts(context.model, context.record, context.year)
 
 
-def record_experience_mix(model, record: YearRecord, rows: np.ndarray) -> None:
-    """teacher_share by experience band: the mix a steady baseline keeps (docs/odd.md)."""
-    e = model.state.educators
-    teachers = rows[is_teacher_category(e.category[rows])]
-    if teachers.size == 0:
-        return
-    counts = np.bincount(experience_band(e.experience[teachers]), minlength=len(EXPERIENCE_BANDS))
-    for band, label in enumerate(EXPERIENCE_BANDS):
-        record.add("teacher_share", f"experience={label}", counts[band] / teachers.size)
+class Hiring(Component):
+    """Step 4: vacancies filled from the pipelines (docs/odd.md §3.11)."""
+
+    name = "hiring"
+
+    def step(self, context: SummerContext) -> None:
+        context.hired = fill_vacancies(context.model, context.year)
+        record_hiring(context.model, context.record, context.hired)
 
 
-def record_attrition_channel(model, record: YearRecord, rows: np.ndarray,
-                             attrition_terms: tuple) -> None:
-    """The attrition channels of the teachers at risk (channels.py); ``attrition_terms``:
-    (terms, p_move, p_leave) as ``summer_attrition`` returned them."""
-    terms, p_move, p_leave = attrition_terms
-    teacher = is_teacher_category(model.state.educators.category[rows])
-    band = experience_band(model.state.educators.experience[rows[teacher]]).astype(np.int64)
-    record_attrition_channels(record, {k: (m[teacher], v[teacher]) for k, (m, v) in terms.items()},
-                              band, EXPERIENCE_BANDS, p_move[teacher], p_leave[teacher])
+class EducatorsChecked(Component):
+    """With invariants on: every educator's flow over the summer is accounted for."""
+
+    name = "educators_checked"
+
+    def step(self, context: SummerContext) -> None:
+        if context.watch:
+            context.watch.educators(
+                outcome=context.outcome, movers=context.movers, transfers=context.transfers,
+                displaced=context.displaced, role_changes=context.role_changes,
+                advanced=context.advanced, promoted_out=context.promoted_out,
+                grown=context.grown, placed=context.placed, hired=context.hired)
 
 
-def record_attrition(model, record: YearRecord, rows: np.ndarray, outcome: np.ndarray) -> None:
-    for metric, values in (
-        ("stay_rate", outcome == ACTIVE),
-        ("move_rate", outcome == MOVED),
-        ("leave_rate", (outcome == LEFT) | (outcome == RETIRED)),
-        ("retire_rate", outcome == RETIRED),
-        ("attrition_rate", outcome != ACTIVE),
-    ):
-        _by_teachers_and_category(model, record, metric, rows, values.astype(np.float64))
+class Budget(Component):
+    """Step 5: the year's cost lines (docs/odd.md §3.12)."""
+
+    name = "budget"
+
+    def step(self, context: SummerContext) -> None:
+        model, record = context.model, context.record
+        educators = model.state.educators
+        rows, outcome = context.rows, context.outcome
+        teacher = is_teacher_category(educators.category[rows])
+        budget = annual_budget(model, context.pay, int(np.sum((outcome != ACTIVE) & teacher)),
+                               context.transition["role_changes"],
+                               recruitment_cost(model, context.hired))
+        context.budget = budget
+        for line in ("cost_total", "salary_cost", "stipend_cost", "benefits_cost", "time_cost",
+                     "transition_cost", "credential_cost", "recruitment_cost", "turnover_cost"):
+            record.add(line, "all", budget[line])
+        educators.credential_cost[:] = 0.0
+        record.add("cost_per_student", "all", budget["cost_total"] / max(context.enrollment, 1))
+
+
+class CloseYear(Component):
+    """Step 6: the year's record is complete and handed to the model."""
+
+    name = "close_year"
+
+    def step(self, context: SummerContext) -> None:
+        if context.watch:
+            context.watch.record(context.record.rows)
+        context.model.close_year(context.year, context.record.rows)
+
+
+class Experience(Component):
+    """Everyone who taught this year and teaches next year, movers placed at another school
+    of the district included, is a year more experienced."""
+
+    name = "experience"
+
+    def step(self, context: SummerContext) -> None:
+        model, rows = context.model, context.rows
+        educators = model.state.educators
+        stayers = rows[educators.status[rows] == ACTIVE]
+        educators.experience[stayers] += 1
+        educators.category[stayers] = teacher_category(educators.role[stayers],
+                                                       educators.experience[stayers],
+                                                       model.roles)
+
+
+class Promotion(Component):
+    """Step 7: students promoted, graduated or leaving; a new kindergarten enrolls."""
+
+    name = "promotion"
+
+    def step(self, context: SummerContext) -> None:
+        promote_students(context.model, context.year)
+        if context.watch:
+            context.watch.students()
+
+
+#: the built-in summer, in order (a config's own components go after the step they name)
+SUMMER: list[Component] = [Students(), Payroll(), Workforce(), Attrition(), Transition(),
+                           Switch(), Advancement(), Transfers(), Cohorts(), Hiring(),
+                           EducatorsChecked(), Budget(), CloseYear(), Experience(),
+                           Promotion()]
 
 
 def book_transition(model, year: int, context: SummerContext) -> None:
@@ -341,84 +261,6 @@ def book_transition(model, year: int, context: SummerContext) -> None:
     model.transition_booked[year + 1] = {"displaced": displaced.size,
                                          "displaced_left_district": left,
                                          "role_changes": context.role_changes}
-
-
-TRANSITION_METRICS = ("displaced", "displaced_left_district", "role_changes")
-
-
-def record_transition(model, record: YearRecord, year: int) -> dict:
-    """The switch that prepared ``year`` (``book_transition``; zeros when none did), recorded
-    and returned: its role changes are this year's transition cost."""
-    booked = model.transition_booked.pop(year, {})
-    counts = {metric: booked.get(metric, 0) for metric in TRANSITION_METRICS}
-    for metric, count in counts.items():
-        record.add(metric, "all", count)
-    return counts
-
-
-def record_cohorts(model, record: YearRecord, year: int) -> None:
-    """cohort_cumulative_leave: share of each entry cohort of first-year teachers who have
-    left teaching (left or retired) N years after entry (``years_since_entry=N``). Those who
-    moved to a school outside the district are still teaching, as in the national cohort
-    studies this is compared with, and are not counted as gone."""
-    e = model.state.educators
-    novices = np.flatnonzero(e.novice_entry)
-    since = year - e.entry_year[novices].astype(np.int64) + 1
-    left_teaching = (e.status[novices] == LEFT) | (e.status[novices] == RETIRED)
-    gone = left_teaching & (e.exit_year[novices] >= 0) & (e.exit_year[novices] <= year)
-    for n in range(1, 11):
-        cohort = since == n
-        if cohort.any():
-            record.add("cohort_cumulative_leave", f"years_since_entry={n}", gone[cohort].mean())
-
-
-def record_advancement(model, record: YearRecord, advanced: np.ndarray) -> None:
-    record.add("advanced", "all", advanced.size)
-    e, costs = model.state.educators, model.config.parameters.costs
-    pay = salaries(e.role[advanced], e.experience[advanced], e.fte[advanced],
-                   np.ones(advanced.size), costs, model.roles)
-    below = int(np.sum(pay < costs.market_teacher_salary))
-    record.add("advanced", "pay=below_market", below)
-    record.add("advanced", "pay=market_or_above", advanced.size - below)
-    race = model.state.educators.race[advanced].astype(np.int64)
-    counts = np.bincount(race, minlength=len(RACES))
-    for code, label in enumerate(RACES):
-        record.add("advanced", f"race={label}", counts[code])
-
-
-def record_posts(model, record: YearRecord) -> None:
-    """Posts and vacancies during the year that ends, before the summer frees or fills any
-    (the posts a switch opened over the last summer show in the year it prepared)."""
-    e, positions = model.state.educators, model.state.positions
-    teacher_position = model.roles.is_teacher[positions.role] & positions.open
-    vacant = (positions.holder == -1) | e.substitute[np.maximum(positions.holder, 0)]
-    record.add("positions", "all", int(teacher_position.sum()))
-    record.add("vacancy_rate", "all", float(vacant[teacher_position].mean())
-               if teacher_position.any() else 0.0)
-    record.add("vacant_posts", "all", int(vacant[teacher_position].sum()))
-    # every category's posts, by the post's role (a teacher post is professional whoever
-    # holds it); a substitute covers teaching posts only, so elsewhere vacant = no holder
-    category = model.roles.category[positions.role].astype(np.int64)
-    posts = np.bincount(category[positions.open], minlength=len(CATEGORIES))
-    empty = np.bincount(category[positions.open & vacant], minlength=len(CATEGORIES))
-    for code in np.flatnonzero(posts):
-        label = f"category={CATEGORIES[code]}"
-        record.add("positions", label, posts[code])
-        record.add("vacant_posts", label, empty[code])
-        record.add("vacancy_rate", label, empty[code] / posts[code])
-
-
-def record_hiring(model, record: YearRecord, hired: np.ndarray) -> None:
-    e = model.state.educators
-    hired = hired[~e.substitute[hired]]
-    teacher = is_teacher_category(e.category[hired])
-    record.add("hires", "all", int(teacher.sum()))
-    for label_field, codes, labels in (("category", e.category[hired], CATEGORIES),
-                                       ("pathway", e.pathway[hired], PATHWAYS)):
-        counts = np.bincount(codes.astype(np.int64), minlength=len(labels))
-        for code, label in enumerate(labels):
-            if counts[code]:
-                record.add("hires", f"{label_field}={label}", counts[code])
 
 
 def promote_students(model, year: int) -> None:

@@ -53,7 +53,7 @@ from ..config import (
     to_toml,
     validate,
 )
-from ..outcomes import METRICS
+from ..outcomes import metric_definition
 from ..version import __version__
 from .parts import read_manifest, set_aside, sort_parts
 from .results_format import run_id
@@ -181,7 +181,7 @@ def load_sweep(path: str | Path) -> tuple[SweepSpec, Scenario]:
                           "power of 2 (e.g. 256, 512, 1024)")
 
     for outcome in spec.outcomes:
-        if outcome.metric not in METRICS:
+        if metric_definition(outcome.metric) is None:
             raise ConfigError(f"{path}: sweep.outcomes: unknown metric {outcome.metric!r} "
                               "(see docs/outputs.md)")
     for p in spec.parameters:  # every parameter at both ends must make a valid scenario
