@@ -22,22 +22,34 @@ class Metric:
 
 TEACHERS = "teachers (teacher_leader, professional, specialist, novice); other staff by category="
 STUDENTS = "enrolled students"
+#: the groups of the flows for teachers, besides `all`
+EQUITY_GROUPS = ("for teachers also by experience=, school_poverty=, race=, "
+                 "of_color=true|false and pathway= (denominator: that group's teachers at "
+                 "the start of the summer)")
 
 METRICS: dict[str, Metric] = {
     "stay_rate": Metric("share", "still in the same school after the summer / educators at the "
-                        "start of the year", TEACHERS),
+                        "start of the year; " + EQUITY_GROUPS, TEACHERS),
     "move_rate": Metric("share", "moved to another school over the summer: within the district "
-                        "(placed in a vacancy before hiring) or out of it", TEACHERS),
-    "leave_rate": Metric("share", "left the profession over the summer (includes retirement)",
-                         TEACHERS),
-    "retire_rate": Metric("share", "the part of leave_rate that is retirement", TEACHERS),
+                        "(placed in a vacancy before hiring) or out of it; " + EQUITY_GROUPS,
+                        TEACHERS),
+    "leave_rate": Metric("share", "left the profession over the summer (includes retirement); "
+                         + EQUITY_GROUPS, TEACHERS),
+    "retire_rate": Metric("share", "the part of leave_rate that is retirement; " + EQUITY_GROUPS,
+                          TEACHERS),
     "cohort_cumulative_leave": Metric("share of an entry cohort", "first-year teachers of an "
                                       "entry cohort (hired from outside, or paraeducators "
                                       "and residents who took a teaching post) who have "
                                       "left teaching (left or retired; moves to another "
                                       "district do not count) N years after entry "
-                                      "(years_since_entry=N)", TEACHERS),
-    "attrition_rate": Metric("share", "move_rate + leave_rate", TEACHERS),
+                                      "(years_since_entry=N; also crossed with race=, "
+                                      "of_color= and pathway=, e.g. "
+                                      "years_since_entry=2,of_color=true)", TEACHERS),
+    "cohort_cumulative_exit": Metric("share of an entry cohort", "as cohort_cumulative_leave, "
+                                     "but counting everyone no longer teaching in the "
+                                     "district: left, retired or moved out of it (a move "
+                                     "within the district is not an exit)", TEACHERS),
+    "attrition_rate": Metric("share", "move_rate + leave_rate; " + EQUITY_GROUPS, TEACHERS),
     "vacancy_rate": Metric("share of positions", "positions unfilled during the year: no "
                            "holder, or a long-term substitute (who "
                            "covers teaching posts only); by category= of the post's role for "
@@ -55,6 +67,9 @@ METRICS: dict[str, Metric] = {
                        "over the summer (advancement from within), also by race= and by "
                        "pay= (their new pay below or at/above the market teacher salary)",
                        TEACHERS),
+    "advanced_rate": Metric("share", "teachers at the start of the summer who moved into a "
+                            "vacant lead role of their school over it; also by race=, "
+                            "of_color=true|false and pathway=", TEACHERS),
     "para_to_teacher": Metric("persons", "grow-your-own moves over the summer: residents into "
                               "teaching, paraeducators into a residency or teaching, at their "
                               "own school", "all educators"),

@@ -134,7 +134,7 @@ class Advancement(Component):
     def step(self, context: SummerContext) -> None:
         model, record, year = context.model, context.record, context.year
         context.advanced = advance_into_leads(model)
-        record_advancement(model, record, context.advanced)
+        record_advancement(model, record, context.advanced, context.rows)
         context.promoted_out = out_of_classroom(model, year)
         record.add("left_classroom_for_promotion", "all", context.promoted_out.size)
         context.grown = paraeducators_into_teaching(model, year)

@@ -229,7 +229,22 @@ def record_attrition_channel(model, record: YearRecord, rows: np.ndarray,
                               band, EXPERIENCE_BANDS, p_move[teacher], p_leave[teacher])
 
 
+def equity_groups(model, rows: np.ndarray) -> dict[str, tuple]:
+    """``race=``, ``of_color=true|false`` and ``pathway=`` of the educators ``rows``: the
+    groups a question about who a design keeps and advances is asked by."""
+    e = model.state.educators
+    race = e.race[rows].astype(np.int64)
+    return {"race": (race, RACES),
+            "of_color": ((race != RACES.index("white")).astype(np.int64), BOOL_LABELS),
+            "pathway": (e.pathway[rows].astype(np.int64), PATHWAYS)}
+
+
 def record_attrition(model, record: YearRecord, rows: np.ndarray, outcome: np.ndarray) -> None:
+    """The summer's flows over the educators at risk ``rows``: for teachers by experience,
+    school poverty, race, of_color and pathway, for other staff by category (each group's
+    denominator: its members at the start of the summer)."""
+    teacher = is_teacher_category(model.state.educators.category[rows])
+    equity = equity_groups(model, rows[teacher])
     for metric, values in (
         ("stay_rate", outcome == ACTIVE),
         ("move_rate", outcome == MOVED),
@@ -237,7 +252,10 @@ def record_attrition(model, record: YearRecord, rows: np.ndarray, outcome: np.nd
         ("retire_rate", outcome == RETIRED),
         ("attrition_rate", outcome != ACTIVE),
     ):
-        _by_teachers_and_category(model, record, metric, rows, values.astype(np.float64))
+        values = values.astype(np.float64)
+        _by_teachers_and_category(model, record, metric, rows, values)
+        if teacher.any():
+            record.mean_by(metric, values[teacher], equity, include_all=False)
 
 
 TRANSITION_METRICS = ("displaced", "displaced_left_district", "role_changes")
@@ -254,22 +272,43 @@ def record_transition(model, record: YearRecord, year: int) -> dict:
 
 
 def record_cohorts(model, record: YearRecord, year: int) -> None:
-    """cohort_cumulative_leave: share of each entry cohort of first-year teachers who have
-    left teaching (left or retired) N years after entry (``years_since_entry=N``). Those who
+    """Each entry cohort of first-year teachers N years after entry (``years_since_entry=N``,
+    and that crossed with race, of_color and pathway, e.g. ``years_since_entry=2,race=black``):
+    ``cohort_cumulative_leave``, the share who have left teaching (left or retired; those who
     moved to a school outside the district are still teaching, as in the national cohort
-    studies this is compared with, and are not counted as gone."""
+    studies this is compared with), and ``cohort_cumulative_exit``, the share no longer
+    teaching in the district (left, retired or moved out; a move within the district is not an
+    exit)."""
     e = model.state.educators
     novices = np.flatnonzero(e.novice_entry)
     since = year - e.entry_year[novices].astype(np.int64) + 1
-    left_teaching = (e.status[novices] == LEFT) | (e.status[novices] == RETIRED)
-    gone = left_teaching & (e.exit_year[novices] >= 0) & (e.exit_year[novices] <= year)
+    status = e.status[novices]
+    out = (e.exit_year[novices] >= 0) & (e.exit_year[novices] <= year)
+    left_teaching = ((status == LEFT) | (status == RETIRED)) & out
+    exited = left_teaching | ((status == MOVED) & out)
+    equity = equity_groups(model, novices)
     for n in range(1, 11):
         cohort = since == n
-        if cohort.any():
-            record.add("cohort_cumulative_leave", f"years_since_entry={n}", gone[cohort].mean())
+        if not cohort.any():
+            continue
+        label = f"years_since_entry={n}"
+        for metric, gone in (("cohort_cumulative_leave", left_teaching),
+                             ("cohort_cumulative_exit", exited)):
+            record.add(metric, label, gone[cohort].mean())
+            for field, (codes, labels) in equity.items():
+                counts = np.bincount(codes[cohort], minlength=len(labels))
+                gone_counts = np.bincount(codes[cohort], weights=gone[cohort],
+                                          minlength=len(labels))
+                for code in np.flatnonzero(counts):
+                    record.add(metric, f"{label},{field}={labels[code]}",
+                               gone_counts[code] / counts[code])
 
 
-def record_advancement(model, record: YearRecord, advanced: np.ndarray) -> None:
+def record_advancement(model, record: YearRecord, advanced: np.ndarray,
+                       at_risk: np.ndarray) -> None:
+    """``advanced``: how many moved into a lead role (all, by pay and race);
+    ``advanced_rate``: the share of the year's teachers ``at_risk`` (those at the start of
+    the summer) who did, for all and by race, of_color and pathway."""
     record.add("advanced", "all", advanced.size)
     e, costs = model.state.educators, model.config.parameters.costs
     pay = salaries(e.role[advanced], e.experience[advanced], e.fte[advanced],
@@ -281,6 +320,10 @@ def record_advancement(model, record: YearRecord, advanced: np.ndarray) -> None:
     counts = np.bincount(race, minlength=len(RACES))
     for code, label in enumerate(RACES):
         record.add("advanced", f"race={label}", counts[code])
+    teachers = at_risk[is_teacher_category(model.state.educators.category[at_risk])]
+    if teachers.size:
+        moved_up = np.isin(teachers, advanced).astype(np.float64)
+        record.mean_by("advanced_rate", moved_up, equity_groups(model, teachers))
 
 
 def record_posts(model, record: YearRecord) -> None:

@@ -12,7 +12,8 @@ from .core import broken, school_label, when
 
 #: metrics whose every value is a share (docs/outputs.md units "share", "0-1")
 SHARE_METRICS = ("stay_rate", "move_rate", "leave_rate", "retire_rate", "attrition_rate",
-                 "cohort_cumulative_leave", "vacancy_rate", "teacher_share", "overloaded_share",
+                 "cohort_cumulative_leave", "cohort_cumulative_exit", "advanced_rate",
+                 "vacancy_rate", "teacher_share", "overloaded_share",
                  "educators_of_color_share", "uncovered_need_share", "students_of_color_share",
                  "degree_share", "mean_skill", "satisfaction")
 #: share-like units whose metric is not itself a share (a difference of two shares; channel
