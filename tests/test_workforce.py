@@ -7,7 +7,9 @@ import pytest
 from nextwork_sim.config import validate
 from nextwork_sim.model import SchoolSystemModel
 from nextwork_sim.population import ACTIVE
-from nextwork_sim.workforce.attrition import driver_shifts
+from nextwork_sim.roles import CATEGORY_INDEX
+from nextwork_sim.workforce.advancement import ELIGIBLE_FOR_LEAD
+from nextwork_sim.workforce.attrition import driver_shifts, driver_terms
 from nextwork_sim.workforce.pipelines import PATHWAYS
 
 
@@ -190,5 +192,26 @@ def test_a_mover_placed_at_another_school_is_a_year_more_experienced():
         np.testing.assert_array_equal(e.experience[active[moved]], experience[moved] + 1)
         stayed = (e.status[active] == ACTIVE) & (e.school[active] == school) & same_role
         np.testing.assert_array_equal(e.experience[active[stayed]], experience[stayed] + 1)
+    finally:
+        model.release()
+
+
+def test_the_advancement_path_keeps_only_teachers_who_could_climb_it():
+    """Under seat time (8 years and a degree) the path term reaches exactly the professionals
+    and specialists with both, at schools with a lead post; novices and those short of the
+    rule get none, whatever their school."""
+    model = _model(staffing={"model": "next_workforce", "advancement": "seat_time",
+                             "advancement_years": 8},
+                   parameters={"attrition": {"advancement_path_effect": -0.5}})
+    try:
+        e = model.state.educators
+        rows = np.flatnonzero(e.status == ACTIVE)
+        e.degree[rows] = np.arange(rows.size) % 2 == 0
+        terms = driver_terms(model, rows)["advancement"][1]
+        eligible = np.isin(e.category[rows], ELIGIBLE_FOR_LEAD)
+        climbs = eligible & (e.experience[rows] >= 8) & e.degree[rows]
+        assert climbs.any() and (eligible & ~climbs).any()
+        np.testing.assert_array_equal(terms, np.where(climbs, -0.5, 0.0))
+        assert not np.any(terms[e.category[rows] == CATEGORY_INDEX["novice"]])
     finally:
         model.release()

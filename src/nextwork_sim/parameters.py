@@ -419,7 +419,12 @@ class AttritionParams(Frozen):
             "staffing.collaboration_minutes_per_week)")
     advancement_path_effect: float = param(
         -0.2, unit="log-odds", ge=-3, le=0,
-        doc="shift for teachers whose school has a lead role they could advance into",
+        source="assumption; direction from Booker & Glazerman 2009 (Missouri Career Ladder: "
+               "small retention gains among teachers eligible to climb it) and Podolsky et al. "
+               "2016 (LPI: career advancement in reach as a retention lever); no study gives "
+               "the magnitude",
+        doc="shift for teachers who meet their school's advancement rule while it has lead "
+            "posts (a ladder in reach; novices and those below the rule get none)",
         kind="assumption")
     first_year_effect: float = param(
         0.4842, unit="log-odds", ge=-3, le=3,

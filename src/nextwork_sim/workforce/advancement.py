@@ -24,7 +24,8 @@ from ..workforce.pipelines import PATHWAYS
 from .placement import occupy
 
 _LEAD = CATEGORY_INDEX["teacher_leader"]
-_ELIGIBLE = [CATEGORY_INDEX["professional"], CATEGORY_INDEX["specialist"]]
+#: who may advance into a lead role
+ELIGIBLE_FOR_LEAD = [CATEGORY_INDEX["professional"], CATEGORY_INDEX["specialist"]]
 
 
 def qualifies(settings, skill: np.ndarray, experience: np.ndarray, credentials: np.ndarray,
@@ -50,7 +51,7 @@ def advance_into_leads(model) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     eligible = np.flatnonzero((educators.status == ACTIVE)
                               & (educators.position >= 0)  # not movers in transit
-                              & np.isin(educators.category, _ELIGIBLE))
+                              & np.isin(educators.category, ELIGIBLE_FOR_LEAD))
     model_of = model.school_model[educators.school[eligible]]
     qualified = np.zeros(eligible.size, dtype=bool)
     for index, staffing in enumerate(model.staffing_models):
@@ -179,7 +180,7 @@ def out_of_classroom(model, year: int) -> np.ndarray:
     rate = model.config.parameters.careers.out_of_classroom_rate
     rows = np.flatnonzero((educators.status == ACTIVE) & ~educators.substitute
                           & (educators.position >= 0)
-                          & np.isin(educators.category, _ELIGIBLE))
+                          & np.isin(educators.category, ELIGIBLE_FOR_LEAD))
     if rows.size == 0 or rate <= 0:
         return rows[:0]
     settings = [m.settings for m in model.staffing_models]

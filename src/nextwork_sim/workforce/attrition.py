@@ -15,6 +15,7 @@ from ..kernels import keyed_random as kr
 from ..kernels.backend import attrition_probabilities
 from ..population import ACTIVE, LEFT, MOVED, RETIRED
 from ..roles import CATEGORY_INDEX, is_teacher_category
+from .advancement import ELIGIBLE_FOR_LEAD, qualifies
 from .costs import salaries
 from .pipelines import PATHWAYS
 from .placement import occupy
@@ -68,12 +69,7 @@ def driver_terms(model, rows: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
     hooks = model.school_year
     mentored = (table.experience[rows] <= 2) & (hooks.mentor_minutes[rows] > 0)
     collaboration = hooks.collaboration[rows].astype(np.float64) - a.collaboration_reference_minutes
-    lead = CATEGORY_INDEX["teacher_leader"]
-    positions = model.state.positions
-    has_lead_role = np.zeros(len(model.schools), dtype=bool)
-    has_lead_role[positions.school[positions.open
-                                   & (model.roles.category[positions.role] == lead)]] = True
-    path = teacher & (category != lead) & has_lead_role[schools]
+    path = advancement_in_reach(model, rows)
     pipelines = model.config.parameters.pipelines
     early_retention = np.array([getattr(pipelines, p).early_retention if hasattr(pipelines, p)
                                 else 0.0 for p in PATHWAYS])[table.pathway[rows]]
@@ -90,6 +86,31 @@ def driver_terms(model, rows: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
     terms["poverty"] = (a.poverty_move_effect * (poverty - a.reference_poverty),
                         a.poverty_leave_effect * (poverty - a.reference_poverty))
     return terms
+
+
+def advancement_in_reach(model, rows: np.ndarray) -> np.ndarray:
+    """Whether each educator of ``rows`` could take a lead role of her school now: a
+    professional or specialist (not a novice, not already a lead) whose school has lead posts
+    and who meets its design's advancement rule (``advancement.qualifies``: years and a degree
+    under seat time, skill and credentials under competency). A career ladder can only keep
+    those who can climb it (docs/odd.md §3.9)."""
+    table = model.state.educators
+    positions = model.state.positions
+    lead = CATEGORY_INDEX["teacher_leader"]
+    has_lead_role = np.zeros(len(model.schools), dtype=bool)
+    has_lead_role[positions.school[positions.open
+                                   & (model.roles.category[positions.role] == lead)]] = True
+    schools = table.school[rows]
+    reach = np.isin(table.category[rows], ELIGIBLE_FOR_LEAD) & has_lead_role[schools]
+    model_of = model.school_model[schools]
+    for index, staffing in enumerate(model.staffing_models):
+        mine = np.flatnonzero(reach & (model_of == index))
+        if mine.size:
+            people = rows[mine]
+            reach[mine] = qualifies(staffing.settings, table.skill[people],
+                                    table.experience[people], table.credentials[people],
+                                    table.degree[people])
+    return reach
 
 
 def driver_shifts(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
