@@ -71,7 +71,8 @@ def test_kinds_come_from_the_schema():
 
 
 def test_the_share_resting_on_assumptions_is_over_absolute_contributions():
-    # support and pay rest on assumptions; turnover (sourced) and poverty (sourced, fitted)
+    # support (a sourced mentoring effect, an assumed dose and collaboration effect) and pay
+    # rest on assumptions; turnover (sourced) and poverty (sourced, fitted)
     # do not; chance and total are left out
     parts = {"support": 0.3, "pay": -0.1, "turnover": -0.2, "poverty": 0.4, "chance": 5.0,
              "total": 0.4}
@@ -81,7 +82,7 @@ def test_the_share_resting_on_assumptions_is_over_absolute_contributions():
              "contribution": v, "ci_low": v, "ci_high": v} for m, v in parts.items()]
     labelled = {row["mechanism"]: row for row in _labelled(rows)}
     assert labelled["support"]["rests_on_assumption"]
-    assert labelled["support"]["parameter_kinds"] == "assumption"
+    assert labelled["support"]["parameter_kinds"] == "sourced+assumption"
     assert not labelled["poverty"]["rests_on_assumption"]
     assert labelled["total"]["assumption_share"] == pytest.approx(0.4)
     import pandas as pd

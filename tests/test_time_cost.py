@@ -20,10 +20,13 @@ LINES = ("salary_cost", "benefits_cost", "time_cost", "transition_cost", "creden
 
 
 def _traditional(minutes: float, funded: str, years: int = 1):
+    """Traditional with ``minutes`` of collaboration and no mentoring: the only time beyond
+    the allowance is the collaboration these tests vary (mentoring's own test is below)."""
     return validate({"name": "t", "years": years, "burn_in_years": 0,
                      "district": {"preset": "school"},
                      "staffing": {"model": "traditional",
                                   "collaboration_minutes_per_week": minutes,
+                                  "mentoring_minutes_per_week": 0.0,
                                   "time_funded": funded}})
 
 

@@ -6,10 +6,10 @@ import pytest
 
 from nextwork_sim.config import validate
 from nextwork_sim.model import SchoolSystemModel
-from nextwork_sim.population import ACTIVE
+from nextwork_sim.population import ACTIVE, LEFT, RETIRED
 from nextwork_sim.roles import CATEGORY_INDEX
 from nextwork_sim.workforce.advancement import ELIGIBLE_FOR_LEAD
-from nextwork_sim.workforce.attrition import driver_shifts, driver_terms
+from nextwork_sim.workforce.attrition import driver_shifts, driver_terms, summer_attrition
 from nextwork_sim.workforce.pipelines import PATHWAYS
 
 
@@ -215,3 +215,84 @@ def test_the_advancement_path_keeps_only_teachers_who_could_climb_it():
         assert not np.any(terms[e.category[rows] == CATEGORY_INDEX["novice"]])
     finally:
         model.release()
+
+
+def test_retirement_is_a_hazard_no_working_condition_shifts():
+    """The same district under a far better and a far worse leader: other leaving moves, the
+    retirees are the same people, at about retire_20_plus of the veterans."""
+    retirees, leavers = [], []
+    for effect in (-2.0, 0.0):
+        model = _model(parameters={"attrition": {"leader_quality_effect": effect,
+                                                 "retire_20_plus": 0.3}})
+        try:
+            e = model.state.educators
+            veterans = np.flatnonzero((e.status == ACTIVE) & (e.experience >= 20))
+            rows, outcome, _, _ = summer_attrition(model, 0)
+            retirees.append(rows[outcome == RETIRED])
+            leavers.append(rows[outcome == LEFT])
+            assert np.all(e.experience[rows[outcome == RETIRED]] >= 20)
+            assert retirees[-1].size == pytest.approx(0.3 * veterans.size,
+                                                      abs=4 * np.sqrt(veterans.size * 0.21))
+        finally:
+            model.release()
+    np.testing.assert_array_equal(retirees[0], retirees[1])
+    assert leavers[0].size != leavers[1].size
+
+
+def _mentoring_model(minutes: float):
+    """Traditional (no teacher-leaders) with every third core teacher made a novice, and
+    mentors assigned again."""
+    model = _model(staffing={"model": "traditional", "mentoring_minutes_per_week": minutes})
+    e = model.state.educators
+    rows = np.flatnonzero((e.status == ACTIVE) & (e.category == CATEGORY_INDEX["professional"]))
+    novices = rows[::3]
+    e.experience[novices], e.category[novices] = 1, CATEGORY_INDEX["novice"]
+    e.pathway[rows] = PATHWAYS.index("traditional")
+    model.school_year.start_year(0)
+    return model, novices
+
+
+def test_without_teacher_leaders_an_experienced_teacher_of_the_school_mentors():
+    model, novices = _mentoring_model(30.0)
+    try:
+        e, hooks = model.state.educators, model.school_year
+        mentor = hooks.mentor[novices]
+        assert np.all(mentor >= 0)
+        assert np.all(e.school[mentor] == e.school[novices])
+        assert np.all(e.category[mentor] == CATEGORY_INDEX["professional"])
+        assert np.all(e.experience[mentor] >= 5)
+        np.testing.assert_array_equal(hooks.mentor_minutes[novices], 30.0)
+        # mentees spread over the school's experienced teachers: nobody mentors two while an
+        # eligible colleague mentors none
+        per_school = {}
+        for m in mentor:
+            per_school.setdefault(int(e.school[m]), []).append(int(m))
+        for school, chosen in per_school.items():
+            counts = np.unique(chosen, return_counts=True)[1]
+            assert counts.max() - counts.min() <= 1, school
+    finally:
+        model.release()
+
+
+def test_more_mentoring_lowers_mentored_teachers_leave_and_move_and_only_theirs():
+    shifts = {}
+    for minutes in (0.0, 15.0, 30.0, 60.0, 120.0):
+        model, novices = _mentoring_model(minutes)
+        try:
+            e = model.state.educators
+            rows = np.flatnonzero(e.status == ACTIVE)
+            shifts[minutes] = (driver_shifts(model, rows), np.isin(rows, novices))
+        finally:
+            model.release()
+    (move0, leave0), mentee = shifts[0.0]
+    previous_move, previous_leave = move0, leave0
+    for minutes in (15.0, 30.0, 60.0):
+        (move, leave), _ = shifts[minutes]
+        assert np.all(move[mentee] < previous_move[mentee])
+        assert np.all(leave[mentee] < previous_leave[mentee])
+        np.testing.assert_array_equal(move[~mentee], move0[~mentee])
+        np.testing.assert_array_equal(leave[~mentee], leave0[~mentee])
+        previous_move, previous_leave = move, leave
+    # a full dose (60 minutes) gives the whole effect; more adds nothing
+    np.testing.assert_allclose(shifts[120.0][0][1][mentee], shifts[60.0][0][1][mentee])
+    np.testing.assert_allclose(shifts[60.0][0][1][mentee] - leave0[mentee], -0.35)

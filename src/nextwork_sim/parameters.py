@@ -160,6 +160,10 @@ class SkillParams(Frozen):
     feedback_full_minutes: float = param(
         120.0, unit="minutes per week", ge=1, le=600,
         doc="weekly collaboration at which feedback is fully available", kind="assumption")
+    mentor_min_experience: int = param(
+        5, unit="years", ge=3, le=20,
+        doc="years of teaching a professional needs to mentor a beginner of her school where "
+            "no teacher-leader does", kind="assumption")
     peer_learning_rate: float = param(
         5e-5, unit="skill per minute of collaboration per unit gap", ge=0, le=1e-3,
         source="Papay, Taylor, Tyler & Laski 2020 (pairing with a stronger colleague); "
@@ -346,11 +350,16 @@ class AttritionParams(Frozen):
     move_20_plus: float = param(0.0515, unit="share", ge=0, le=0.5,
                                 source=FITTED, doc="base move rate, 20+ years",
                                 kind="fitted", search=(0.01, 0.12))
-    leave_20_plus: float = param(0.1714, unit="share", ge=0, le=0.5, source=FITTED,
-                                 doc="base leave rate, 20+ years (mostly retirement)",
-                                 kind="fitted", search=(0.05, 0.3))
-    retirement_share_20_plus: float = param(0.7, unit="share of leavers", ge=0, le=1,
-                                            doc="part of 20+ leavers who retire", kind="assumption")
+    leave_20_plus: float = param(0.05, unit="share", ge=0, le=0.5,
+                                 doc="base rate of leaving for reasons other than retirement, "
+                                     "20+ years (about the 10-19 band's: 0.047)",
+                                 kind="assumption")
+    retire_20_plus: float = param(0.08, unit="share per year", ge=0, le=0.3, source=FITTED,
+                                  doc="yearly retirement hazard of educators with 20+ years: "
+                                      "drawn before, and apart from, the logit, so no "
+                                      "working condition shifts it (veteran leave = retirement "
+                                      "+ other leaving)",
+                                  kind="fitted", search=(0.03, 0.15))
     move_paraeducator: float = param(0.05, unit="share", ge=0, le=0.5,
                                      doc="base move rate of paraeducators", kind="assumption")
     leave_paraeducator: float = param(0.1241, unit="share", ge=0, le=0.5,
@@ -404,9 +413,16 @@ class AttritionParams(Frozen):
         kind="assumption")
     mentoring_effect: float = param(
         -0.35, unit="log-odds", ge=-3, le=0,
-        source="assumption; direction from Ingersoll & Strong 2011 (induction and mentoring "
-               "lower early-career attrition)",
-        doc="shift for educators in their first two years who have a mentor", kind="assumption")
+        source="Smith & Ingersoll 2004 (SASS/TFS 1999-2001: a mentor in the beginner's field "
+               "lowered the odds of leaving after the first year by about 30%, log(0.7) = "
+               "-0.36); Ingersoll & Strong 2011 review",
+        doc="shift for educators in their first two years with a full dose of mentoring "
+            "(mentoring_full_dose_minutes); less mentoring, a proportional part",
+        kind="sourced")
+    mentoring_full_dose_minutes: float = param(
+        60.0, unit="minutes per week", ge=10, le=300,
+        doc="weekly mentoring that gives the full mentoring_effect (a dose-response linear "
+            "up to it)", kind="assumption")
     collaboration_effect: float = param(
         -0.002, unit="log-odds per weekly minute above collaboration_reference_minutes",
         ge=-0.05, le=0,

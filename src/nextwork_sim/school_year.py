@@ -26,12 +26,12 @@ from .kernels.grouped import rows_of
 from .kernels.school_day import DayParameters, DayState, Unit, check_scratch, fluctuation_values
 from .parameters import as_array
 from .population import ACTIVE, ENROLLED
-from .roles import CATEGORY_INDEX
 from .staffing.base import Members
 from .staffing.looping import loop_pairs, looped_students, swap_adults
 from .summer import run_summer
 from .workforce.costs import extra_minutes, paid_time, time_cost
 from .workforce.credentials import term_learning
+from .workforce.mentoring import assign_mentors
 
 #: A student "needs" a domain when their need in it is at least this (one typical unit).
 NEEDED = 1.0
@@ -383,26 +383,3 @@ def priced_time(model, active: np.ndarray, available: np.ndarray, collaboration:
     available = np.maximum(available - taken, LEAST_DAY_SHARE * available)
     dollars = time_cost(model, extra, paid, np.flatnonzero(active & paid)) if paid.any() else 0.0
     return available, dollars
-
-
-def assign_mentors(model) -> tuple[np.ndarray, np.ndarray]:
-    """Mentor of each educator: the teacher-leader of their primary community, when the
-    staffing model gives them mentoring minutes."""
-
-    state = model.state
-    educators = state.educators
-    school_model = model.school_model[np.maximum(educators.school, 0)]
-    minutes = np.zeros(educators.n, dtype=np.float32)
-    for index, staffing in enumerate(model.staffing_models):
-        mine = school_model == index
-        minutes[mine] = staffing.mentoring_minutes(educators.category[mine])
-    leader_of = np.full(state.communities.n, -1, dtype=np.int32)
-    holders = state.positions.holder
-    leaders = np.flatnonzero(holders >= 0)
-    leaders = leaders[educators.category[holders[leaders]] == CATEGORY_INDEX["teacher_leader"]]
-    leader_of[state.positions.community[leaders]] = holders[leaders]
-    primary = educators.community
-    mentor = np.where((primary >= 0) & (minutes > 0), leader_of[np.maximum(primary, 0)], -1)
-    mentor = np.where(educators.status == ACTIVE, mentor, -1).astype(np.int32)
-    minutes = np.where(mentor >= 0, minutes, 0.0).astype(np.float32)
-    return mentor, minutes

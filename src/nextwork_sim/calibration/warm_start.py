@@ -19,7 +19,7 @@ from ..config import LEVEL_GRADES
 RATE_ROWS = {
     "attrition.move_1_3": ("move_rate", "experience=1-3"),
     "attrition.leave_1_3": ("leave_rate", "experience=1-3"),
-    "attrition.leave_20_plus": ("leave_rate", "experience=20+"),
+    "attrition.retire_20_plus": ("leave_rate", "experience=20+"),
     "attrition.move_4_9": ("move_rate", "all"),
     "attrition.leave_4_9": ("leave_rate", "all"),
     "attrition.move_10_19": ("move_rate", "all"),

@@ -53,6 +53,7 @@ _ATTRITION_DRIVERS = {
             "parameters.costs.specialist_premium", "parameters.costs.paraeducator_salary",
             "parameters.costs.market_teacher_salary"),
     "support": ("parameters.attrition.mentoring_effect",
+                "parameters.attrition.mentoring_full_dose_minutes",
                 "parameters.attrition.collaboration_effect"),
     "advancement": ("parameters.attrition.advancement_path_effect",),
     "leader": ("parameters.attrition.leader_quality_effect",),

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..domains import DOMAINS, INDIVIDUALIZED, LANGUAGE, N_DOMAINS, SOCIAL_EMOTIONAL
 from ..kernels import backend
-from ..roles import DEFAULT_CATALOGUE
+from ..roles import CATEGORY_INDEX, DEFAULT_CATALOGUE
 from .settings import StaffingSettings
 
 ALL_UNITS = np.iinfo(np.uint64).max
@@ -218,8 +218,12 @@ class StaffingModel:
 
     # --- people -----------------------------------------------------------------------
     def mentoring_minutes(self, category: np.ndarray) -> np.ndarray:
-        """Weekly minutes of mentoring each educator receives from the community's lead."""
-        return np.zeros(category.shape[0], dtype=np.float32)
+        """Weekly minutes of induction mentoring each educator receives: under every design,
+        ``mentoring_minutes_per_week`` for novices (teachers in their first two years) and
+        residents; a design may mentor more people (docs/odd.md §3.6)."""
+        mentored = np.isin(category, [CATEGORY_INDEX["novice"], CATEGORY_INDEX["resident"]])
+        return np.where(mentored, self.settings.mentoring_minutes_per_week,
+                        0.0).astype(np.float32)
 
     # --- shared pieces ----------------------------------------------------------------
     def add_support_staff(self, school: School, design: SchoolDesign,

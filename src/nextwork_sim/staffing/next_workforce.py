@@ -123,6 +123,3 @@ class NextWorkforce(StaffingModel):
     def regroups(self) -> bool:
         return bool(self.settings.regroup_each_unit)
 
-    def mentoring_minutes(self, category: np.ndarray) -> np.ndarray:
-        mentored = np.isin(category, [CATEGORY_INDEX["novice"], CATEGORY_INDEX["resident"]])
-        return np.where(mentored, self.settings.mentoring_minutes_per_week, 0.0).astype(np.float32)

@@ -144,8 +144,12 @@ class StaffingSettings(Frozen):
         60.0, element="collaboration", unit="minutes per week", ge=0, le=600,
         doc="protected collaboration time", kind="assumption")
     mentoring_minutes_per_week: float = setting(
-        60.0, element="mentoring", unit="minutes per week", ge=0, le=300,
-        doc="teacher-leader mentoring of each novice",
+        30.0, element="mentoring", unit="minutes per week", ge=0, le=300,
+        doc="induction mentoring of each novice (first two years) and resident, by the "
+            "community's teacher-leader or else an experienced teacher of the school; about 80% "
+            "of first-year teachers have an assigned mentor (NCES BTLS 2007-08, Gray & Taie "
+            "2015); how long they meet is not measured nationally, so the default, half an "
+            "hour a week, is an assumption",
         kind="assumption")
     time_funded: Literal["within_day", "paid"] = setting(
         "within_day", element="time_funding", doc="how collaboration beyond the planning "

@@ -44,6 +44,13 @@ def base_rates(category: np.ndarray, experience: np.ndarray, attrition) -> tuple
     return move, leave
 
 
+def retirement_hazard(experience: np.ndarray, attrition) -> np.ndarray:
+    """Each educator's yearly probability of retiring: ``retire_20_plus`` from 20 years on,
+    none before (docs/odd.md §3.9). A hazard of its own, not a share of leaving: pay, load,
+    support or a school's poverty do not shift it."""
+    return np.where(experience >= 20, attrition.retire_20_plus, 0.0)
+
+
 def driver_terms(model, rows: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Log-odds terms (move, leave) of the drivers other than load and satisfaction, by
     channel: school poverty, pay relative to the market, leader quality, support (mentoring in
@@ -67,7 +74,7 @@ def driver_terms(model, rows: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
     relative_pay = np.where(market > 0, np.log(np.maximum(pay, 1.0) / np.maximum(market, 1.0)),
                             0.0)
     hooks = model.school_year
-    mentored = (table.experience[rows] <= 2) & (hooks.mentor_minutes[rows] > 0)
+    mentoring = mentoring_dose(table.experience[rows], hooks.mentor_minutes[rows], a)
     collaboration = hooks.collaboration[rows].astype(np.float64) - a.collaboration_reference_minutes
     path = advancement_in_reach(model, rows)
     pipelines = model.config.parameters.pipelines
@@ -78,7 +85,7 @@ def driver_terms(model, rows: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
     both = {
         "pay": a.pay_effect * relative_pay,
         "leader": a.leader_quality_effect * leader,
-        "support": a.mentoring_effect * mentored + a.collaboration_effect * collaboration,
+        "support": a.mentoring_effect * mentoring + a.collaboration_effect * collaboration,
         "advancement": a.advancement_path_effect * path,
         "entry": entry,
     }
@@ -86,6 +93,15 @@ def driver_terms(model, rows: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndar
     terms["poverty"] = (a.poverty_move_effect * (poverty - a.reference_poverty),
                         a.poverty_leave_effect * (poverty - a.reference_poverty))
     return terms
+
+
+def mentoring_dose(experience: np.ndarray, minutes: np.ndarray, attrition) -> np.ndarray:
+    """Each educator's dose of induction mentoring, 0 to 1: the weekly minutes received over
+    ``mentoring_full_dose_minutes`` (capped at 1), in her first two years only. Linear up to a
+    full dose is an assumption: the studies compare mentored and unmentored beginners, and
+    fuller induction with more retention (Smith & Ingersoll 2004; Ronfeldt & McQueen 2017)."""
+    dose = np.minimum(minutes.astype(np.float64) / attrition.mentoring_full_dose_minutes, 1.0)
+    return np.where(experience <= 2, dose, 0.0)
 
 
 def advancement_in_reach(model, rows: np.ndarray) -> np.ndarray:
@@ -163,9 +179,8 @@ def summer_attrition(model, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
     outcome = np.full(rows.size, ACTIVE, dtype=np.int8)
     outcome[u < p_leave] = LEFT
     outcome[(u >= p_leave) & (u < p_leave + p_move)] = MOVED
-    retiring = (outcome == LEFT) & (table.experience[rows] >= 20) & (
-        u_retire < attrition.retirement_share_20_plus)
-    outcome[retiring] = RETIRED
+    # retirement first, on its own draw: a retiree's other draw does not matter
+    outcome[u_retire < retirement_hazard(table.experience[rows], attrition)] = RETIRED
     departing = rows[outcome != ACTIVE]
     model.state.positions.holder[table.position[departing]] = -1
     transfer = (outcome == MOVED) & (u_stay_in_district < attrition.within_district_share)
