@@ -662,6 +662,12 @@ class CareerParams(Frozen):
                "part of the experience curve (Kini & Podolsky 2016: years 1-5)",
         doc="experience a teacher-leader needs, hired or promoted when a school adopts a "
             "design with leads")
+    residency_years: int = param(
+        1, unit="years", ge=1, le=3, kind="assumption",
+        source="assumption; most teacher residencies are one school year beside a mentor "
+               "teacher (National Center for Teacher Residencies)",
+        doc="years a resident serves before she takes a teaching vacancy (her school's, else "
+            "another school's of the district) or, with none open, leaves the district")
     paraeducator_skill_margin: float = param(
         0.1, unit="skill", ge=0, le=1, kind="assumption",
         doc="competency rules: a paraeducator advances to a residency or teaching post with "

@@ -137,8 +137,13 @@ class Advancement(Component):
         record_advancement(model, record, context.advanced, context.rows)
         context.promoted_out = out_of_classroom(model, year)
         record.add("left_classroom_for_promotion", "all", context.promoted_out.size)
-        context.grown = paraeducators_into_teaching(model, year)
+        grown = paraeducators_into_teaching(model, year)
+        context.grown, context.residents_left = grown.moved, grown.residents_left
         record.add("para_to_teacher", "all", context.grown.size)
+        for destination, rows in (("own_school", grown.residents_home),
+                                  ("other_school", grown.residents_elsewhere),
+                                  ("left_district", grown.residents_left)):
+            record.add("residents_finished", f"destination={destination}", rows.size)
 
 
 class Transfers(Component):
@@ -182,7 +187,8 @@ class EducatorsChecked(Component):
                 outcome=context.outcome, movers=context.movers, transfers=context.transfers,
                 displaced=context.displaced, role_changes=context.role_changes,
                 advanced=context.advanced, promoted_out=context.promoted_out,
-                grown=context.grown, placed=context.placed, hired=context.hired)
+                grown=context.grown, residents_left=context.residents_left,
+                placed=context.placed, hired=context.hired)
 
 
 class Budget(Component):
