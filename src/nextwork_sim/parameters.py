@@ -531,6 +531,28 @@ BaseNeed = domain_table(
     unit="need units", le=10.0, doc="need profile of a typical student", kind="assumption")
 
 
+_NAEP = ("NAEP 2019 grade 4 mathematics and reading (The Nation's Report Card), mean of the "
+         "two gaps to White students in SD of the scale, less the part the model's low-income "
+         "gap gives through low_income_by_race; approximate")
+
+
+class RaceGaps(Frozen):
+    """Initial standing below White students', in SD, beyond what low income explains: set so
+    year-1 gaps start near NAEP's. After the start no dynamic has a race term: gaps move only
+    through schools, needs and staffing (docs/odd.md §5.1)."""
+
+    asian: float = param(-0.29, unit="SD", ge=-2, le=2, source=_NAEP, kind="sourced",
+                         doc="Asian students (negative: above)")
+    black: float = param(0.54, unit="SD", ge=-2, le=2, source=_NAEP, kind="sourced",
+                         doc="Black students")
+    hispanic: float = param(0.37, unit="SD", ge=-2, le=2, source=_NAEP, kind="sourced",
+                            doc="Hispanic students")
+    white: float = param(0.0, unit="SD", ge=-2, le=2, kind="assumption",
+                         doc="White students (the reference)")
+    other: float = param(0.2, unit="SD", ge=-2, le=2, kind="assumption",
+                         doc="students of two or more races, American Indian, Pacific Islander")
+
+
 class PopulationParams(Frozen):
     base_need: BaseNeed = Field(default_factory=BaseNeed)
     disability_individualized_need: float = param(
@@ -559,6 +581,7 @@ class PopulationParams(Frozen):
                                   source="NAEP 2019 (disability gap ~1 SD); approximate",
                                   doc="initial standing below the norm, students with disabilities",
                                   kind="sourced")
+    race_gap: RaceGaps = Field(default_factory=RaceGaps)
     advanced_lead: float = param(1.0, unit="SD", ge=0, le=2,
                                  doc="initial standing above the norm, advanced students",
                                  kind="assumption")

@@ -70,7 +70,7 @@ BUILD_STUDENT = _substreams(
     standing=Sub(30, normal=True))
 BUILD_EDUCATOR = _substreams(
     "build_educator", experience=Sub(0), experience_within_band=Sub(1), race=Sub(2),
-    degree=Sub(3), study=Sub(4), study_terms=Sub(5), pathway=Sub(6),
+    degree=Sub(3), study=Sub(4), study_terms=Sub(5), pathway=Sub(6), race_of_color=Sub(7),
     skill_spread=Sub(10, normal=True, count=_DOMAINS))
 ATTRITION = _substreams("attrition", outcome=Sub(0), retirement=Sub(1),
                         stay_in_district=Sub(2))
