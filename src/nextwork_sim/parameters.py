@@ -738,6 +738,22 @@ class PipelineParams(Frozen):
                                           content_offset=0.12, of_color_share=0.25,
                                           early_retention=0.2)
     community: Pipeline = _pipeline(supply_per_1000_students=12.0, of_color_share=0.45)
+    pay_elasticity: float = param(
+        1.0, unit="% supply per % pay", ge=0, le=3, kind="assumption",
+        source="assumption; teacher supply rises with relative pay: Falch 2011 (Norway, "
+               "elasticity about 1.5); US estimates are smaller and less precise",
+        doc="every teaching pathway's supply times (teacher_base_salary over the shipped "
+            "schedule's first-year pay) to this power")
+    stipend_elasticity: float = param(
+        1.0, unit="% supply per % stipend", ge=0, le=3, kind="assumption",
+        doc="the residency's supply (residents and graduates) times (resident_stipend over "
+            "the shipped stipend) to this power")
+    applicants_per_entry_post: float = param(
+        0.5, unit="candidates per open resident post", ge=0, le=5, kind="assumption",
+        source="assumption; direction from the seeds' claim and NCTR reports that paid "
+               "residency slots draw candidates who would not otherwise enter teaching",
+        doc="extra resident candidates a summer for each resident post a design leaves open "
+            "(entry roles widen who enters)")
     experienced_share: float = param(0.5, unit="share of traditional candidates", ge=0, le=1,
                                      doc="candidates who already taught elsewhere "
                                          "(experienced_min_years to experienced_max_years)",
