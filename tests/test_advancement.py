@@ -253,3 +253,44 @@ def test_a_paraeducator_who_becomes_a_teacher_under_seat_time_starts_in_her_firs
         assert np.all(e.novice_entry[moved]) and np.all(e.entry_year[moved] == 1)
     finally:
         model.release()
+
+
+def test_community_educators_climb_to_paraeducator_at_their_rate_and_each_step_costs():
+    """The ladder's first rung: with a paraeducator post open at every school, community
+    educators who served a year take them at community_to_para_rate (none at 0, all the open
+    posts' worth at 1), and every step is charged."""
+    from nextwork_sim.roles import ROLE_INDEX
+    from nextwork_sim.workforce.advancement import ladder_cost, paraeducators_into_teaching
+
+    def climb(rate):
+        scenario = validate({"name": "c", "years": 1, "burn_in_years": 0,
+                             "district": {"preset": "district"},
+                             "staffing": {"model": "next_workforce"},
+                             "parameters": {"careers": {"community_to_para_rate": rate,
+                                                        "community_to_para_cost": 1000.0}}})
+        model = SchoolSystemModel(scenario, seed=4)
+        try:
+            e, p = model.state.educators, model.state.positions
+            community = np.flatnonzero(e.role == ROLE_INDEX["community_educator"])
+            e.experience[community] = 1
+            e.degree[:] = False  # no paraeducator moves up and frees another post
+            e.credentials[:] = 0
+            opened = 0
+            for school in np.unique(e.school[community]):
+                para = np.flatnonzero((e.role == ROLE_INDEX["paraeducator"])
+                                      & (e.school == school) & (e.status == 0))[:1]
+                e.status[para], p.holder[e.position[para]] = LEFT, -1
+                opened += para.size
+            grown = paraeducators_into_teaching(model, 0)
+            return grown, ladder_cost(model, grown), opened, e.role.copy()
+        finally:
+            model.release()
+
+    none, cost_none, _, _ = climb(0.0)
+    assert none.community_to_para.size == 0 and cost_none == 0.0
+    every, cost_every, opened, roles = climb(1.0)
+    assert opened > 1 and every.community_to_para.size == opened  # one per open post
+    assert np.all(roles[every.community_to_para] == ROLE_INDEX["paraeducator"])
+    assert cost_every == 1000.0 * every.community_to_para.size
+    some, _, _, _ = climb(0.3)
+    assert 0 < some.community_to_para.size < every.community_to_para.size

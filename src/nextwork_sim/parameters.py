@@ -691,6 +691,14 @@ class CareerParams(Frozen):
                "teacher (National Center for Teacher Residencies)",
         doc="years a resident serves before she takes a teaching vacancy (her school's, else "
             "another school's of the district) or, with none open, leaves the district")
+    community_to_para_rate: float = param(
+        0.2, unit="share per year", ge=0, le=1, kind="assumption",
+        doc="community educators who have served a year and take a vacant paraeducator post "
+            "of their school each summer (the grow-your-own ladder's first rung)")
+    community_to_para_cost: float = param(
+        1500.0, unit="dollars per step", ge=0, le=20000, kind="assumption",
+        doc="what the district spends on a community educator's step to paraeducator "
+            "(training, clearances), in the recruitment line")
     paraeducator_skill_margin: float = param(
         0.1, unit="skill", ge=0, le=1, kind="assumption",
         doc="competency rules: a paraeducator advances to a residency or teaching post with "

@@ -32,6 +32,7 @@ from .summer_records import (
 )
 from .workforce.advancement import (
     advance_into_leads,
+    ladder_cost,
     out_of_classroom,
     paraeducators_into_teaching,
 )
@@ -144,6 +145,13 @@ class Advancement(Component):
                                   ("other_school", grown.residents_elsewhere),
                                   ("left_district", grown.residents_left)):
             record.add("residents_finished", f"destination={destination}", rows.size)
+        for step, rows in (("resident_to_teacher", np.concatenate(
+                                [grown.residents_home, grown.residents_elsewhere])),
+                           ("para_to_resident", grown.para_to_resident),
+                           ("para_to_teacher", grown.para_to_teacher),
+                           ("community_to_para", grown.community_to_para)):
+            record.add("ladder_steps", f"step={step}", rows.size)
+        context.ladder_cost = ladder_cost(model, grown)
 
 
 class Transfers(Component):
@@ -203,7 +211,7 @@ class Budget(Component):
         teacher = is_teacher_category(educators.category[rows])
         budget = annual_budget(model, context.pay, int(np.sum((outcome != ACTIVE) & teacher)),
                                context.transition["role_changes"],
-                               recruitment_cost(model, context.hired))
+                               recruitment_cost(model, context.hired) + context.ladder_cost)
         context.budget = budget
         for line in ("cost_total", "salary_cost", "stipend_cost", "benefits_cost", "time_cost",
                      "transition_cost", "credential_cost", "recruitment_cost", "turnover_cost"):

@@ -144,10 +144,13 @@ def _internal_fill(model, vacant_role: int, from_category: int, qualifies_for, p
 class GrowYourOwn(NamedTuple):
     """What the summer's grow-your-own moves did (rows of educators)."""
 
-    moved: np.ndarray  #: every paraeducator and resident who took a new post
+    moved: np.ndarray  #: everyone who took a new post up the ladder
     residents_home: np.ndarray  #: finished residents who took a post at their own school
     residents_elsewhere: np.ndarray  #: ... at another school of the district
     residents_left: np.ndarray  #: finished residents with no post open: left the district
+    para_to_resident: np.ndarray  #: paraeducators into a residency
+    para_to_teacher: np.ndarray  #: paraeducators straight into a teaching post
+    community_to_para: np.ndarray  #: community educators into a paraeducator post
 
 
 def paraeducators_into_teaching(model, year: int) -> GrowYourOwn:
@@ -156,7 +159,9 @@ def paraeducators_into_teaching(model, year: int) -> GrowYourOwn:
     skilled first); those for whom no post is open leave the district. Then qualified
     paraeducators (competency: credentials and skill, prior years credited; seat time: a
     degree, starting again at year one) take a vacant residency of their school where the
-    design has one, else a teaching position."""
+    design has one, else a teaching position; last, community educators who have served a year
+    take vacant paraeducator posts of their school at ``community_to_para_rate`` (the
+    ladder's first rung). Each rung's cost is ``ladder_cost``."""
     educators = model.state.educators
     roles = model.roles
     teacher, resident = roles.index["teacher"], roles.index["resident"]
@@ -177,15 +182,33 @@ def paraeducators_into_teaching(model, year: int) -> GrowYourOwn:
     at_home = _internal_fill(model, teacher, CATEGORY_INDEX["resident"], resident_ready,
                              "residency", seat_time_restart=True, year=year)
     elsewhere, left = _finish_residencies(model, year, careers.residency_years)
-    moved = [
-        at_home,
-        elsewhere,
-        _internal_fill(model, resident, CATEGORY_INDEX["paraeducator"], para_ready,
-                       "para_to_teacher", seat_time_restart=False, year=year),
-        _internal_fill(model, teacher, CATEGORY_INDEX["paraeducator"], para_ready,
-                       "para_to_teacher", seat_time_restart=True, year=year),
-    ]
-    return GrowYourOwn(np.concatenate(moved), at_home, elsewhere, left)
+    to_resident = _internal_fill(model, resident, CATEGORY_INDEX["paraeducator"], para_ready,
+                                 "para_to_teacher", seat_time_restart=False, year=year)
+    to_teacher = _internal_fill(model, teacher, CATEGORY_INDEX["paraeducator"], para_ready,
+                                "para_to_teacher", seat_time_restart=True, year=year)
+
+    def community_ready(settings, pool):
+        # the first rung: a community educator who has served a year takes a paraeducator
+        # post of her school at community_to_para_rate a year (keyed draw)
+        u = kr.uniform(model.run_key, "advancement", year, educators.person_id[pool],
+                       kr.ADVANCEMENT.community_step)
+        return (educators.experience[pool] >= 1) & (u < careers.community_to_para_rate)
+
+    to_para = _internal_fill(model, roles.index["paraeducator"],
+                             CATEGORY_INDEX["community_educator"], community_ready, "community",
+                             seat_time_restart=False, year=year)
+    moved = np.concatenate([at_home, elsewhere, to_resident, to_teacher, to_para])
+    return GrowYourOwn(moved, at_home, elsewhere, left, to_resident, to_teacher, to_para)
+
+
+def ladder_cost(model, grown: GrowYourOwn) -> float:
+    """What the summer's steps up the ladder cost the district (recruitment line): each
+    paraeducator into a residency or teaching post the para_to_teacher pathway's cost, each
+    community educator into a paraeducator post ``community_to_para_cost``."""
+    pipelines, careers = model.config.parameters.pipelines, model.config.parameters.careers
+    return float((grown.para_to_resident.size + grown.para_to_teacher.size)
+                 * pipelines.para_to_teacher.cost
+                 + grown.community_to_para.size * careers.community_to_para_cost)
 
 
 def _finish_residencies(model, year: int, residency_years: int) -> tuple[np.ndarray, np.ndarray]:
