@@ -12,11 +12,12 @@ from nextwork_sim.workforce.advancement import advance_into_leads
 LEAD = CATEGORY_INDEX["teacher_leader"]
 
 
-def _vacate_a_lead(rule, **staffing):
+def _vacate_a_lead(rule, residency_years: int = 1, **staffing):
     scenario = validate({"name": "a", "years": 1, "burn_in_years": 0,
                          "district": {"preset": "school"},
                          "staffing": {"model": "next_workforce", "advancement": rule,
-                                      **staffing}})
+                                      **staffing},
+                         "parameters": {"careers": {"residency_years": residency_years}}})
     model = SchoolSystemModel(scenario, seed=5)
     e, p = model.state.educators, model.state.positions
     lead = int(np.flatnonzero(e.category == LEAD)[0])
@@ -82,11 +83,11 @@ def test_competency_needs_the_credentials():
         model.release()
 
 
-def test_residents_who_finished_a_year_take_vacant_teaching_posts_first():
+def test_residents_who_served_their_years_take_their_schools_vacant_posts_first():
     from nextwork_sim.roles import ROLE_INDEX
     from nextwork_sim.workforce.advancement import paraeducators_into_teaching
 
-    model, _ = _vacate_a_lead("competency")
+    model, _ = _vacate_a_lead("competency", residency_years=2)
     try:
         e, p = model.state.educators, model.state.positions
         teacher = int(np.flatnonzero(e.role == ROLE_INDEX["teacher"])[0])
@@ -95,20 +96,62 @@ def test_residents_who_finished_a_year_take_vacant_teaching_posts_first():
         p.holder[school_post] = -1
         residents = np.flatnonzero(e.role == ROLE_INDEX["resident"])
         e.experience[residents] = 1
-        assert paraeducators_into_teaching(model, 0).size == 0  # nobody has served a year
+        # one year served of two: nobody finishes, nobody leaves
+        grown = paraeducators_into_teaching(model, 0)
+        assert grown.residents_home.size == grown.residents_left.size == 0
         assert p.holder[school_post] < 0
-        e.experience[residents] = 2
-        moved = paraeducators_into_teaching(model, 0)
-        assert p.holder[school_post] in residents.tolist() and p.holder[school_post] in moved
-        # a teacher now, in her second year under competency rules (residency credited)
-        assert e.role[p.holder[school_post]] == ROLE_INDEX["teacher"]
-        assert e.category[p.holder[school_post]] == CATEGORY_INDEX["novice"]
-        # a beginning teacher of record next year, whatever experience was credited: she
-        # joins year 1's entry cohort; residents who stayed residents do not
+        e.experience[residents[1:]] = 2
+        grown = paraeducators_into_teaching(model, 0)
         new_teacher = p.holder[school_post]
+        assert new_teacher in residents.tolist() and new_teacher in grown.residents_home
+        # a teacher now, in her second year under competency rules (residency credited)
+        assert e.role[new_teacher] == ROLE_INDEX["teacher"]
+        assert e.category[new_teacher] == CATEGORY_INDEX["novice"]
+        # a beginning teacher of record next year, whatever experience was credited: she
+        # joins year 1's entry cohort; the resident who has not finished stays a resident
         assert e.novice_entry[new_teacher] and e.entry_year[new_teacher] == 1
-        still_residents = residents[e.role[residents] == ROLE_INDEX["resident"]]
-        assert still_residents.size > 0 and not e.novice_entry[still_residents].any()
+        assert e.role[residents[0]] == ROLE_INDEX["resident"] and e.status[residents[0]] == 0
+        assert not e.novice_entry[residents[0]]
+    finally:
+        model.release()
+
+
+def test_finished_residents_go_to_other_schools_then_leave_when_no_post_is_open():
+    """With one teaching post open in another school and more finished residents than
+    that, the most skilled takes it and the others leave the district: no one stays a
+    resident past her residency."""
+    from nextwork_sim.population import MOVED
+    from nextwork_sim.roles import ROLE_INDEX
+    from nextwork_sim.workforce.advancement import paraeducators_into_teaching
+
+    scenario = validate({"name": "r", "years": 1, "burn_in_years": 0,
+                         "district": {"preset": "school", "enrollment_scale": 3.0},
+                         "staffing": {"model": "next_workforce"}})
+    model = SchoolSystemModel(scenario, seed=5)
+    try:
+        e, p = model.state.educators, model.state.positions
+        residents = np.flatnonzero((e.role == ROLE_INDEX["resident"]) & (e.status == 0))
+        assert residents.size >= 3
+        e.experience[residents] = 1
+        other = np.flatnonzero((e.role == ROLE_INDEX["teacher"]) & (e.status == 0)
+                               & ~np.isin(e.school, e.school[residents]))
+        home = np.flatnonzero((e.role == ROLE_INDEX["teacher"]) & (e.status == 0))
+        assert other.size or home.size
+        vacated = int((other if other.size else home)[0])
+        post = int(e.position[vacated])
+        e.status[vacated] = 1
+        p.holder[post] = -1
+        best = residents[np.lexsort((e.person_id[residents],
+                                     -e.skill[residents].mean(axis=1)))][0]
+        grown = paraeducators_into_teaching(model, 0)
+        placed = np.concatenate([grown.residents_home, grown.residents_elsewhere])
+        assert placed.tolist() == [best] and p.holder[post] == best
+        np.testing.assert_array_equal(np.sort(grown.residents_left),
+                                      np.sort(residents[residents != best]))
+        assert np.all(e.status[grown.residents_left] == MOVED)
+        assert np.all(e.position[grown.residents_left] == -1)
+        assert not np.any((e.status == 0) & (e.role == ROLE_INDEX["resident"])
+                          & (e.experience >= 1))
     finally:
         model.release()
 
@@ -210,3 +253,44 @@ def test_a_paraeducator_who_becomes_a_teacher_under_seat_time_starts_in_her_firs
         assert np.all(e.novice_entry[moved]) and np.all(e.entry_year[moved] == 1)
     finally:
         model.release()
+
+
+def test_community_educators_climb_to_paraeducator_at_their_rate_and_each_step_costs():
+    """The ladder's first rung: with a paraeducator post open at every school, community
+    educators who served a year take them at community_to_para_rate (none at 0, all the open
+    posts' worth at 1), and every step is charged."""
+    from nextwork_sim.roles import ROLE_INDEX
+    from nextwork_sim.workforce.advancement import ladder_cost, paraeducators_into_teaching
+
+    def climb(rate):
+        scenario = validate({"name": "c", "years": 1, "burn_in_years": 0,
+                             "district": {"preset": "district"},
+                             "staffing": {"model": "next_workforce"},
+                             "parameters": {"careers": {"community_to_para_rate": rate,
+                                                        "community_to_para_cost": 1000.0}}})
+        model = SchoolSystemModel(scenario, seed=4)
+        try:
+            e, p = model.state.educators, model.state.positions
+            community = np.flatnonzero(e.role == ROLE_INDEX["community_educator"])
+            e.experience[community] = 1
+            e.degree[:] = False  # no paraeducator moves up and frees another post
+            e.credentials[:] = 0
+            opened = 0
+            for school in np.unique(e.school[community]):
+                para = np.flatnonzero((e.role == ROLE_INDEX["paraeducator"])
+                                      & (e.school == school) & (e.status == 0))[:1]
+                e.status[para], p.holder[e.position[para]] = LEFT, -1
+                opened += para.size
+            grown = paraeducators_into_teaching(model, 0)
+            return grown, ladder_cost(model, grown), opened, e.role.copy()
+        finally:
+            model.release()
+
+    none, cost_none, _, _ = climb(0.0)
+    assert none.community_to_para.size == 0 and cost_none == 0.0
+    every, cost_every, opened, roles = climb(1.0)
+    assert opened > 1 and every.community_to_para.size == opened  # one per open post
+    assert np.all(roles[every.community_to_para] == ROLE_INDEX["paraeducator"])
+    assert cost_every == 1000.0 * every.community_to_para.size
+    some, _, _, _ = climb(0.3)
+    assert 0 < some.community_to_para.size < every.community_to_para.size

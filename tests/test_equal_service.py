@@ -157,7 +157,8 @@ def test_teams_and_classrooms_give_the_same_teachers_and_students_per_teacher(tm
 
 
 def test_posts_no_pipeline_fills_are_vacant_counted_and_priced_outside_the_total(tmp_path):
-    """No residency supply (and no paraeducator ready to become a resident): every resident
+    """No residency supply, none drawn by open posts (and no paraeducator ready to become a
+    resident): every resident
     post of next_workforce stays empty. Fails if vacancy counts teaching posts only, if the
     warning is missing, or if unfilled_post_cost leaks into cost_total."""
     out = tmp_path / "residents"
@@ -165,6 +166,7 @@ def test_posts_no_pipeline_fills_are_vacant_counted_and_priced_outside_the_total
         "compare", str(CONFIGS / "traditional.toml"), str(CONFIGS / "next_workforce.toml"),
         "--years", "2", "--set", 'district.preset="school"', "--set", "burn_in_years=1",
         "--set", "parameters.pipelines.residency.supply_per_1000_students=0",
+        "--set", "parameters.pipelines.applicants_per_entry_post=0",
         "--set", "staffing.advancement_skill=1.0", "--out", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())

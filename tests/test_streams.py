@@ -50,7 +50,7 @@ def test_named_sub_events_keep_the_numbers_results_were_drawn_with():
         "candidate_skill": (2000, True, 8, 1)}
     assert [int(s) for s in kr.SUBSTREAMS["build_student"].values()] == [0, 1, 2, 3, 4, 10, 30]
     assert [int(s) for s in kr.SUBSTREAMS["build_educator"].values()] == [0, 1, 2, 3, 4, 5, 6,
-                                                                          10]
+                                                                          7, 10]
     assert [kr.CREDENTIAL.enroll.nth(t) for t in range(4)] == [0, 10, 20, 30]
     assert [kr.CREDENTIAL.finish.nth(t) for t in range(4)] == [1, 11, 21, 31]
     assert int(kr.ADVANCEMENT.out_of_classroom) == 7

@@ -217,6 +217,60 @@ def test_the_advancement_path_keeps_only_teachers_who_could_climb_it():
         model.release()
 
 
+def _pool_counts(vacate_residents: int = 0, **parameters):
+    """Candidates of a district summer by (pathway, kind), the supply factors and the open
+    resident posts, the first ``vacate_residents`` resident posts emptied first."""
+    from nextwork_sim.population import LEFT
+    from nextwork_sim.roles import ROLE_INDEX
+    from nextwork_sim.workforce.pipelines import KINDS, candidate_pool, supply_response
+
+    scenario = validate({"name": "p", "years": 1, "burn_in_years": 0,
+                         "district": {"preset": "district"},
+                         "staffing": {"model": "next_workforce"}, "parameters": parameters})
+    model = SchoolSystemModel(scenario, seed=8)
+    try:
+        p, e = model.state.positions, model.state.educators
+        posts = np.flatnonzero(p.open & (p.role == ROLE_INDEX["resident"]) & (p.holder >= 0))
+        for post in posts[:vacate_residents]:
+            e.status[p.holder[post]], e.position[p.holder[post]] = LEFT, -1
+            p.holder[post] = -1
+        pool = candidate_pool(model, 0)
+        counts = {(PATHWAYS[q], KINDS[k]): int(np.sum((pool.pathway == q) & (pool.kind == k)))
+                  for q in range(len(PATHWAYS)) for k in range(len(KINDS))}
+        enrollment = sum(school.enrollment for school in model.schools)
+        return counts, supply_response(model), enrollment
+    finally:
+        model.release()
+
+
+def test_pipelines_answer_pay_stipends_and_the_entry_posts_a_design_opens():
+    supply = validate({"name": "p"}).parameters.pipelines
+    shipped, (pay, stipend, open_posts), enrollment = _pool_counts()
+    assert (pay, stipend, open_posts) == (1.0, 1.0, 0)  # the calibrated supply, untouched
+
+    def expected(pathway, factor, extra=0.0):
+        return round(getattr(supply, pathway).supply_per_1000_students * enrollment / 1000
+                     * factor + extra)
+
+    for pathway in ("traditional", "alternative", "residency", "career_switcher"):
+        assert shipped[(pathway, "teacher")] == expected(pathway, 1.0)
+    raised, (pay_up, _, _), _ = _pool_counts(costs={"teacher_base_salary": 61600.0},
+                                             pipelines={"pay_elasticity": 2.0})
+    assert pay_up == pytest.approx(1.1 ** 2)
+    for pathway in ("traditional", "alternative", "residency", "career_switcher"):
+        assert raised[(pathway, "teacher")] == expected(pathway, pay_up)
+    assert raised[("community", "para")] == shipped[("community", "para")]
+    richer, (_, stipend_up, _), _ = _pool_counts(costs={"resident_stipend": 45000.0})
+    assert stipend_up == pytest.approx(1.5)
+    assert richer[("residency", "teacher")] == expected("residency", 1.5)
+    assert richer[("traditional", "teacher")] == shipped[("traditional", "teacher")]
+    # each open resident post draws applicants_per_entry_post (0.5) more resident candidates
+    opened, (_, _, posts), _ = _pool_counts(vacate_residents=6)
+    assert posts == 6
+    assert opened[("residency", "resident")] == expected("residency", 1.0, 0.5 * 6)
+    assert opened[("residency", "teacher")] == shipped[("residency", "teacher")]
+
+
 def test_retirement_is_a_hazard_no_working_condition_shifts():
     """The same district under a far better and a far worse leader: other leaving moves, the
     retirees are the same people, at about retire_20_plus of the veterans."""

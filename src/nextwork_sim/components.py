@@ -80,6 +80,9 @@ class SummerContext:
     advanced: np.ndarray = dataclasses.field(default_factory=_no_rows)  #: advancement
     promoted_out: np.ndarray = dataclasses.field(default_factory=_no_rows)  #: advancement
     grown: np.ndarray = dataclasses.field(default_factory=_no_rows)  #: advancement
+    #: advancement: residents who served their years, found no post and left the district
+    residents_left: np.ndarray = dataclasses.field(default_factory=_no_rows)
+    ladder_cost: float = 0.0  #: advancement: the grow-your-own steps' cost (recruitment)
     placed: np.ndarray = dataclasses.field(default_factory=_no_rows)  #: transfers
     hired: np.ndarray = dataclasses.field(default_factory=_no_rows)  #: hiring
     budget: dict = dataclasses.field(default_factory=dict)  #: budget

@@ -42,6 +42,12 @@ from .staffing import REGISTRY, models_declaring, settings_class
 from .staffing.settings import RoleSpec, StaffingSettings
 
 RACES: tuple[str, ...] = ("asian", "black", "hispanic", "white", "other")
+_LOW_INCOME_ANCHOR = ("assumption; ratios anchored to NCES (Condition of Education, "
+                      "'Characteristics of Children's Families' and 'Concentration of Public "
+                      "School Students Eligible for Free or Reduced-Price Lunch': Black and "
+                      "Hispanic students are about twice as likely as White and Asian students "
+                      "to be from low-income families, and four to five times as likely to "
+                      "attend a high-poverty school)")
 LEVELS: tuple[str, ...] = ("elementary", "middle", "high")
 LEVEL_GRADES = {"elementary": (0, 5), "middle": (6, 8), "high": (9, 12)}
 
@@ -91,6 +97,25 @@ class TeacherRaceShares(RaceShares):
                          doc="teachers of other or several races", kind="sourced")
 
 
+class LowIncomeByRace(Frozen):
+    """How likely a student of each group is to be from a low-income family, relative to one
+    another: rescaled so the district's mix gives its low-income share (``Composition.
+    low_income``). With each school's low-income share, this makes schools differ in racial
+    composition as they differ in poverty."""
+
+    asian: float = param(0.35, unit="share", ge=0, le=1, kind="assumption",
+                         source=_LOW_INCOME_ANCHOR, doc="Asian students")
+    black: float = param(0.72, unit="share", ge=0, le=1, kind="assumption",
+                         source=_LOW_INCOME_ANCHOR, doc="Black students")
+    hispanic: float = param(0.70, unit="share", ge=0, le=1, kind="assumption",
+                            source=_LOW_INCOME_ANCHOR, doc="Hispanic students")
+    white: float = param(0.33, unit="share", ge=0, le=1, kind="assumption",
+                         source=_LOW_INCOME_ANCHOR, doc="White students")
+    other: float = param(0.50, unit="share", ge=0, le=1, kind="assumption",
+                         source=_LOW_INCOME_ANCHOR,
+                         doc="students of two or more races, American Indian, Pacific Islander")
+
+
 class Composition(Frozen):
     low_income: float = param(0.52, unit="share", ge=0, le=1,
                               source="NCES Digest table 204.10 (free/reduced-price lunch, ~52%)",
@@ -108,7 +133,20 @@ class Composition(Frozen):
                             source="NCES CRDC 2015-16 gifted and talented (~6.7%)",
                             doc="students in gifted/advanced programs", kind="sourced")
     race: RaceShares = Field(default_factory=RaceShares)
+    low_income_by_race: LowIncomeByRace = Field(default_factory=LowIncomeByRace)
     teacher_race: TeacherRaceShares = Field(default_factory=TeacherRaceShares)
+    teacher_of_color_slope: float = param(
+        0.5, unit="share of teachers per share of students", ge=0, le=1, kind="assumption",
+        source="assumption; direction from NCES NTPS 2017-18 (teachers of color work mostly "
+               "in schools where most students are of color)",
+        doc="initial teachers: a school's share of teachers of color is the district's plus "
+            "this times its students-of-color share above the district's")
+    paraeducator_of_color: float = param(
+        0.35, unit="share", ge=0, le=1, kind="assumption",
+        source="assumption; approximate, from BLS Current Population Survey annual averages "
+               "for teaching assistants (a larger share Hispanic and Black than teachers')",
+        doc="initial paraeducators of color (their race among people of color by the "
+            "teachers' mix)")
 
 
 class District(Frozen):

@@ -119,8 +119,7 @@ def add_students(state: State, scenario: Scenario, run_key: int, schools: list[S
     english_learner = draw(kr.BUILD_STUDENT.english_learner) < share("english_learner_share")
     disability = draw(kr.BUILD_STUDENT.disability) < share("disability_share")
     advanced = (draw(kr.BUILD_STUDENT.advanced) < composition.advanced) & ~disability
-    race_cdf = np.cumsum([getattr(composition.race, r) for r in RACES])
-    race = np.minimum(np.searchsorted(race_cdf, draw(kr.BUILD_STUDENT.race)), len(RACES) - 1)
+    race = race_given_low_income(composition, low_income, draw(kr.BUILD_STUDENT.race))
 
     need = np.tile(as_array(population.base_need), (len(rows), 1))
     need[disability, INDIVIDUALIZED] += population.disability_individualized_need
@@ -139,6 +138,7 @@ def add_students(state: State, scenario: Scenario, run_key: int, schools: list[S
     standing -= population.english_learner_gap * english_learner
     standing -= population.disability_gap * disability
     standing += population.advanced_lead * advanced
+    standing -= race_gaps(population)[race]
 
     table.low_income[rows] = low_income
     table.english_learner[rows] = english_learner
@@ -150,11 +150,39 @@ def add_students(state: State, scenario: Scenario, run_key: int, schools: list[S
     return rows
 
 
+def race_shares_given_low_income(composition) -> tuple[np.ndarray, np.ndarray]:
+    """P(race | low income) and P(race | not low income), by Bayes from the district's race
+    mix and ``low_income_by_race`` (rescaled so the mix gives ``composition.low_income``)."""
+    share = np.array([getattr(composition.race, r) for r in RACES])
+    likely = np.array([getattr(composition.low_income_by_race, r) for r in RACES])
+    likely = np.minimum(likely * composition.low_income / max(share @ likely, 1e-12), 1.0)
+    low, other = share * likely, share * (1.0 - likely)
+    return low / max(low.sum(), 1e-12), other / max(other.sum(), 1e-12)
+
+
+def race_given_low_income(composition, low_income: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Each student's race group from her uniform ``u``, by the mix of her income group: a
+    low-income student is more often of color, so schools differ in racial composition as
+    they differ in poverty."""
+    given_low, given_other = race_shares_given_low_income(composition)
+    last = len(RACES) - 1
+    low = np.minimum(np.searchsorted(np.cumsum(given_low), u), last)
+    other = np.minimum(np.searchsorted(np.cumsum(given_other), u), last)
+    return np.where(low_income, low, other).astype(np.int8)
+
+
+def race_gaps(population) -> np.ndarray:
+    """Initial standing below White students' of each race group (``population.race_gap``)."""
+    return np.array([getattr(population.race_gap, r) for r in RACES])
+
+
 def expected_offset(scenario: Scenario) -> float:
     """Mean of the group offsets of initial standing at the configured composition."""
     composition = scenario.district.composition
     population = scenario.parameters.population
-    return (population.low_income_gap * composition.low_income
+    share = np.array([getattr(composition.race, r) for r in RACES])
+    return (share @ race_gaps(population)
+            + population.low_income_gap * composition.low_income
             + population.english_learner_gap * composition.english_learner
             + population.disability_gap * composition.disability
             - population.advanced_lead * composition.advanced * (1 - composition.disability))

@@ -73,6 +73,15 @@ METRICS: dict[str, Metric] = {
     "para_to_teacher": Metric("persons", "grow-your-own moves over the summer: residents into "
                               "teaching, paraeducators into a residency or teaching, at their "
                               "own school", "all educators"),
+    "ladder_steps": Metric("persons", "steps up the grow-your-own ladder over the summer, by "
+                           "step=community_to_para, para_to_resident, para_to_teacher, "
+                           "resident_to_teacher (each costs the district: recruitment_cost)",
+                           "all educators"),
+    "residents_finished": Metric("persons", "residents who finished their residency "
+                                 "(parameters.careers.residency_years) over the summer, by "
+                                 "destination=own_school|other_school (a teaching post of "
+                                 "the district) or left_district (no post open)",
+                                 "residents"),
     "left_classroom_for_promotion": Metric("persons", "teachers who left the classroom for a "
                                            "coach or administrator post (seat-time rules)",
                                            TEACHERS),

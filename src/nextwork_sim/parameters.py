@@ -547,6 +547,28 @@ BaseNeed = domain_table(
     unit="need units", le=10.0, doc="need profile of a typical student", kind="assumption")
 
 
+_NAEP = ("NAEP 2019 grade 4 mathematics and reading (The Nation's Report Card), mean of the "
+         "two gaps to White students in SD of the scale, less the part the model's low-income "
+         "gap gives through low_income_by_race; approximate")
+
+
+class RaceGaps(Frozen):
+    """Initial standing below White students', in SD, beyond what low income explains: set so
+    year-1 gaps start near NAEP's. After the start no dynamic has a race term: gaps move only
+    through schools, needs and staffing (docs/odd.md §5.1)."""
+
+    asian: float = param(-0.29, unit="SD", ge=-2, le=2, source=_NAEP, kind="sourced",
+                         doc="Asian students (negative: above)")
+    black: float = param(0.54, unit="SD", ge=-2, le=2, source=_NAEP, kind="sourced",
+                         doc="Black students")
+    hispanic: float = param(0.37, unit="SD", ge=-2, le=2, source=_NAEP, kind="sourced",
+                            doc="Hispanic students")
+    white: float = param(0.0, unit="SD", ge=-2, le=2, kind="assumption",
+                         doc="White students (the reference)")
+    other: float = param(0.2, unit="SD", ge=-2, le=2, kind="assumption",
+                         doc="students of two or more races, American Indian, Pacific Islander")
+
+
 class PopulationParams(Frozen):
     base_need: BaseNeed = Field(default_factory=BaseNeed)
     disability_individualized_need: float = param(
@@ -575,6 +597,7 @@ class PopulationParams(Frozen):
                                   source="NAEP 2019 (disability gap ~1 SD); approximate",
                                   doc="initial standing below the norm, students with disabilities",
                                   kind="sourced")
+    race_gap: RaceGaps = Field(default_factory=RaceGaps)
     advanced_lead: float = param(1.0, unit="SD", ge=0, le=2,
                                  doc="initial standing above the norm, advanced students",
                                  kind="assumption")
@@ -678,6 +701,20 @@ class CareerParams(Frozen):
                "part of the experience curve (Kini & Podolsky 2016: years 1-5)",
         doc="experience a teacher-leader needs, hired or promoted when a school adopts a "
             "design with leads")
+    residency_years: int = param(
+        1, unit="years", ge=1, le=3, kind="assumption",
+        source="assumption; most teacher residencies are one school year beside a mentor "
+               "teacher (National Center for Teacher Residencies)",
+        doc="years a resident serves before she takes a teaching vacancy (her school's, else "
+            "another school's of the district) or, with none open, leaves the district")
+    community_to_para_rate: float = param(
+        0.2, unit="share per year", ge=0, le=1, kind="assumption",
+        doc="community educators who have served a year and take a vacant paraeducator post "
+            "of their school each summer (the grow-your-own ladder's first rung)")
+    community_to_para_cost: float = param(
+        1500.0, unit="dollars per step", ge=0, le=20000, kind="assumption",
+        doc="what the district spends on a community educator's step to paraeducator "
+            "(training, clearances), in the recruitment line")
     paraeducator_skill_margin: float = param(
         0.1, unit="skill", ge=0, le=1, kind="assumption",
         doc="competency rules: a paraeducator advances to a residency or teaching post with "
@@ -725,6 +762,22 @@ class PipelineParams(Frozen):
                                           content_offset=0.12, of_color_share=0.25,
                                           early_retention=0.2)
     community: Pipeline = _pipeline(supply_per_1000_students=12.0, of_color_share=0.45)
+    pay_elasticity: float = param(
+        1.0, unit="% supply per % pay", ge=0, le=3, kind="assumption",
+        source="assumption; teacher supply rises with relative pay: Falch 2011 (Norway, "
+               "elasticity about 1.5); US estimates are smaller and less precise",
+        doc="every teaching pathway's supply times (teacher_base_salary over the shipped "
+            "schedule's first-year pay) to this power")
+    stipend_elasticity: float = param(
+        1.0, unit="% supply per % stipend", ge=0, le=3, kind="assumption",
+        doc="the residency's supply (residents and graduates) times (resident_stipend over "
+            "the shipped stipend) to this power")
+    applicants_per_entry_post: float = param(
+        0.5, unit="candidates per open resident post", ge=0, le=5, kind="assumption",
+        source="assumption; direction from the seeds' claim and NCTR reports that paid "
+               "residency slots draw candidates who would not otherwise enter teaching",
+        doc="extra resident candidates a summer for each resident post a design leaves open "
+            "(entry roles widen who enters)")
     experienced_share: float = param(0.5, unit="share of traditional candidates", ge=0, le=1,
                                      doc="candidates who already taught elsewhere "
                                          "(experienced_min_years to experienced_max_years)",

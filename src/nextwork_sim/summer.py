@@ -32,6 +32,7 @@ from .summer_records import (
 )
 from .workforce.advancement import (
     advance_into_leads,
+    ladder_cost,
     out_of_classroom,
     paraeducators_into_teaching,
 )
@@ -137,8 +138,20 @@ class Advancement(Component):
         record_advancement(model, record, context.advanced, context.rows)
         context.promoted_out = out_of_classroom(model, year)
         record.add("left_classroom_for_promotion", "all", context.promoted_out.size)
-        context.grown = paraeducators_into_teaching(model, year)
+        grown = paraeducators_into_teaching(model, year)
+        context.grown, context.residents_left = grown.moved, grown.residents_left
         record.add("para_to_teacher", "all", context.grown.size)
+        for destination, rows in (("own_school", grown.residents_home),
+                                  ("other_school", grown.residents_elsewhere),
+                                  ("left_district", grown.residents_left)):
+            record.add("residents_finished", f"destination={destination}", rows.size)
+        for step, rows in (("resident_to_teacher", np.concatenate(
+                                [grown.residents_home, grown.residents_elsewhere])),
+                           ("para_to_resident", grown.para_to_resident),
+                           ("para_to_teacher", grown.para_to_teacher),
+                           ("community_to_para", grown.community_to_para)):
+            record.add("ladder_steps", f"step={step}", rows.size)
+        context.ladder_cost = ladder_cost(model, grown)
 
 
 class Transfers(Component):
@@ -182,7 +195,8 @@ class EducatorsChecked(Component):
                 outcome=context.outcome, movers=context.movers, transfers=context.transfers,
                 displaced=context.displaced, role_changes=context.role_changes,
                 advanced=context.advanced, promoted_out=context.promoted_out,
-                grown=context.grown, placed=context.placed, hired=context.hired)
+                grown=context.grown, residents_left=context.residents_left,
+                placed=context.placed, hired=context.hired)
 
 
 class Budget(Component):
@@ -197,7 +211,7 @@ class Budget(Component):
         teacher = is_teacher_category(educators.category[rows])
         budget = annual_budget(model, context.pay, int(np.sum((outcome != ACTIVE) & teacher)),
                                context.transition["role_changes"],
-                               recruitment_cost(model, context.hired))
+                               recruitment_cost(model, context.hired) + context.ladder_cost)
         context.budget = budget
         for line in ("cost_total", "salary_cost", "stipend_cost", "benefits_cost", "time_cost",
                      "transition_cost", "credential_cost", "recruitment_cost", "turnover_cost"):

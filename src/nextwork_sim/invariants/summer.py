@@ -41,11 +41,12 @@ class SummerWatch:
         self.enrolled_before = enrolled.size
 
     def educators(self, *, outcome, movers, transfers, displaced, role_changes: int,
-                  advanced, promoted_out, grown, placed: int, hired) -> None:
+                  advanced, promoted_out, grown, residents_left, placed: int,
+                  hired) -> None:
         """``educators_conserved`` after the summer's hiring: ``outcome`` of attrition,
         ``movers`` (its within-district movers) and ``transfers`` (those and the displaced,
-        ``placed`` of whom found a post), ``advanced``, ``promoted_out``, ``grown`` and
-        ``hired`` as the steps returned them."""
+        ``placed`` of whom found a post), ``advanced``, ``promoted_out``, ``grown``,
+        ``residents_left`` and ``hired`` as the steps returned them."""
         model, e = self.model, self.model.state.educators
         where = when(model, self.year, "over the summer")
         name = "educators_conserved"
@@ -57,6 +58,7 @@ class SummerWatch:
         out_retired = {"retirees": int(np.sum(outcome == RETIRED))}
         out_moved = {"movers out": int(np.sum(outcome == MOVED)) - movers.size,
                      "left the classroom for promotion": promoted_out.size,
+                     "residents with no post": residents_left.size,
                      "movers and displaced who found no post": transfers.size - placed}
         outgoing = {**out_left, **out_retired, **out_moved}
         after = int(np.sum(e.status == ACTIVE))

@@ -70,7 +70,7 @@ BUILD_STUDENT = _substreams(
     standing=Sub(30, normal=True))
 BUILD_EDUCATOR = _substreams(
     "build_educator", experience=Sub(0), experience_within_band=Sub(1), race=Sub(2),
-    degree=Sub(3), study=Sub(4), study_terms=Sub(5), pathway=Sub(6),
+    degree=Sub(3), study=Sub(4), study_terms=Sub(5), pathway=Sub(6), race_of_color=Sub(7),
     skill_spread=Sub(10, normal=True, count=_DOMAINS))
 ATTRITION = _substreams("attrition", outcome=Sub(0), retirement=Sub(1),
                         stay_in_district=Sub(2))
@@ -85,7 +85,7 @@ LEARNING = _substreams("learning", noise=Sub(0, normal=True))
 ROSTER = _substreams("roster", order=Sub(0))
 CREDENTIAL = _substreams("credential", enroll=Sub(0, count=_TERMS, stride=10),
                          finish=Sub(1, count=_TERMS, stride=10))
-ADVANCEMENT = _substreams("advancement", out_of_classroom=Sub(7))
+ADVANCEMENT = _substreams("advancement", out_of_classroom=Sub(7), community_step=Sub(8))
 ADOPTION = _substreams("adoption", school=Sub(0))
 
 

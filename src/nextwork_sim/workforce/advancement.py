@@ -14,6 +14,8 @@ depend on row order.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from ..domains import LEADERSHIP
@@ -139,16 +141,32 @@ def _internal_fill(model, vacant_role: int, from_category: int, qualifies_for, p
     return moved
 
 
-def paraeducators_into_teaching(model, year: int) -> np.ndarray:
-    """Grow-your-own pathways, before hiring: residents who finished a year take vacant
-    teaching positions of their school; then qualified paraeducators (competency: credentials
-    and skill, prior years credited; seat time: a degree, starting again at year one) take a
-    vacant residency of their school where the design has one, else a teaching position.
-    Returns the paraeducators and residents who moved."""
+class GrowYourOwn(NamedTuple):
+    """What the summer's grow-your-own moves did (rows of educators)."""
+
+    moved: np.ndarray  #: everyone who took a new post up the ladder
+    residents_home: np.ndarray  #: finished residents who took a post at their own school
+    residents_elsewhere: np.ndarray  #: ... at another school of the district
+    residents_left: np.ndarray  #: finished residents with no post open: left the district
+    para_to_resident: np.ndarray  #: paraeducators into a residency
+    para_to_teacher: np.ndarray  #: paraeducators straight into a teaching post
+    community_to_para: np.ndarray  #: community educators into a paraeducator post
+
+
+def paraeducators_into_teaching(model, year: int) -> GrowYourOwn:
+    """Grow-your-own pathways, before hiring. Residents who have served ``residency_years``
+    take vacant teaching positions of their school, then of any school of the district (most
+    skilled first); those for whom no post is open leave the district. Then qualified
+    paraeducators (competency: credentials and skill, prior years credited; seat time: a
+    degree, starting again at year one) take a vacant residency of their school where the
+    design has one, else a teaching position; last, community educators who have served a year
+    take vacant paraeducator posts of their school at ``community_to_para_rate`` (the
+    ladder's first rung). Each rung's cost is ``ladder_cost``."""
     educators = model.state.educators
     roles = model.roles
     teacher, resident = roles.index["teacher"], roles.index["resident"]
-    margin = model.config.parameters.careers.paraeducator_skill_margin
+    careers = model.config.parameters.careers
+    margin = careers.paraeducator_skill_margin
 
     def para_ready(settings, pool):
         if settings.advancement == "seat_time":
@@ -158,17 +176,74 @@ def paraeducators_into_teaching(model, year: int) -> np.ndarray:
                    >= settings.advancement_skill - margin))
 
     def resident_ready(settings, pool):
-        return educators.experience[pool] >= 2  # a full year of residency
+        # experience counts the year just served: at this summer a first-year resident has 1
+        return educators.experience[pool] >= careers.residency_years
 
-    moved = [
-        _internal_fill(model, teacher, CATEGORY_INDEX["resident"], resident_ready,
-                       "residency", seat_time_restart=True, year=year),
-        _internal_fill(model, resident, CATEGORY_INDEX["paraeducator"], para_ready,
-                       "para_to_teacher", seat_time_restart=False, year=year),
-        _internal_fill(model, teacher, CATEGORY_INDEX["paraeducator"], para_ready,
-                       "para_to_teacher", seat_time_restart=True, year=year),
-    ]
-    return np.concatenate(moved)
+    at_home = _internal_fill(model, teacher, CATEGORY_INDEX["resident"], resident_ready,
+                             "residency", seat_time_restart=True, year=year)
+    elsewhere, left = _finish_residencies(model, year, careers.residency_years)
+    to_resident = _internal_fill(model, resident, CATEGORY_INDEX["paraeducator"], para_ready,
+                                 "para_to_teacher", seat_time_restart=False, year=year)
+    to_teacher = _internal_fill(model, teacher, CATEGORY_INDEX["paraeducator"], para_ready,
+                                "para_to_teacher", seat_time_restart=True, year=year)
+
+    def community_ready(settings, pool):
+        # the first rung: a community educator who has served a year takes a paraeducator
+        # post of her school at community_to_para_rate a year (keyed draw)
+        u = kr.uniform(model.run_key, "advancement", year, educators.person_id[pool],
+                       kr.ADVANCEMENT.community_step)
+        return (educators.experience[pool] >= 1) & (u < careers.community_to_para_rate)
+
+    to_para = _internal_fill(model, roles.index["paraeducator"],
+                             CATEGORY_INDEX["community_educator"], community_ready, "community",
+                             seat_time_restart=False, year=year)
+    moved = np.concatenate([at_home, elsewhere, to_resident, to_teacher, to_para])
+    return GrowYourOwn(moved, at_home, elsewhere, left, to_resident, to_teacher, to_para)
+
+
+def ladder_cost(model, grown: GrowYourOwn) -> float:
+    """What the summer's steps up the ladder cost the district (recruitment line): each
+    paraeducator into a residency or teaching post the para_to_teacher pathway's cost, each
+    community educator into a paraeducator post ``community_to_para_cost``."""
+    pipelines, careers = model.config.parameters.pipelines, model.config.parameters.careers
+    return float((grown.para_to_resident.size + grown.para_to_teacher.size)
+                 * pipelines.para_to_teacher.cost
+                 + grown.community_to_para.size * careers.community_to_para_cost)
+
+
+def _finish_residencies(model, year: int, residency_years: int) -> tuple[np.ndarray, np.ndarray]:
+    """Residents who have served their years and found no post at their own school: each
+    takes the district's next open teaching vacancy (position order; residents most skilled
+    first, stable ids breaking ties), as a beginning teacher of record next year; those left
+    over leave the district. Returns (placed, left)."""
+    positions, educators = model.state.positions, model.state.educators
+    finished = np.flatnonzero((educators.status == ACTIVE) & ~educators.substitute
+                              & (educators.category == CATEGORY_INDEX["resident"])
+                              & (educators.position >= 0)
+                              & (educators.experience >= residency_years))
+    if finished.size == 0:
+        return finished, finished
+    finished = finished[np.lexsort((educators.person_id[finished],
+                                    -educators.skill[finished].mean(axis=1)))]
+    teacher = model.roles.index["teacher"]
+    vacant = np.flatnonzero((positions.holder < 0) & positions.open
+                            & (positions.role == teacher))
+    placed = finished[:vacant.size]
+    for person, position in zip(placed.tolist(), vacant.tolist(), strict=False):
+        settings = model.staffing_models[model.school_model[positions.school[position]]].settings
+        educators.pathway[person] = PATHWAYS.index("residency")
+        if settings.advancement == "seat_time":
+            educators.experience[person] = 0  # her first year as a teacher is the coming one
+        occupy(model, person, position)
+    educators.novice_entry[placed] = True
+    educators.entry_year[placed] = year + 1
+    left = finished[vacant.size:]
+    model.state.positions.holder[educators.position[left]] = -1
+    educators.position[left] = -1
+    educators.status[left] = MOVED
+    educators.exit_year[left] = year
+    model.remove_educator_agents(left)
+    return placed, left
 
 
 def out_of_classroom(model, year: int) -> np.ndarray:

@@ -13,6 +13,7 @@ from ..config import RACES
 from ..district import roster_experience
 from ..domains import N_DOMAINS
 from ..kernels import keyed_random as kr
+from ..population import ENROLLED
 from ..roles import (
     CATEGORIES,
     CATEGORY_INDEX,
@@ -69,6 +70,31 @@ def fill_vacancies(model, year: int, initial: bool = False) -> np.ndarray:
     return _hire_from_pipelines(model, year, vacant)
 
 
+def initial_race(model, vacant: np.ndarray, role: np.ndarray, u_of_color: np.ndarray,
+                 u_race: np.ndarray) -> np.ndarray:
+    """Race of the initial holders of ``vacant`` posts: people of color more often where
+    students are (teachers: the district's share of teachers of color plus
+    ``teacher_of_color_slope`` times the school's students-of-color share above the
+    district's; paraeducators from their own share, ``paraeducator_of_color``, shifted
+    alike), their race among people of color by the teachers' national mix."""
+    composition = model.config.district.composition
+    students = model.state.students
+    enrolled = students.status == ENROLLED
+    of_color_student = (students.race != RACES.index("white")) & enrolled
+    schools = len(model.schools)
+    counts = np.bincount(students.school[enrolled], minlength=schools)
+    school_share = np.bincount(students.school[of_color_student], minlength=schools) / \
+        np.maximum(counts, 1)
+    district_share = of_color_student.sum() / max(enrolled.sum(), 1)
+    school = model.state.positions.school[vacant]
+    para = model.roles.category[role] == CATEGORY_INDEX["paraeducator"]
+    base = np.where(para, composition.paraeducator_of_color,
+                    1.0 - composition.teacher_race.white)
+    chance = np.clip(base + composition.teacher_of_color_slope
+                     * (school_share[school] - district_share), 0.0, 1.0)
+    return race_of(u_of_color < chance, u_race, composition.teacher_race)
+
+
 def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
     """The workforce a run starts with: the traditional district's steady state
     (``population.initial_state = "equilibrium"``, workforce/equilibrium.py) or the national
@@ -96,9 +122,8 @@ def _initial_workforce(model, vacant: np.ndarray) -> np.ndarray:
                              for d in range(N_DOMAINS)])
     category = teacher_category(role, experience, model.roles)
     skill = initial_skill(role, category, experience, noise, params.skill)
-    race_cdf = np.cumsum([getattr(model.config.district.composition.teacher_race, r)
-                          for r in RACES])
-    race = np.minimum(np.searchsorted(race_cdf, draw(kr.BUILD_EDUCATOR.race)), len(RACES) - 1)
+    race = initial_race(model, vacant, role, draw(kr.BUILD_EDUCATOR.race),
+                        draw(kr.BUILD_EDUCATOR.race_of_color))
     pathway = np.full(vacant.size, PATHWAYS.index("traditional"))
     if steady is None:
         return _place(model, vacant, ids, experience, skill, race, pathway, first_year=0)

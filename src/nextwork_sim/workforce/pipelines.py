@@ -54,12 +54,15 @@ def candidate_pool(model, year: int) -> Candidates:
     params = model.config.parameters
     pipelines = params.pipelines
     enrollment = sum(s.enrollment for s in model.schools)
+    pay, stipend, open_entry_posts = supply_response(model)
     specs = []  # (pathway, kind, count)
     for name in TEACHER_PATHWAYS:
-        count = round(getattr(pipelines, name).supply_per_1000_students * enrollment / 1000)
+        base = getattr(pipelines, name).supply_per_1000_students * enrollment / 1000 * pay
         if name == "residency":  # a residency supplies residents and graduates who teach
-            specs.append((name, "resident", count))
-        specs.append((name, "teacher", count))
+            base *= stipend
+            specs.append((name, "resident", round(
+                base + pipelines.applicants_per_entry_post * open_entry_posts)))
+        specs.append((name, "teacher", round(base)))
     community = round(pipelines.community.supply_per_1000_students * enrollment / 1000)
     specs += [("community", "para", community), ("community", "community", community)]
     pathway = np.concatenate([np.full(c, PATHWAYS.index(p)) for p, _, c in specs]).astype(int)
@@ -96,6 +99,26 @@ def candidate_pool(model, year: int) -> Candidates:
                                     params.skill.initial_skill_max).astype(np.float32),
                       of_color=draw(kr.HIRING.candidate_of_color) < shares,
                       taken=np.zeros(pathway.size, dtype=bool))
+
+
+def supply_response(model) -> tuple[float, float, int]:
+    """How the pipelines answer the district (docs/odd.md §3.11): the teaching pathways'
+    supply factor (pay relative to the shipped schedule's first-year pay, to
+    ``pay_elasticity``), the residency's (its stipend relative to the shipped one, to
+    ``stipend_elasticity``) and the resident posts open this summer (each draws
+    ``applicants_per_entry_post`` more residents). At the shipped pay and stipend both factors
+    are exactly 1, so a district that changes neither keeps the calibrated supply."""
+    pipelines, costs = model.config.parameters.pipelines, model.config.parameters.costs
+    shipped = type(costs).model_fields
+    pay = (costs.teacher_base_salary / shipped["teacher_base_salary"].default
+           ) ** pipelines.pay_elasticity
+    stipend_shipped = shipped["resident_stipend"].default
+    stipend = ((costs.resident_stipend / stipend_shipped) ** pipelines.stipend_elasticity
+               if stipend_shipped > 0 else 1.0)
+    positions = model.state.positions
+    open_entry = int(np.sum(positions.open & (positions.holder < 0)
+                            & (positions.role == ROLE_INDEX["resident"])))
+    return float(pay), float(stipend), open_entry
 
 
 def community_lack(model) -> np.ndarray:
