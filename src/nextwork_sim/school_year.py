@@ -23,6 +23,7 @@ from .kernels.backend import (
     unit_staffing,
     unit_weights,
 )
+from .kernels.daily_learning import Instruction, Learners, LearningParameters, LearningSums
 from .kernels.grouped import rows_of
 from .kernels.school_day import DayParameters, DayState, Unit, check_scratch, fluctuation_values
 from .parameters import as_array
@@ -57,6 +58,11 @@ class SchoolYear:
             coordination_per_member=p.load.coordination_minutes_per_member,
             students_per_adult=p.learning.personalization_students_per_adult,
             personalization_cap=p.learning.personalization_cap)
+        self.learning_parameters = LearningParameters.of(
+            needed=NEEDED, quality_effect=p.learning.quality_effect,
+            personalization_effect=p.learning.personalization_effect,
+            noise_sd=p.learning.daily_noise_sd, intra_domain=SOCIAL_EMOTIONAL,
+            inter_domain=PROJECT)
         self.fluctuation_values = fluctuation_values(p.load.demand_fluctuation_sd)
         self.learning_ledger = LearningLedger()
 
@@ -194,7 +200,6 @@ class SchoolYear:
         skipped)."""
         model = self.model
         students = model.state.students
-        learning = model.config.parameters.learning
         educators = model.state.educators
         factor_logs = unit_quality_and_factor_logs(
             self.split, self.unit_mem_educator, self.mem_community, self.skill_efficacy_sum,
@@ -209,14 +214,13 @@ class SchoolYear:
             return
         # A student's community and needs are fixed within the year and learning is linear
         # in the daily rate, so the year's units are applied at once (docs/odd.md §3.5).
-        unit_learning(students.community, students.need, students.person_id,
-                      *kr.normal_keys(model.run_key, "learning", year, kr.LEARNING.noise),
-                      self.year_quality,
-                      self.year_days, self.year_personalization, self.year_covered, NEEDED,
-                      learning.quality_effect, self.reference_match,
-                      learning.personalization_effect, learning.daily_noise_sd,
-                      SOCIAL_EMOTIONAL, PROJECT, students.rate_sum, students.intra_sum,
-                      students.inter_sum, students.uncovered)
+        unit_learning(Learners(students.community, students.need, students.person_id),
+                      kr.normal_keys(model.run_key, "learning", year, kr.LEARNING.noise),
+                      Instruction(self.year_quality, self.year_personalization,
+                                  self.year_covered, self.reference_match),
+                      self.year_days, self.learning_parameters,
+                      LearningSums(students.rate_sum, students.intra_sum, students.inter_sum,
+                                   students.uncovered))
 
     # --- week and term ------------------------------------------------------------------
     def end_week(self, year: int, week: int) -> None:
