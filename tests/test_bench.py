@@ -5,7 +5,13 @@ import numpy as np
 
 from nextwork_sim.bench.mesa_baseline import PerAgentDay
 from nextwork_sim.config import validate
-from nextwork_sim.kernels.daily_learning import instruction_quality_reference, unit_learning
+from nextwork_sim.kernels.daily_learning import (
+    Instruction,
+    Learners,
+    LearningSums,
+    instruction_quality_reference,
+    unit_learning,
+)
 from nextwork_sim.model import SchoolSystemModel
 
 
@@ -30,20 +36,21 @@ def test_per_agent_mesa_day_agrees_with_the_kernels():
         mesa_skill = np.array([baseline.educator_of[i].skill for i in rows])
         np.testing.assert_allclose(e.skill[rows], mesa_skill, rtol=1e-6)
         s = model.state.students
-        rate, intra, inter = (np.zeros(s.n) for _ in range(3))
-        learning = scenario.parameters.learning
+        sums = LearningSums(np.zeros(s.n), np.zeros(s.n), np.zeros(s.n),
+                            np.zeros(s.n, dtype=bool))
         # the day's quality from the kernels' summed skill x efficacy (one day: Σ_days = it)
         quality = instruction_quality_reference(
             hooks.split, hooks.unit_mem_educator, hooks.mem_community, hooks.skill_efficacy_sum,
             np.ones(hooks.skill_efficacy_sum.shape[0]), hooks.quality_sum.shape[0])
-        unit_learning(s.community, s.need, s.person_id, np.uint64(1), np.uint64(2),
-                      quality, 1, hooks.personalization,
-                      np.ones(hooks.quality_sum.shape, dtype=bool), 1.0,
-                      learning.quality_effect, hooks.reference_match,
-                      learning.personalization_effect, 0.0, 5, 6, rate, intra, inter,
-                      np.zeros(s.n, dtype=bool))
+        # the model's learning parameters without the noise (the baseline draws none)
+        parameters = hooks.learning_parameters._replace(noise_sd=0.0)
+        unit_learning(Learners(s.community, s.need, s.person_id), (np.uint64(1), np.uint64(2)),
+                      Instruction(quality, hooks.personalization,
+                                  np.ones(hooks.quality_sum.shape, dtype=bool),
+                                  hooks.reference_match),
+                      1, parameters, sums)
         mesa_rate = np.array([baseline.student_of[j].rate_sum for j in baseline.student_rows])
-        np.testing.assert_allclose(rate[baseline.student_rows], mesa_rate, rtol=1e-6)
+        np.testing.assert_allclose(sums.rate_sum[baseline.student_rows], mesa_rate, rtol=1e-6)
         baseline.release()
     finally:
         model.release()

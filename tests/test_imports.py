@@ -1,11 +1,11 @@
-"""The package's import graph has no cycles, and a function-local import of one of its own
-modules says why it is local.
+"""The package's import graph has no cycles, and every function-local import says why it is
+local.
 
 The graph is read from the source with ``ast`` (nothing is imported), so a cycle that only
 closes when some rarely called function runs is caught too: every import of one of the
 package's own modules counts, at the top of a file or inside a function. A function-local
-import of the package's own modules is allowed only where moving it to the top would cost
-something, and it says which:
+import (of the package's own modules or of any outside library, the standard library included)
+is allowed only where moving it to the top would cost something, and it says which:
 ``# optional dependency`` (an extra that may not be installed) or ``# start-up time`` (a heavy
 module the command line should not load before it knows it needs it).
 """
@@ -27,6 +27,7 @@ class Import:
     """One import statement: the module it sits in, where, and what it loads."""
 
     importer: str
+    path: str                     # the file, relative to the package's parent folder
     line: int
     targets: tuple[str, ...]      # the package's own modules it loads (may be empty)
     local: bool                   # inside a function body
@@ -79,24 +80,33 @@ def _reason(node: ast.stmt, lines: list[str]) -> str | None:
     return next((reason for reason in REASONS if reason in text), None)
 
 
+def imports_in(source: str, name: str, path: str, is_package: bool,
+               modules: dict[str, Path]) -> list[Import]:
+    """Every import statement of one module's source, top-level or function-local (inside a
+    function at any depth: a nested function, a class or a branch in a function body)."""
+    lines = source.splitlines()
+    found: list[Import] = []
+    nodes = [(child, False) for child in ast.iter_child_nodes(ast.parse(source))]
+    while nodes:
+        node, local = nodes.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(Import(name, path, node.lineno,
+                                _targets(node, name, is_package, modules), local,
+                                _reason(node, lines)))
+            continue
+        inside = local or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        nodes += [(child, inside) for child in ast.iter_child_nodes(node)]
+    return found
+
+
 def all_imports() -> list[Import]:
     """Every import statement in the package, top-level or function-local."""
     modules = package_modules()
     found: list[Import] = []
     for name, path in modules.items():
-        source = path.read_text()
-        lines = source.splitlines()
-        is_package = path.name == "__init__.py"
-
-        nodes = [(child, False) for child in ast.iter_child_nodes(ast.parse(source))]
-        while nodes:
-            node, local = nodes.pop()
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                found.append(Import(name, node.lineno, _targets(node, name, is_package, modules),
-                                    local, _reason(node, lines)))
-                continue
-            inside = local or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            nodes += [(child, inside) for child in ast.iter_child_nodes(node)]
+        found += imports_in(path.read_text(), name,
+                            path.relative_to(PACKAGE_DIR.parent).as_posix(),
+                            path.name == "__init__.py", modules)
     return sorted(found, key=lambda statement: (statement.importer, statement.line))
 
 
@@ -140,7 +150,41 @@ def test_a_function_local_import_of_the_package_says_why() -> None:
                    if statement.local and statement.targets and statement.reason is None]
     assert not unexplained, (
         f"function-local imports of the package's own modules without "
-        f"{' or '.join(REASONS)!r} (move them to the top): {unexplained}")
+        f"{' or '.join(map(repr, REASONS))} (move them to the top): {unexplained}")
+
+
+def test_every_function_local_import_says_why() -> None:
+    """Outside libraries too: a cheap one (the standard library, numpy, anything the module
+    loads anyway) belongs at the top; a heavy or optional one stays local and says so."""
+    unexplained = [f"{statement.path}:{statement.line}" for statement in all_imports()
+                   if statement.local and statement.reason is None]
+    assert not unexplained, (
+        f"function-local imports without {' or '.join(map(repr, REASONS))} (move them to the top, "
+        f"or say why they cannot be there): {unexplained}")
+
+
+def test_the_reader_tells_local_imports_and_their_reasons_apart() -> None:
+    """The checker itself: imports inside a function at any depth are local, a top-level one or
+    one in a class body at the top is not, and a reason is read on any line of the statement."""
+    source = """\
+import json
+def outer():
+    import os  # start-up time
+    def inner():
+        import math
+    class Inside:
+        import array
+    if True:
+        from decimal import (  # optional dependency
+            Decimal,
+        )
+class Outside:
+    import csv
+"""
+    imports = {statement.line: (statement.local, statement.reason)
+               for statement in imports_in(source, "example", "example.py", False, {})}
+    assert imports == {1: (False, None), 3: (True, "# start-up time"), 5: (True, None),
+                       7: (True, None), 9: (True, "# optional dependency"), 13: (False, None)}
 
 
 def test_the_reader_sees_a_cycle_it_is_given() -> None:

@@ -7,7 +7,13 @@ from hypothesis import strategies as st
 from nextwork_sim import run
 from nextwork_sim.config import load_config, validate
 from nextwork_sim.district import expected_offset, race_gaps
-from nextwork_sim.kernels.daily_learning import unit_learning
+from nextwork_sim.kernels.daily_learning import (
+    Instruction,
+    Learners,
+    LearningParameters,
+    LearningSums,
+    unit_learning,
+)
 from nextwork_sim.model import SchoolSystemModel
 
 from .conftest import CONFIGS
@@ -24,13 +30,18 @@ def test_a_student_whose_needed_domain_nobody_carries_grows_less():
     covered = np.full((1, 8), 0.55 * days)
     uncovered = covered.copy()
     uncovered[0, 3] = 0.0  # individualized_support: nobody carries it
+    parameters = LearningParameters.of(needed=1.0, quality_effect=0.4,
+                                       personalization_effect=0.05, noise_sd=0.0,
+                                       intra_domain=5, inter_domain=6)
     rates = []
     for quality in (covered, uncovered):
-        out = [np.zeros(1) for _ in range(3)] + [np.zeros(1, dtype=bool)]
-        unit_learning(np.zeros(1, np.int32), need, np.zeros(1, np.int64), np.uint64(1),
-                      np.uint64(2), quality, days, np.zeros(1), np.ones((1, 8), dtype=bool),
-                      1.0, 0.4, np.array([0.55]), 0.05, 0.0, 5, 6, *out)
-        rates.append(out[0][0])
+        sums = LearningSums(np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1, dtype=bool))
+        unit_learning(Learners(np.zeros(1, np.int32), need, np.zeros(1, np.int64)),
+                      (np.uint64(1), np.uint64(2)),
+                      Instruction(quality, np.zeros(1), np.ones((1, 8), dtype=bool),
+                                  np.array([0.55])),
+                      days, parameters, sums)
+        rates.append(sums.rate_sum[0])
     assert rates[1] < rates[0]
 
 

@@ -317,3 +317,12 @@ high = 0.08
     assert "<h1>Parameter sweep of traditional</h1>" in html
     assert "parameters.load.switch_cost" in _section(html, "header")
     assert "load.switch_cost" in _section(html, "robustness")
+
+
+def test_the_scenario_table_shows_who_leaves_and_the_gaps_by_race(full):
+    """Equity rows a policy team asks for first: attrition of teachers of colour and of white
+    teachers, and the Black and Hispanic students' gaps, each from its own group's rows."""
+    table = _section(full, "scenarios")
+    for label in ("teachers of colour leaving their school", "white teachers leaving their "
+                  "school", "gap, Black students", "gap, Hispanic students"):
+        assert label in table, label

@@ -13,10 +13,14 @@ before the baseline is built.
 
 from __future__ import annotations
 
+import os
+import platform
 import resource
 import time
 from pathlib import Path
 
+import mesa
+import numba
 import numpy as np
 
 from .bench.mesa_baseline import PerAgentDay
@@ -81,12 +85,6 @@ def machine() -> dict:
     """What the numbers were measured on: the CPU's name and widest vector extension, the
     cores, and the versions of Python, NumPy, Numba and Mesa. Machines sold under the same
     name have run the same commit 1.5x apart, so a number means little without them."""
-    import os
-    import platform
-
-    import mesa
-    import numba
-
     name, flags = platform.processor() or platform.machine(), set()
     try:
         with open("/proc/cpuinfo") as cpuinfo:

@@ -4,10 +4,13 @@ parses flags, calls the library (api.py) and prints (console_tables.py)."""
 
 from __future__ import annotations
 
+import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -167,10 +170,6 @@ def equilibrium(config: Annotated[Path, typer.Argument(
                 set_: SetOption = None, quiet: bool = False) -> None:
     """Measure the steady-state workforce of CONFIG (run long from a cold start) and write the
     table every run's initial workforce is drawn from (docs/odd.md, initialization)."""
-    import time
-
-    import numpy as np
-
     from .workforce import equilibrium as eq  # start-up time
 
     try:
@@ -302,20 +301,18 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
           burn_in: Annotated[int, typer.Option(min=0, max=10, help="burn-in years, timed "
                                                "apart from the reported years")] = 0,
           set_: SetOption = None,
-          json: Annotated[Path | None, typer.Option("--json", help="also write the numbers "
-                                                    "as JSON here")] = None,
+          json_path: Annotated[Path | None, typer.Option("--json", help="also write the "
+                                                         "numbers as JSON here")] = None,
           invariants: Annotated[bool, typer.Option(help="check the yearly invariants, as "
                                                    "every run does")] = True) -> None:
     """Time the full school day, the summer and an idiomatic per-agent Mesa baseline;
     prints numbers, asserts nothing."""
-    import json as json_module
-
     from .benchmark import format_report, run_benchmark  # start-up time
 
     if scale not in ("school", "district", "state"):
         _fail(f"--scale {scale!r}: allowed: school, district, state")
-    if json is not None:
-        _check_file(json, "--json")
+    if json_path is not None:
+        _check_file(json_path, "--json")
     try:
         report = run_benchmark(scale, years, config, set_ or [], burn_in=burn_in,
                                invariants=invariants)
@@ -327,10 +324,10 @@ def bench(scale: Annotated[str, typer.Option(help="preset: school, district or s
     for key, value in format_report(report):
         view.add_row(key, value)
     console.print(view)
-    if json is not None:
-        tmp = json.with_name(json.name + ".tmp")
-        tmp.write_text(json_module.dumps(report, indent=2))
-        tmp.replace(json)
+    if json_path is not None:
+        tmp = json_path.with_name(json_path.name + ".tmp")
+        tmp.write_text(json.dumps(report, indent=2))
+        tmp.replace(json_path)
 
 
 @app.command()

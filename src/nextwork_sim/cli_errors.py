@@ -16,7 +16,14 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer._click.exceptions import (
+    BadParameter,
+    ClickException,
+    MissingParameter,
+    NoArgsIsHelpError,
+)
 from typer.core import TyperGroup
+from typer.exceptions import Abort
 
 from .config import ConfigError
 from .experiments.storage import OutputError
@@ -86,8 +93,6 @@ def _given(args: Sequence[str], names: Sequence[str]) -> str | None:
 
 def usage_message(error, args: Sequence[str]) -> str:
     """One line for a usage error (a bad or missing flag or argument, an unknown command)."""
-    from typer._click.exceptions import BadParameter, MissingParameter
-
     command = ""
     ctx = getattr(error, "ctx", None)
     if ctx is not None:
@@ -114,9 +119,6 @@ class OneLineErrors(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
              **extra):
-        from typer._click.exceptions import ClickException, NoArgsIsHelpError
-        from typer.exceptions import Abort
-
         from .invariants import InvariantError  # start-up time (it loads mesa)
 
         if not standalone_mode:

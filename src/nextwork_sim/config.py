@@ -603,7 +603,7 @@ def resolve(config: Scenario | dict | str | Path) -> Scenario:
 
 
 def to_toml(scenario: Scenario) -> str:
-    import tomli_w
+    import tomli_w  # start-up time
 
     return tomli_w.dumps(scenario.model_dump(mode="json", exclude_none=True))
 

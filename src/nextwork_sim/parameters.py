@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from .domains import DOMAINS
@@ -64,8 +65,6 @@ def domain_table(name: str, defaults: dict[str, float], *, unit: str, doc: str, 
 
 
 def as_array(table: BaseModel):
-    import numpy as np
-
     return np.array([getattr(table, d) for d in DOMAINS], dtype=np.float64)
 
 

@@ -12,6 +12,7 @@ from .channels import LearningLedger
 from .config import LEVELS
 from .domains import LEADERSHIP, N_DOMAINS, PROJECT, SOCIAL_EMOTIONAL
 from .kernels import keyed_random as kr
+from .kernels.allocation import ServingMembers, StaffingParameters, UnitStaffing
 from .kernels.backend import (
     community_needs,
     peer_learning,
@@ -22,6 +23,7 @@ from .kernels.backend import (
     unit_staffing,
     unit_weights,
 )
+from .kernels.daily_learning import Instruction, Learners, LearningParameters, LearningSums
 from .kernels.grouped import rows_of
 from .kernels.school_day import DayParameters, DayState, Unit, check_scratch, fluctuation_values
 from .parameters import as_array
@@ -52,6 +54,15 @@ class SchoolYear:
             chronic_weight=self.chronic_weight, efficacy_slope=p.load.efficacy_slope,
             efficacy_threshold=p.load.efficacy_threshold,
             practice_rate=p.skill.practice_rate, feedback_boost=p.skill.feedback_boost)
+        self.staffing_parameters = StaffingParameters.of(
+            coordination_per_member=p.load.coordination_minutes_per_member,
+            students_per_adult=p.learning.personalization_students_per_adult,
+            personalization_cap=p.learning.personalization_cap)
+        self.learning_parameters = LearningParameters.of(
+            needed=NEEDED, quality_effect=p.learning.quality_effect,
+            personalization_effect=p.learning.personalization_effect,
+            noise_sd=p.learning.daily_noise_sd, intra_domain=SOCIAL_EMOTIONAL,
+            inter_domain=PROJECT)
         self.fluctuation_values = fluctuation_values(p.load.demand_fluctuation_sd)
         self.learning_ledger = LearningLedger()
 
@@ -114,6 +125,7 @@ class SchoolYear:
         self.coordination = np.zeros(k_count)
         self.personalization = np.zeros(k_count)
         self.covered = np.zeros((k_count, N_DOMAINS), dtype=bool)
+        self.unit_staffing = UnitStaffing(self.coordination, self.personalization, self.covered)
         regroups = np.array([m.regroups() for m in model.staffing_models])
         self.community_regroups = regroups[model.school_model[state.communities.school]]
         self.year_quality = np.zeros((k_count, N_DOMAINS))
@@ -148,16 +160,14 @@ class SchoolYear:
         same = (self.layout is not None and np.array_equal(split, self.split)
                 and np.array_equal(unit_mem_educator, self.unit_mem_educator))
         self.split, self.unit_mem_educator = split, unit_mem_educator
-        p = model.config.parameters
         # the view holds each member's FTE and skill already, in membership order
-        unit_staffing(self.split, self.unit_mem_educator, self.mem_community, view.fte,
-                      view.skill, educators.n, self.thresholds, self.need_sum,
-                      self.minutes_per_need, self.n_students,
-                      p.load.coordination_minutes_per_member,
-                      p.learning.personalization_students_per_adult,
-                      p.learning.personalization_cap, self.coordination,
-                      self.personalization, self.covered)
-        self.personalization += p.learning.regrouping_effect * self.community_regroups
+        members = ServingMembers(self.split, self.unit_mem_educator, self.mem_community,
+                                 view.fte, view.skill)
+        unit_staffing(members, educators.n, self.need_sum, self.n_students,
+                      self.minutes_per_need, self.thresholds, self.staffing_parameters,
+                      self.unit_staffing)
+        regrouping_effect = model.config.parameters.learning.regrouping_effect
+        self.personalization += regrouping_effect * self.community_regroups
         self.year_covered &= self.covered
         self.unit = Unit(self.split, self.unit_mem_educator, self.mem_community,
                          self.need_sum, self.minutes_per_need, self.coordination, LEADERSHIP,
@@ -190,7 +200,6 @@ class SchoolYear:
         skipped)."""
         model = self.model
         students = model.state.students
-        learning = model.config.parameters.learning
         educators = model.state.educators
         factor_logs = unit_quality_and_factor_logs(
             self.split, self.unit_mem_educator, self.mem_community, self.skill_efficacy_sum,
@@ -205,14 +214,13 @@ class SchoolYear:
             return
         # A student's community and needs are fixed within the year and learning is linear
         # in the daily rate, so the year's units are applied at once (docs/odd.md §3.5).
-        unit_learning(students.community, students.need, students.person_id,
-                      *kr.normal_keys(model.run_key, "learning", year, kr.LEARNING.noise),
-                      self.year_quality,
-                      self.year_days, self.year_personalization, self.year_covered, NEEDED,
-                      learning.quality_effect, self.reference_match,
-                      learning.personalization_effect, learning.daily_noise_sd,
-                      SOCIAL_EMOTIONAL, PROJECT, students.rate_sum, students.intra_sum,
-                      students.inter_sum, students.uncovered)
+        unit_learning(Learners(students.community, students.need, students.person_id),
+                      kr.normal_keys(model.run_key, "learning", year, kr.LEARNING.noise),
+                      Instruction(self.year_quality, self.year_personalization,
+                                  self.year_covered, self.reference_match),
+                      self.year_days, self.learning_parameters,
+                      LearningSums(students.rate_sum, students.intra_sum, students.inter_sum,
+                                   students.uncovered))
 
     # --- week and term ------------------------------------------------------------------
     def end_week(self, year: int, week: int) -> None:

@@ -4,13 +4,33 @@ import numpy as np
 import pytest
 
 from nextwork_sim.kernels.allocation import (
+    ServingMembers,
+    StaffingParameters,
+    UnitStaffing,
     split_by_weight,
     split_by_weight_reference,
     unit_staffing,
     unit_staffing_reference,
 )
 
-from .helpers import ATOL64, SHAPES, D, world
+from .helpers import ATOL64, SHAPES, D, run_both, world
+
+PARAMETERS = StaffingParameters.of(coordination_per_member=15.0, students_per_adult=25.0,
+                                   personalization_cap=3.0)
+
+
+def _filled(k, value=9.0):
+    """An output tuple of stale values, which the kernel must overwrite."""
+    return UnitStaffing(np.full(k, value), np.full(k, value), np.ones((k, D), dtype=bool))
+
+
+def _one_adult(students, parameters=PARAMETERS):
+    """One full-time adult carrying every domain of one community of ``students``."""
+    members = ServingMembers(np.ones((1, D), np.float32), np.zeros(1, np.int32),
+                             np.zeros(1, np.int32), np.ones(1, np.float32),
+                             np.full((1, D), 0.5, np.float32))
+    return (members, 1, np.ones((1, D)), np.array([students]), np.ones(D), np.full(D, 0.4),
+            parameters)
 
 
 @pytest.mark.parametrize("min_share", [0.0, 0.15])
@@ -43,28 +63,25 @@ def test_unit_staffing_matches_reference(seed, k, e, m):
     thresholds = rng.uniform(0.2, 0.6, D)
     n_students = rng.integers(0, 30, k)
     holder = np.maximum(w.mem_educator, 0)  # each membership's holder's FTE and skill
-    args = (w.split, w.mem_educator, w.mem_community, fte[holder], w.skill[holder], e,
-            thresholds, w.need_sum, w.minutes_per_need, n_students, 15.0, 25.0, 3.0)
-    coordination, personalization = np.full(k, 9.0), np.full(k, 9.0)
-    covered = np.ones((k, D), dtype=bool)
-    unit_staffing(*args, coordination, personalization, covered)
-    expected = np.full(k, 9.0), np.full(k, 9.0), np.ones((k, D), dtype=bool)
-    unit_staffing_reference(*args, *expected)
-    np.testing.assert_allclose(coordination, expected[0], **ATOL64)
-    np.testing.assert_allclose(personalization, expected[1], rtol=1e-12, atol=1e-12)
-    np.testing.assert_array_equal(covered, expected[2])
-    assert np.all((personalization >= -1) & (personalization <= 3))
+    members = ServingMembers(w.split, w.mem_educator, w.mem_community, fte[holder],
+                             w.skill[holder])
+    (kernel_args, kernel_result), (twin_args, twin_result) = run_both(
+        "unit_staffing", members, e, w.need_sum, n_students, w.minutes_per_need, thresholds,
+        PARAMETERS, _filled(k))
+    got, expected = kernel_args[-1], twin_args[-1]
+    assert kernel_result is None and twin_result is None  # both write ``out`` only
+    np.testing.assert_allclose(got.coordination, expected.coordination, **ATOL64)
+    np.testing.assert_allclose(got.personalization, expected.personalization, rtol=1e-12,
+                               atol=1e-12)
+    np.testing.assert_array_equal(got.covered, expected.covered)
+    assert np.all((got.personalization >= -1) & (got.personalization <= 3))
 
 
 def test_a_community_with_one_full_time_adult_per_25_students_has_personalization_zero():
-    split = np.ones((1, D), dtype=np.float32)
-    coordination, personalization = np.zeros(1), np.zeros(1)
-    covered = np.zeros((1, D), dtype=bool)
-    unit_staffing(split, np.zeros(1, np.int32), np.zeros(1, np.int32), np.ones(1, np.float32),
-                  np.full((1, D), 0.5, np.float32), 1, np.full(D, 0.4), np.ones((1, D)),
-                  np.ones(D), np.array([25]), 15.0, 25.0, 3.0, coordination, personalization,
-                  covered)
-    assert personalization[0] == 0.0 and coordination[0] == 0.0 and covered.all()
+    out = _filled(1)
+    out.covered[:] = False
+    unit_staffing(*_one_adult(25), out)
+    assert out.personalization[0] == 0.0 and out.coordination[0] == 0.0 and out.covered.all()
 
 
 @pytest.mark.parametrize(("seed", "k", "m"), [(0, 1, 1), (1, 3, 12), (2, 12, 80), (3, 5, 40)])
@@ -124,11 +141,27 @@ def test_personalization_follows_the_reference_ratio_and_cap(students_per_adult,
                                                              students, expected):
     """One full-time adult: p = students_per_adult / students - 1, at most the cap; the
     kernel and its twin read both from their arguments (no 25 or 3 of their own)."""
-    args = (np.ones((1, D)), np.zeros(1, np.int32), np.zeros(1, np.int32),
-            np.ones(1, np.float32), np.full((1, D), 0.5, np.float32), 1, np.full(D, 0.4),
-            np.ones((1, D)), np.ones(D), np.array([students]), 15.0, students_per_adult, cap)
-    coordination, personalization = np.zeros(1), np.zeros(1)
-    unit_staffing(*args, coordination, personalization, np.zeros((1, D), dtype=bool))
-    assert personalization[0] == pytest.approx(expected, abs=1e-12)
-    unit_staffing_reference(*args, coordination, personalization, np.zeros((1, D), dtype=bool))
-    assert personalization[0] == pytest.approx(expected, abs=1e-12)
+    parameters = StaffingParameters.of(coordination_per_member=15.0,
+                                       students_per_adult=students_per_adult,
+                                       personalization_cap=cap)
+    for staffing in (unit_staffing, unit_staffing_reference):
+        out = _filled(1)
+        staffing(*_one_adult(students, parameters), out)
+        assert out.personalization[0] == pytest.approx(expected, abs=1e-12), staffing
+
+
+@pytest.mark.parametrize("staffing", [unit_staffing, unit_staffing_reference])
+def test_coordination_is_the_parameters_minutes_per_member_beyond_the_first(staffing):
+    """Three serving members of community 0 (and a vacant membership, not counted) and one
+    of community 1: c·2 and c·0 minutes, with c read from the parameters."""
+    members = ServingMembers(np.full((5, D), 0.25, np.float32),
+                             np.array([0, 1, 2, -1, 3], np.int32),
+                             np.array([0, 0, 0, 0, 1], np.int32), np.ones(5, np.float32),
+                             np.full((5, D), 0.5, np.float32))
+    parameters = StaffingParameters.of(coordination_per_member=12, students_per_adult=25,
+                                       personalization_cap=3)
+    assert all(type(value) is float for value in parameters)
+    out = _filled(2)
+    staffing(members, 4, np.ones((2, D)), np.array([25, 25]), np.ones(D), np.full(D, 0.4),
+             parameters, out)
+    np.testing.assert_array_equal(out.coordination, [24.0, 0.0])

@@ -3,13 +3,22 @@ import pytest
 
 from nextwork_sim.kernels import keyed_random as kr
 from nextwork_sim.kernels.daily_learning import (
+    Instruction,
+    Learners,
+    LearningParameters,
+    LearningSums,
     unit_learning,
-    unit_learning_reference,
 )
 
-from .helpers import ATOL64, SHAPES, D, world
+from .helpers import ATOL64, SHAPES, D, run_both, world
 
 KEYS = kr.normal_keys(17, "learning", 0)
+
+
+def _parameters(noise_sd=0.5, needed=1.0, intra_domain=5, inter_domain=6):
+    return LearningParameters.of(needed=needed, quality_effect=0.8, personalization_effect=0.05,
+                                 noise_sd=noise_sd, intra_domain=intra_domain,
+                                 inter_domain=inter_domain)
 
 
 def _students(seed, s=40, k=5):
@@ -23,22 +32,29 @@ def _students(seed, s=40, k=5):
     return community, need, rng.random((k, D)) * 20, rng.uniform(-20, 20, k)
 
 
-def _args(community, need, quality_sum, days, personalization_days, covered=None,
-          noise_sd=0.5, reference_match=None):
+def _learners(community, need):
+    return Learners(community, need, np.arange(community.size, dtype=np.int64) * 7 + 3)
+
+
+def _instruction(quality_sum, personalization_days, covered=None, reference_match=None):
     if covered is None:
         covered = np.ones(quality_sum.shape, dtype=bool)
     if reference_match is None:
         reference_match = np.full(quality_sum.shape[0], 0.3)
-    person_id = np.arange(community.size, dtype=np.int64) * 7 + 3
-    return (community, need, person_id, *KEYS, quality_sum, days, personalization_days,
-            covered, 1.0, 0.8, reference_match, 0.05, noise_sd, 5, 6)
+    return Instruction(quality_sum, personalization_days, covered, reference_match)
 
 
-def _learn(*args, **kwargs):
-    s = args[0].size
-    out = [np.zeros(s) for _ in range(3)] + [np.zeros(s, dtype=bool)]
-    unit_learning(*_args(*args, **kwargs), *out)
-    return out
+def _sums(s):
+    return LearningSums(np.zeros(s), np.zeros(s), np.zeros(s), np.zeros(s, dtype=bool))
+
+
+def _learn(community, need, quality_sum, days, personalization_days, covered=None,
+           reference_match=None, **parameters):
+    sums = _sums(community.size)
+    unit_learning(_learners(community, need), KEYS,
+                  _instruction(quality_sum, personalization_days, covered, reference_match),
+                  days, _parameters(**parameters), sums)
+    return sums
 
 
 @pytest.mark.parametrize(("seed", "s", "k"), [(0, 1, 1), (1, 40, 1), (2, 40, 5), (3, 300, 12)])
@@ -47,24 +63,57 @@ def test_unit_learning_matches_reference(seed, s, k):
     covered = np.random.default_rng(seed).random((k, D)) < 0.8
     # each community its own reference match (its school's level)
     reference_match = np.random.default_rng(seed + 2).uniform(0.2, 0.8, k)
-    args = _args(community, need, quality_sum, 20, personalization, covered,
-                 reference_match=reference_match)
     start = np.random.default_rng(seed).random((3, s))
     previous = np.random.default_rng(seed + 1).random(s) < 0.1
-    rate, intra, inter = start.copy()
-    uncovered = previous.copy()
-    unit_learning(*args, rate, intra, inter, uncovered)
-    expected = (*start.copy(), previous.copy())
-    unit_learning_reference(*args, *expected)
-    for got, reference in zip((rate, intra, inter), expected[:3], strict=True):
-        np.testing.assert_allclose(got, reference, **ATOL64)
-    np.testing.assert_array_equal(uncovered, expected[3])
+    (kernel_args, kernel_result), (twin_args, twin_result) = run_both(
+        "unit_learning", _learners(community, need), KEYS,
+        _instruction(quality_sum, personalization, covered, reference_match), 20,
+        _parameters(), LearningSums(*start, previous))
+    got, expected = kernel_args[-1], twin_args[-1]
+    for name in ("rate_sum", "intra_sum", "inter_sum"):
+        np.testing.assert_allclose(getattr(got, name), getattr(expected, name), **ATOL64,
+                                   err_msg=name)
+    np.testing.assert_array_equal(got.uncovered, expected.uncovered)
+    assert kernel_result is None and twin_result is None  # both write ``sums`` only
     # the kernel adds to the sums and flags (a kernel overwriting them would also match a
     # twin overwriting them)
-    assert np.all(uncovered >= previous)
+    assert np.all(got.uncovered >= previous)
     skipped = community < 0
-    assert np.array_equal(rate[skipped], start[0][skipped])
-    assert np.array_equal(uncovered[skipped], previous[skipped])
+    assert np.array_equal(got.rate_sum[skipped], start[0][skipped])
+    assert np.array_equal(got.uncovered[skipped], previous[skipped])
+
+
+def test_the_parameters_tuple_compiles_one_specialisation():
+    """``LearningParameters.of`` makes the values floats and the domains ints whatever they
+    come as, so a call with an int or float32 where a float is meant reuses the compiled kernel."""
+    community, need, quality_sum, personalization = _students(4)
+    as_floats = _parameters()
+    loosely_typed = LearningParameters.of(needed=1, quality_effect=0.8,
+                                    personalization_effect=0.05, noise_sd=np.float32(0.5),
+                                    intra_domain=np.int8(5), inter_domain=6.0)
+    assert loosely_typed == as_floats
+    assert [type(value) for value in loosely_typed] == [float] * 4 + [int] * 2
+    results, compiled = [], []
+    for parameters in (as_floats, loosely_typed):
+        sums = _sums(community.size)
+        unit_learning(_learners(community, need), KEYS, _instruction(quality_sum, personalization),
+                      20, parameters, sums)
+        results.append(sums)
+        compiled.append(len(unit_learning.signatures))
+    assert compiled[1] == compiled[0]
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("domains", [(5, 6), (0, 3)])
+def test_intra_and_inter_sums_read_the_domains_the_parameters_name(domains):
+    community, need, quality_sum, personalization = _students(7)
+    sums = _learn(community, need, quality_sum, 20, personalization,
+                  intra_domain=domains[0], inter_domain=domains[1])
+    served = community >= 0
+    for column, domain in zip((sums.intra_sum, sums.inter_sum), domains, strict=True):
+        np.testing.assert_array_equal(column[served], quality_sum[community[served], domain])
+        assert np.all(column[~served] == 0)
 
 
 def test_reference_quality_gives_exactly_the_typical_rate():
@@ -74,7 +123,7 @@ def test_reference_quality_gives_exactly_the_typical_rate():
     days, reference_match = 20, np.array([0.3, 0.5, 0.7, 0.4, 0.6])
     quality_sum = np.repeat((reference_match * days)[:, None], D, axis=1)
     rate, _, _, uncovered = _learn(community, need, quality_sum, days, np.zeros(5),
-                                   noise_sd=0.0, reference_match=reference_match)
+                                   reference_match=reference_match, noise_sd=0.0)
     served = community >= 0
     np.testing.assert_allclose(rate[served], days, rtol=0, atol=1e-12)
     assert np.all(rate[~served] == 0) and not uncovered.any()
@@ -103,13 +152,19 @@ def test_better_instruction_in_needed_domains_means_more_learning():
     assert np.array_equal(more[~helped], base[~helped])
 
 
-def test_a_needed_domain_not_covered_flags_the_student():
-    community, need, quality_sum, personalization = _students(6)
+@pytest.mark.parametrize("needed", [1.0, 2.0])
+def test_a_needed_domain_not_covered_flags_the_student(needed):
+    """Flagged: the students of the community where the domain went uncovered whose need in
+    it reaches the parameters' ``needed`` (2.0 flags fewer of them than 1.0)."""
+    community, need, quality_sum, personalization = _students(6, s=400)
     covered = np.ones((5, D), dtype=bool)
     covered[2, 3] = False
-    flagged = _learn(community, need, quality_sum, 20, personalization, covered)[3]
-    expected = (community == 2) & (need[:, 3] >= 1.0)
+    flagged = _learn(community, need, quality_sum, 20, personalization, covered,
+                     needed=needed)[3]
+    expected = (community == 2) & (need[:, 3] >= needed)
     assert expected.any()
+    if needed > 1.0:  # students the default would flag are not flagged
+        assert ((community == 2) & (need[:, 3] >= 1.0) & ~expected).any()
     np.testing.assert_array_equal(flagged, expected)
 
 

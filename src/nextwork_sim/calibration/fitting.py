@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,9 +140,7 @@ def study_name(scenario: Scenario, targets_hash: str, space: list[Fitted],
 
 
 def _sampler(x0: dict, settings: Settings):
-    import warnings
-
-    import optuna
+    import optuna  # start-up time
 
     with warnings.catch_warnings():
         # x0 and sigma0 start CMA-ES at the warm start; deprecated since Optuna 4.9 but kept
@@ -152,7 +151,7 @@ def _sampler(x0: dict, settings: Settings):
 
 
 def _open_study(storage: str, name: str, x0: dict, settings: Settings):
-    import optuna
+    import optuna  # start-up time
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     sampler = _sampler(x0, settings)
@@ -169,13 +168,13 @@ def _open_study(storage: str, name: str, x0: dict, settings: Settings):
 
 
 def _done(study) -> list:
-    import optuna
+    import optuna  # start-up time
 
     return study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
 
 
 def _waiting(study) -> bool:
-    import optuna
+    import optuna  # start-up time
 
     return bool(study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.WAITING,)))
 

@@ -44,7 +44,7 @@ def flat(tree: dict, prefix: str = "") -> dict[str, object]:
 
 def write_parameter_file(path: str | Path, values: dict[str, float], fit: dict) -> Path:
     """Write values (rounded to 4 decimals) and the fit's record, via a temporary name."""
-    import tomli_w
+    import tomli_w  # start-up time
 
     path = Path(path)
     record = {**fit, "package_version": __version__,

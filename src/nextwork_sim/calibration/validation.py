@@ -8,6 +8,7 @@ the report reads) and ``validation.png``.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -71,10 +72,8 @@ def write_outputs(table: pd.DataFrame, out: Path) -> tuple[Path, Path]:
 def validation_figure(table: pd.DataFrame, path: Path) -> Path:
     """One panel per row: the band (shaded) and published value (line) against each seed's
     simulated mean with its 95 % interval; rows outside at some seed are titled in red."""
-    import math
-
-    import seaborn as sns
-    from matplotlib.figure import Figure
+    import seaborn as sns  # start-up time
+    from matplotlib.figure import Figure  # start-up time
 
     sns.set_theme(style="whitegrid", context="notebook")
     rows = list(dict.fromkeys(table["target"]))

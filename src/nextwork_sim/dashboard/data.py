@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -191,8 +192,6 @@ def report_builder():
 def report_html(folder: str | Path) -> bytes:
     """The folder's HTML report, built into a temporary file (never into the results
     folder) and returned as bytes."""
-    import tempfile
-
     build = report_builder()
     if build is None:
         raise OutputError("this version of nextwork-sim has no HTML report")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import socket
+from importlib import metadata
 from pathlib import Path
 
 #: The release the solara-assets package ships bundles for; solara is pinned to it.
@@ -42,8 +43,6 @@ def offline_environment() -> dict[str, str]:
 
 def check_installation() -> None:
     """Refuse, in one line, a server that would need the internet for its browser assets."""
-    from importlib import metadata
-
     try:
         solara_version = metadata.version("solara-ui")
         assets_version = metadata.version("solara-assets")
@@ -53,7 +52,7 @@ def check_installation() -> None:
     if solara_version != assets_version:
         raise DashboardError(f"solara {solara_version} with solara-assets {assets_version}: "
                              "they must be the same release (constraints.txt pins both)")
-    from solara.server import settings
+    from solara.server import settings  # optional dependency (the dashboard extra)
 
     bundle = Path(settings.assets.proxy_cache_dir) / ASSET_BUNDLE
     if not bundle.is_dir():
@@ -88,7 +87,7 @@ def serve(results: Path, configs: Path, host: str = "127.0.0.1", port: int = 876
     os.environ["SOLARA_APP"] = APP
     os.environ["SERVER_NAME"] = host
     os.environ["SERVER_PORT"] = str(port)
-    import uvicorn
+    import uvicorn  # optional dependency (the dashboard extra)
 
     print(f"nextwork-sim dashboard: http://{host}:{port}/ (results: {results}, configs: "
           f"{configs}; Ctrl-C stops it)", flush=True)

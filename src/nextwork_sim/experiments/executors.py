@@ -17,6 +17,8 @@ import logging
 import multiprocessing
 import os
 import socket
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -116,9 +118,6 @@ def _watch_parent(parent: int) -> None:
     """Worker initializer: exit when the process that made the pool is gone. A pool's workers
     are children of the forkserver, not of that process, and a killed (SIGKILL) calibration
     or sweep otherwise leaves them running, each holding its memory."""
-    import threading
-    import time
-
     def watch() -> None:
         while True:
             time.sleep(2.0)
@@ -157,7 +156,7 @@ class DaskCluster(Executor):
     processes that is closed on shutdown."""
 
     def __init__(self, workers: int = 1, scheduler: str | None = None):
-        from distributed import Client, LocalCluster
+        from distributed import Client, LocalCluster  # start-up time
 
         self.name = "dask"
         self.cluster = None
@@ -180,7 +179,7 @@ class DaskCluster(Executor):
         return self.client.submit(fn, *args, pure=False, **kwargs)
 
     def _wait_any(self, pending: set) -> tuple[set, set]:
-        from distributed import wait
+        from distributed import wait  # start-up time
 
         done, rest = wait(list(pending), return_when="FIRST_COMPLETED")
         return set(done), set(rest)

@@ -24,7 +24,7 @@ COLUMNS = ["metric", "group", "reducer", "parameter", "index", "value", "conf", 
 def sobol_table(problem: dict, y: np.ndarray, *, seed: int = 0,
                 conf_level: float = CONF_LEVEL) -> pd.DataFrame:
     """S1 and ST per parameter for a Saltelli/Sobol' design with calc_second_order=False."""
-    from SALib.analyze import sobol
+    from SALib.analyze import sobol  # start-up time
 
     result = sobol.analyze(problem, np.asarray(y, dtype=float), calc_second_order=False,
                            num_resamples=RESAMPLES, conf_level=conf_level, seed=seed)
@@ -34,7 +34,7 @@ def sobol_table(problem: dict, y: np.ndarray, *, seed: int = 0,
 def morris_table(problem: dict, x: np.ndarray, y: np.ndarray, *, levels: int,
                  seed: int = 0, conf_level: float = CONF_LEVEL) -> pd.DataFrame:
     """mu, mu* (with its bootstrap interval) and sigma per parameter of a Morris design."""
-    from SALib.analyze import morris
+    from SALib.analyze import morris  # start-up time
 
     result = morris.analyze(problem, np.asarray(x, dtype=float), np.asarray(y, dtype=float),
                             num_resamples=RESAMPLES, conf_level=conf_level,

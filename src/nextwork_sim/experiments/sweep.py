@@ -236,11 +236,11 @@ def design_points(spec: SweepSpec) -> np.ndarray:
         grid = np.array(list(itertools.product(*[p.values for p in spec.parameters])), float)
         return np.column_stack([grid, np.zeros(len(grid))]) if spec.dummy else grid
     if spec.design == "sobol":
-        from SALib.sample import sobol
+        from SALib.sample import sobol  # start-up time
 
         return sobol.sample(problem(spec), spec.samples, calc_second_order=False,
                             seed=spec.seed)
-    from SALib.sample import morris
+    from SALib.sample import morris  # start-up time
 
     return morris.sample(problem(spec), spec.samples, num_levels=spec.levels, seed=spec.seed)
 

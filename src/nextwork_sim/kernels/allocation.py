@@ -8,6 +8,8 @@ choose the weight (duty, FTE x skill^γ, ...) and call this through
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
@@ -110,40 +112,74 @@ def _normalise(weight, community, n_communities):
     return np.divide(weight, per_member, out=np.zeros_like(per_member), where=per_member > 0)
 
 
+class ServingMembers(NamedTuple):
+    """A unit's memberships as :func:`unit_staffing` reads them (M memberships, D domains):
+    the holder's FTE and skill per membership, so the pass reads them in order."""
+
+    split: np.ndarray  #: float32 [M, D]: the member's share of each domain
+    educator: np.ndarray  #: int32 [M]: the serving educator, −1 when none serves this unit
+    community: np.ndarray  #: int32 [M]
+    fte: np.ndarray  #: float32 [M]: the holder's FTE
+    skill: np.ndarray  #: float32 [M, D]: the holder's skill (0–1)
+
+
+class StaffingParameters(NamedTuple):
+    """The unit's scalar staffing parameters (docs/odd.md §3.3), passed to the kernel as one
+    tuple; build it with :meth:`of`."""
+
+    coordination_per_member: float  #: c: minutes a day per member beyond the first
+    students_per_adult: float  #: S: students per adult FTE at which personalization is 0
+    personalization_cap: float  #: P: the highest personalization (personalization units)
+
+    @classmethod
+    def of(cls, **values) -> StaffingParameters:
+        """The tuple with every value a float, so Numba compiles one specialisation."""
+        return cls(**{name: float(value) for name, value in values.items()})
+
+
+class UnitStaffing(NamedTuple):
+    """What :func:`unit_staffing` writes for each community (K communities, D domains)."""
+
+    coordination: np.ndarray  #: float64 [K]: coordination minutes a day
+    personalization: np.ndarray  #: float64 [K]: personalization from adult time, in [−1, P]
+    covered: np.ndarray  #: bool [K, D]: a qualified serving member carries part of the domain
+
+
 @njit(cache=True)
-def unit_staffing(split, mem_educator, mem_community, mem_fte, mem_skill, n_educators,
-                  thresholds, need_sum, minutes_per_need, n_students, coordination_per_member,
-                  students_per_adult, personalization_cap,
-                  out_coordination, out_personalization, out_covered):
-    """What a unit's split implies for each community, in one pass over the memberships
-    (``mem_educator`` −1 for members not serving this unit; ``mem_fte`` and ``mem_skill``
-    are the holder's, per membership, so the pass reads them in order):
+def unit_staffing(members, n_educators, need_sum, n_students, minutes_per_need, thresholds,
+                  parameters, out):
+    """What a unit's split implies for each community, in one pass over the ``members``
+    (a :class:`ServingMembers`; ``n_educators`` educator rows), written into ``out`` (a
+    :class:`UnitStaffing`):
 
     - coordination minutes, c·(members − 1);
-    - personalization: adult FTE per student relative to one adult per
-      ``students_per_adult``, minus one, clipped to [−1, ``personalization_cap``]; each
-      member's FTE is shared over their communities in proportion
-      to the typical work (need x minutes) they carry there;
-    - covered[k,d]: someone whose skill meets the domain's threshold carries part of it.
+    - personalization: adult FTE per student (``n_students`` [K]) relative to one adult per
+      S students, minus one, clipped to [−1, P]; each member's FTE is shared over their
+      communities in proportion to the typical work (``need_sum`` [K, D] x
+      ``minutes_per_need`` [D]) they carry there;
+    - covered[k,d]: someone whose skill meets the domain's threshold (``thresholds`` [D])
+      carries part of it.
     """
+    p = parameters
+    split, mem_educator, mem_community = members.split, members.educator, members.community
     n_communities, n_domains = need_sum.shape
     carried = np.zeros(split.shape[0])
     per_educator = np.zeros(n_educators)
-    members = np.zeros(n_communities)
+    n_members = np.zeros(n_communities)
     for k in range(n_communities):
         for d in range(n_domains):
-            out_covered[k, d] = False
+            out.covered[k, d] = False
     for m in range(split.shape[0]):
         i = mem_educator[m]
         if i < 0:
             continue
         k = mem_community[m]
-        members[k] += 1
+        n_members[k] += 1
         work = 0.0
         for d in range(n_domains):
             work += split[m, d] * (need_sum[k, d] * minutes_per_need[d])
-            if split[m, d] > 0 and mem_skill[m, d] >= thresholds[d]:
-                out_covered[k, d] = True
+            if split[m, d] > 0 and members.skill[m, d] >= thresholds[d]:
+                out.covered[k, d] = True
         carried[m] = work
         per_educator[i] += work
     adult_fte = np.zeros(n_communities)
@@ -151,37 +187,37 @@ def unit_staffing(split, mem_educator, mem_community, mem_fte, mem_skill, n_educ
         i = mem_educator[m]
         if i < 0 or per_educator[i] <= 0:
             continue
-        adult_fte[mem_community[m]] += carried[m] / per_educator[i] * mem_fte[m]
+        adult_fte[mem_community[m]] += carried[m] / per_educator[i] * members.fte[m]
     for k in range(n_communities):
-        out_coordination[k] = coordination_per_member * max(members[k] - 1, 0)
-        ratio = adult_fte[k] * students_per_adult / max(n_students[k], 1) - 1.0
-        out_personalization[k] = min(max(ratio, -1.0), personalization_cap)
+        out.coordination[k] = p.coordination_per_member * max(n_members[k] - 1, 0)
+        ratio = adult_fte[k] * p.students_per_adult / max(n_students[k], 1) - 1.0
+        out.personalization[k] = min(max(ratio, -1.0), p.personalization_cap)
 
 
-def unit_staffing_reference(split, mem_educator, mem_community, mem_fte, mem_skill,
-                            n_educators, thresholds, need_sum, minutes_per_need, n_students,
-                            coordination_per_member, students_per_adult, personalization_cap,
-                            out_coordination, out_personalization, out_covered):
+def unit_staffing_reference(members, n_educators, need_sum, n_students, minutes_per_need,
+                            thresholds, parameters, out):
     """The twin of ``unit_staffing``, as whole-array NumPy operations."""
+    p = parameters
     k_count = need_sum.shape[0]
-    serving = mem_educator >= 0
-    person = np.maximum(mem_educator, 0)
-    n_members = np.bincount(mem_community[serving], minlength=k_count)
-    coordination = coordination_per_member * np.maximum(n_members - 1, 0)
+    community = members.community
+    serving = members.educator >= 0
+    person = np.maximum(members.educator, 0)
+    n_members = np.bincount(community[serving], minlength=k_count)
+    coordination = p.coordination_per_member * np.maximum(n_members - 1, 0)
     typical = need_sum * minutes_per_need
-    carried = np.where(serving, (split * typical[mem_community]).sum(axis=1), 0.0)
+    carried = np.where(serving, (members.split * typical[community]).sum(axis=1), 0.0)
     per_educator = np.bincount(person, weights=carried, minlength=n_educators)
     with np.errstate(invalid="ignore", divide="ignore"):
         time_share = np.where(serving & (per_educator[person] > 0),
                               carried / per_educator[person], 0.0)
-    adult_fte = np.bincount(mem_community, weights=time_share * mem_fte,
-                            minlength=k_count)
-    personalization = np.clip(adult_fte * students_per_adult / np.maximum(n_students, 1) - 1.0,
-                              -1.0, personalization_cap)
-    qualified = serving[:, None] & (split > 0) & (mem_skill >= thresholds[None, :])
-    out_coordination[:] = coordination
-    out_personalization[:] = personalization
-    out_covered[:] = _total_by(mem_community, qualified, k_count) > 0
+    adult_fte = np.bincount(community, weights=time_share * members.fte, minlength=k_count)
+    personalization = np.clip(adult_fte * p.students_per_adult / np.maximum(n_students, 1)
+                              - 1.0, -1.0, p.personalization_cap)
+    qualified = (serving[:, None] & (members.split > 0)
+                 & (members.skill >= thresholds[None, :]))
+    out.coordination[:] = coordination
+    out.personalization[:] = personalization
+    out.covered[:] = _total_by(community, qualified, k_count) > 0
 
 
 @njit(cache=True)

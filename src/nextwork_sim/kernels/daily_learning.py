@@ -8,6 +8,8 @@ year's learning applied to each student at once: the result equals adding each d
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
@@ -28,21 +30,69 @@ def instruction_quality_reference(split, mem_educator, mem_community, skill, eff
     return quality
 
 
+class Learners(NamedTuple):
+    """The students a span's learning is applied to (S student rows, D domains)."""
+
+    community: np.ndarray  #: int32 [S]: the student's community, −1 when not served (skipped)
+    need: np.ndarray  #: float32 [S, D]: the student's need in each domain, in typical units
+    person_id: np.ndarray  #: int64 [S]: the id the student's keyed noise is drawn for
+
+
+class Instruction(NamedTuple):
+    """What each community's students received over the span (K communities, D domains)."""
+
+    quality_sum: np.ndarray  #: float64 [K, D]: Q_sum, Σ_days quality (match x days)
+    personalization_days: np.ndarray  #: float64 [K]: P, Σ_days personalization (units x days)
+    covered: np.ndarray  #: bool [K, D]: someone qualified carried the domain every unit
+    reference_match: np.ndarray  #: float64 [K]: m_ref of the community's level (match)
+
+
+class LearningParameters(NamedTuple):
+    """The learning's scalar parameters (docs/odd.md §3.5), passed to the kernel as one
+    tuple; build it with :meth:`of`."""
+
+    needed: float  #: need (typical units) from which a domain counts as needed
+    quality_effect: float  #: θ_q: relative rate per unit of match above the reference
+    personalization_effect: float  #: θ_r: relative rate per unit of personalization
+    noise_sd: float  #: σ: SD of a student's daily rate (relative rate)
+    intra_domain: int  #: index of the domain summed into ``intra_sum``
+    inter_domain: int  #: index of the domain summed into ``inter_sum``
+
+    @classmethod
+    def of(cls, needed, quality_effect, personalization_effect, noise_sd, intra_domain,
+           inter_domain) -> LearningParameters:
+        """The tuple with the values floats and the domains ints, so Numba compiles one
+        specialisation."""
+        return cls(float(needed), float(quality_effect), float(personalization_effect),
+                   float(noise_sd), int(intra_domain), int(inter_domain))
+
+
+class LearningSums(NamedTuple):
+    """The students' running sums the learning adds to (S student rows)."""
+
+    rate_sum: np.ndarray  #: float64 [S]: Σ_days rate (days of typical learning), added to
+    intra_sum: np.ndarray  #: float64 [S]: Σ_days quality in ``intra_domain`` (match x days)
+    inter_sum: np.ndarray  #: float64 [S]: Σ_days quality in ``inter_domain`` (match x days)
+    uncovered: np.ndarray  #: bool [S]: a needed domain went uncovered, or-ed into
+
+
 @njit(cache=True)
-def unit_learning(student_community, need, person_id, key_a, key_b, quality_sum, days,
-                  personalization_days, covered, needed, quality_effect, reference_match,
-                  personalization_effect, noise_sd, intra_domain, inter_domain, out_rate_sum,
-                  out_intra_sum, out_inter_sum, out_uncovered):
-    """Learning of a span of ``days`` (a unit, or the whole year's units summed):
-    Σr += days + θ_q(match_sum − days·m_ref[k]) + θ_r·P[k] + σ√days·ξ, where match_sum =
-    Σ_d need·Q_sum[k,d] / Σ_d need, m_ref[k] = ``reference_match[k]`` the reference match of
-    community k's school level, P the summed days x personalization and ξ the student's
-    keyed normal (keys ``key_a``, ``key_b``). A student with a needed domain (need >= needed)
-    that was not ``covered`` in their community is flagged. Students with community −1 are
+def unit_learning(learners, keys, instruction, days, parameters, sums):
+    """Learning of a span of ``days`` (a unit, or the whole year's units summed), added to
+    ``sums``: Σr += days + θ_q(match_sum − days·m_ref[k]) + θ_r·P[k] + σ√days·ξ, where
+    match_sum = Σ_d need·Q_sum[k,d] / Σ_d need, m_ref[k] the reference match of community
+    k's school level, P the summed days x personalization and ξ the student's keyed normal
+    (``keys``: the pair of event keys). A student with a needed domain (need >= needed)
+    that was not covered in their community is flagged. Students with community −1 are
     skipped."""
+    p = parameters
+    community, need, person_id = learners.community, learners.need, learners.person_id
+    quality_sum, reference_match = instruction.quality_sum, instruction.reference_match
+    covered, personalization_days = instruction.covered, instruction.personalization_days
+    key_a, key_b = keys
     root_days = np.sqrt(days)
-    for j in range(student_community.shape[0]):
-        k = student_community[j]
+    for j in range(community.shape[0]):
+        k = community[j]
         if k < 0:
             continue
         weight = 0.0
@@ -50,43 +100,42 @@ def unit_learning(student_community, need, person_id, key_a, key_b, quality_sum,
         for d in range(need.shape[1]):
             weight += need[j, d]
             weighted += need[j, d] * quality_sum[k, d]
-            if need[j, d] >= needed and not covered[k, d]:
-                out_uncovered[j] = True
+            if need[j, d] >= p.needed and not covered[k, d]:
+                sums.uncovered[j] = True
         reference = days * reference_match[k]
         match_sum = weighted / weight if weight > 0.0 else reference
-        noise = normal_of(key_a, key_b, person_id[j]) if noise_sd != 0.0 else 0.0
-        out_rate_sum[j] += (days + quality_effect * (match_sum - reference)
-                            + personalization_effect * personalization_days[k]
-                            + noise_sd * root_days * noise)
-        out_intra_sum[j] += quality_sum[k, intra_domain]
-        out_inter_sum[j] += quality_sum[k, inter_domain]
+        noise = normal_of(key_a, key_b, person_id[j]) if p.noise_sd != 0.0 else 0.0
+        sums.rate_sum[j] += (days + p.quality_effect * (match_sum - reference)
+                             + p.personalization_effect * personalization_days[k]
+                             + p.noise_sd * root_days * noise)
+        sums.intra_sum[j] += quality_sum[k, p.intra_domain]
+        sums.inter_sum[j] += quality_sum[k, p.inter_domain]
 
 
-def unit_learning_reference(student_community, need, person_id, key_a, key_b, quality_sum,
-                            days, personalization_days, covered, needed, quality_effect,
-                            reference_match, personalization_effect, noise_sd, intra_domain,
-                            inter_domain, out_rate_sum, out_intra_sum, out_inter_sum,
-                            out_uncovered):
+def unit_learning_reference(learners, keys, instruction, days, parameters, sums):
     """The twin of ``unit_learning``: adds the increments (zero for skipped students) and
     flags the uncovered students as the kernel does."""
-    served = student_community >= 0
-    k = np.maximum(student_community, 0)
-    need64 = need.astype(np.float64)
+    p = parameters
+    served = learners.community >= 0
+    k = np.maximum(learners.community, 0)
+    quality_sum = instruction.quality_sum
+    need64 = learners.need.astype(np.float64)
     weight = need64.sum(axis=1)
     weighted = (need64 * quality_sum[k]).sum(axis=1)
     safe = np.where(weight > 0, weight, 1.0)
-    reference = days * reference_match[k]
+    reference = days * instruction.reference_match[k]
     match_sum = np.where(weight > 0, weighted / safe, reference)
-    noise = normal_reference((key_a, key_b), person_id) if noise_sd != 0.0 else 0.0
-    rate = (days + quality_effect * (match_sum - reference)
-            + personalization_effect * personalization_days[k]
-            + noise_sd * np.sqrt(days) * noise)
-    intra = quality_sum[k, intra_domain]
-    inter = quality_sum[k, inter_domain]
-    out_rate_sum += np.where(served, rate, 0.0)
-    out_intra_sum += np.where(served, intra, 0.0)
-    out_inter_sum += np.where(served, inter, 0.0)
-    out_uncovered |= served & ((need >= needed) & ~covered[k]).any(axis=1)
+    noise = normal_reference(keys, learners.person_id) if p.noise_sd != 0.0 else 0.0
+    rate = (days + p.quality_effect * (match_sum - reference)
+            + p.personalization_effect * instruction.personalization_days[k]
+            + p.noise_sd * np.sqrt(days) * noise)
+    intra = quality_sum[k, p.intra_domain]
+    inter = quality_sum[k, p.inter_domain]
+    sums.rate_sum[:] += np.where(served, rate, 0.0)
+    sums.intra_sum[:] += np.where(served, intra, 0.0)
+    sums.inter_sum[:] += np.where(served, inter, 0.0)
+    sums.uncovered[:] |= served & ((learners.need >= p.needed)
+                                   & ~instruction.covered[k]).any(axis=1)
 
 
 @njit(cache=True)

@@ -210,7 +210,7 @@ def table_draw_reference(key: np.uint64, ids: np.ndarray, table: np.ndarray) -> 
 def normal_quantiles(size: int = 4096) -> np.ndarray:
     """Standard normal quantiles at the midpoints of ``size`` (a power of two) equiprobable
     bins: a table for :func:`table_index`."""
-    from scipy.special import ndtri
+    from scipy.special import ndtri  # start-up time
 
     if size < 2 or size & (size - 1):
         raise ValueError(f"a draw table needs a power-of-two length, not {size}")

@@ -141,8 +141,13 @@ SECTIONS = ("header", "summary", "scenarios", "figures", "explain", "robustness"
 
 def render(context: dict) -> str:
     """The HTML page of ``report_context``'s context (templates/report.html.j2)."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-    from markupsafe import Markup
+    from jinja2 import (  # start-up time
+        Environment,
+        PackageLoader,
+        StrictUndefined,
+        select_autoescape,
+    )
+    from markupsafe import Markup  # start-up time
 
     environment = Environment(loader=PackageLoader("nextwork_sim.report", "templates"),
                               autoescape=select_autoescape(["html", "j2"]),

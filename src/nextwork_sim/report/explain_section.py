@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from ..experiments.decompose import sentences
@@ -38,8 +39,6 @@ def step_color(row, kind: str) -> str:
 
 def _waterfall(ax, part: pd.DataFrame, kind: str) -> set[str]:
     """Steps from 0 to the total (one bar call and one line call per panel: fast to draw)."""
-    import numpy as np
-
     steps = part[~part["mechanism"].isin(NOT_STEPS)]
     total = part[part["mechanism"] == "total"]
     values = steps["contribution"].to_numpy(dtype=float)
@@ -67,7 +66,7 @@ def _waterfall(ax, part: pd.DataFrame, kind: str) -> set[str]:
 
 def waterfall_svg(table: pd.DataFrame, scenario: str, kind: str) -> str:
     """Panels per metric of one scenario's decomposition of ``kind`` (design or channel)."""
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Patch  # start-up time
 
     part = table[(table["scenario"] == scenario) & (table["kind"] == kind)]
     metrics = list(dict.fromkeys(part["metric"]))

@@ -22,7 +22,7 @@ HEADLINE = (("attrition_rate", "teachers leaving their school"), ("mean_chronic_
 def comparison_figure(summary: pd.DataFrame, path: Path) -> Path:
     """Small multiples of the headline metrics (group ``all``; the gap for low-income
     students) by year, one line per scenario with its 95 % CI band."""
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # start-up time
 
     scenarios = [s for s in summary["scenario"].unique() if " - " not in s]
     colors = palette(scenarios)

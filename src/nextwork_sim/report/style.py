@@ -13,7 +13,7 @@ from pathlib import Path
 @contextlib.contextmanager
 def seaborn_style(context: str = "notebook", font_scale: float = 1.0) -> Iterator[None]:
     """rcParams of seaborn's whitegrid style for the figures made (and saved) inside."""
-    import seaborn as sns
+    import seaborn as sns  # start-up time
 
     with sns.axes_style("whitegrid"), sns.plotting_context(context, font_scale=font_scale):
         yield
@@ -21,14 +21,14 @@ def seaborn_style(context: str = "notebook", font_scale: float = 1.0) -> Iterato
 
 def palette(names: list[str]) -> dict[str, tuple]:
     """One colour-blind-safe colour per name, in order."""
-    import seaborn as sns
+    import seaborn as sns  # start-up time
 
     return dict(zip(names, sns.color_palette("colorblind", max(len(names), 1)), strict=False))
 
 
 def new_figure(width: float, height: float):
     """A matplotlib ``Figure`` not registered with pyplot."""
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # start-up time
 
     return Figure(figsize=(width, height))
 

@@ -15,7 +15,7 @@ _REFERENCE = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 
 def svg_text(figure, prefix: str | None = None) -> str:
     """``figure`` as an ``<svg>`` element (no XML prolog), ids prefixed with ``prefix``."""
-    import matplotlib
+    import matplotlib  # start-up time
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "nextwork-sim"}):

@@ -112,7 +112,7 @@ def _has_data(summary: pd.DataFrame, panel: Panel, scenarios: list[str]) -> bool
 def draw(summary: pd.DataFrame, spec: YearFigure, scenarios: list[str],
          panels: tuple[Panel, ...]) -> str:
     """The figure ``spec`` with ``panels`` (those with data), as inline SVG."""
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # start-up time
 
     colors = palette(scenarios)
     columns = min(4, len(panels))
@@ -150,7 +150,7 @@ def draw(summary: pd.DataFrame, spec: YearFigure, scenarios: list[str],
 def _legend(panels: tuple[Panel, ...], scenarios: list[str], colors: dict) -> tuple:
     """One entry per scenario (its colour), then one per line style when a panel mixes
     series (e.g. teachers solid, students dashed)."""
-    from matplotlib.lines import Line2D
+    from matplotlib.lines import Line2D  # start-up time
 
     handles = [Line2D([], [], color=colors[name], marker="o", ms=3) for name in scenarios]
     labels = list(scenarios)

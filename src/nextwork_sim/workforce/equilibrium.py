@@ -15,6 +15,7 @@ experience until ``MIN_CELL`` educators are counted; the experience shares are n
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import numpy as np
@@ -115,8 +116,6 @@ def summarise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write(table: pd.DataFrame, path: Path, header: list[str]) -> None:
-    import os
-
     text = "".join(f"# {line}\n" for line in header) + table.to_csv(
         index=False, float_format="%.5g")
     path.parent.mkdir(parents=True, exist_ok=True)
