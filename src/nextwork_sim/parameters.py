@@ -257,9 +257,9 @@ class ReferenceMatch(Frozen):
     both the norm and a steady standing, since the steady state's elementary classrooms
     match their students' needs better than secondary ones."""
 
-    elementary: float = _reference_match(0.829, "elementary")
-    middle: float = _reference_match(0.682, "middle")
-    high: float = _reference_match(0.656, "high")
+    elementary: float = _reference_match(0.849, "elementary")
+    middle: float = _reference_match(0.697, "middle")
+    high: float = _reference_match(0.677, "high")
 
 
 #: A grade's normative growth: at least a little (the daily rate is relative to it) and at most
@@ -276,7 +276,7 @@ class LearningParams(Frozen):
                            "kind": "sourced", "assumption": False},
     )
     quality_effect: float = param(
-        0.3937, unit="relative rate per unit match", ge=0, le=5,
+        0.3644, unit="relative rate per unit match", ge=0, le=5,
         source="calibrated so students of 5th-year minus 1st-year teachers gain ~0.08 SD more "
                "beyond their grade's norm "
                "(experience_return target: Rockoff 2004; Kraft & Papay 2014); "
@@ -332,28 +332,28 @@ FITTED = ("intercept fitted with drivers included so the traditional model at na
 
 
 class AttritionParams(Frozen):
-    move_1_3: float = param(0.0947, unit="share", ge=0, le=0.5, source=FITTED,
+    move_1_3: float = param(0.0994, unit="share", ge=0, le=0.5, source=FITTED,
                             doc="base move rate, 1-3 years of experience",
                             kind="fitted", search=(0.03, 0.2))
-    leave_1_3: float = param(0.0553, unit="share", ge=0, le=0.5, source=FITTED,
+    leave_1_3: float = param(0.0577, unit="share", ge=0, le=0.5, source=FITTED,
                              doc="base leave rate, 1-3 years", kind="fitted", search=(0.02, 0.15))
-    move_4_9: float = param(0.0938, unit="share", ge=0, le=0.5, source=FITTED,
+    move_4_9: float = param(0.0902, unit="share", ge=0, le=0.5, source=FITTED,
                             doc="base move rate, 4-9 years", kind="fitted", search=(0.03, 0.2))
-    leave_4_9: float = param(0.0699, unit="share", ge=0, le=0.5, source=FITTED,
+    leave_4_9: float = param(0.0725, unit="share", ge=0, le=0.5, source=FITTED,
                              doc="base leave rate, 4-9 years", kind="fitted", search=(0.02, 0.15))
-    move_10_19: float = param(0.0809, unit="share", ge=0, le=0.5, source=FITTED,
+    move_10_19: float = param(0.0789, unit="share", ge=0, le=0.5, source=FITTED,
                               doc="base move rate, 10-19 years", kind="fitted", search=(0.02, 0.15))
-    leave_10_19: float = param(0.0466, unit="share", ge=0, le=0.5,
+    leave_10_19: float = param(0.0422, unit="share", ge=0, le=0.5,
                                source=FITTED, doc="base leave rate, 10-19 years",
                                kind="fitted", search=(0.02, 0.15))
-    move_20_plus: float = param(0.0515, unit="share", ge=0, le=0.5,
+    move_20_plus: float = param(0.0438, unit="share", ge=0, le=0.5,
                                 source=FITTED, doc="base move rate, 20+ years",
                                 kind="fitted", search=(0.01, 0.12))
     leave_20_plus: float = param(0.05, unit="share", ge=0, le=0.5,
                                  doc="base rate of leaving for reasons other than retirement, "
                                      "20+ years (about the 10-19 band's: 0.047)",
                                  kind="assumption")
-    retire_20_plus: float = param(0.08, unit="share per year", ge=0, le=0.3, source=FITTED,
+    retire_20_plus: float = param(0.0848, unit="share per year", ge=0, le=0.3, source=FITTED,
                                   doc="yearly retirement hazard of educators with 20+ years: "
                                       "drawn before, and apart from, the logit, so no "
                                       "working condition shifts it (veteran leave = retirement "
@@ -361,7 +361,7 @@ class AttritionParams(Frozen):
                                   kind="fitted", search=(0.03, 0.15))
     move_paraeducator: float = param(0.05, unit="share", ge=0, le=0.5,
                                      doc="base move rate of paraeducators", kind="assumption")
-    leave_paraeducator: float = param(0.1241, unit="share", ge=0, le=0.5,
+    leave_paraeducator: float = param(0.1459, unit="share", ge=0, le=0.5,
                                       source="fitted so simulated paraeducator leave hits "
                                              "Washington State reports (pre-2020 ~8%)",
                                       doc="base leave rate of paraeducators",
@@ -383,13 +383,13 @@ class AttritionParams(Frozen):
                                           doc="satisfaction at which the base rates hold (about "
                                               "the traditional model's mean)", kind="assumption")
     poverty_move_effect: float = param(
-        1.3729, unit="log-odds per unit low-income share", ge=-5, le=5,
+        1.4525, unit="log-odds per unit low-income share", ge=-5, le=5,
         source="fitted to NCES TFS 2012-13 move rates of high- vs low-poverty schools "
                "(nextwork-sim calibrate, docs/calibration.md)",
         doc="shift of move log-odds with the school's low-income share (relative to "
             "reference_poverty)", kind="fitted", search=(-1.0, 3.0))
     poverty_leave_effect: float = param(
-        0.6762, unit="log-odds per unit low-income share", ge=-5, le=5,
+        0.7561, unit="log-odds per unit low-income share", ge=-5, le=5,
         source="fitted to NCES TFS 2012-13 leave rates of high- vs low-poverty schools",
         doc="shift of leave log-odds with the school's low-income share",
         kind="fitted", search=(-1.0, 3.0))
@@ -442,7 +442,7 @@ class AttritionParams(Frozen):
             "posts (a ladder in reach; novices and those below the rule get none)",
         kind="assumption")
     first_year_effect: float = param(
-        0.4842, unit="log-odds", ge=-3, le=3,
+        0.6412, unit="log-odds", ge=-3, le=3,
         source="fitted to the first-year cohort's cumulative leave (nextwork-sim calibrate, "
                "docs/calibration.md)",
         doc="extra shift of move and leave in a teacher's first year",
