@@ -126,19 +126,42 @@ def _internal_fill(model, vacant_role: int, from_category: int, qualifies_for, p
         person = queues.take(school)
         if person < 0:
             continue
-        settings = model.staffing_models[model.school_model[school]].settings
-        educators.pathway[person] = PATHWAYS.index(pathway)
-        if seat_time_restart and settings.advancement == "seat_time":
-            # year zero now: the summer's closing increment makes the coming year her first
-            # as a teacher (1 here counted it as her second)
-            educators.experience[person] = 0
-        occupy(model, person, position)
+        _step_up(model, person, position, pathway, seat_time_restart)
         moved.append(person)
     moved = np.array(moved, dtype=np.int64)
     if model.roles.is_teacher[vacant_role]:
-        educators.novice_entry[moved] = True
-        educators.entry_year[moved] = year + 1
+        _join_entry_cohort(educators, moved, year)
     return moved
+
+
+def _step_up(model, person: int, position: int, pathway: str, seat_time_restart: bool) -> None:
+    """``person`` takes ``position`` by a grow-your-own pathway (her pathway becomes it)."""
+    educators = model.state.educators
+    school = model.state.positions.school[position]
+    settings = model.staffing_models[model.school_model[school]].settings
+    educators.pathway[person] = PATHWAYS.index(pathway)
+    if seat_time_restart and settings.advancement == "seat_time":
+        # year zero now: the summer's closing increment makes the coming year her first
+        # as a teacher (1 here counted it as her second)
+        educators.experience[person] = 0
+    occupy(model, person, position)
+
+
+def _join_entry_cohort(educators, rows: np.ndarray, year: int) -> None:
+    """Whoever takes a teaching post from within is a beginning teacher of record next year
+    (the entry cohort of ``cohort_cumulative_leave``)."""
+    educators.novice_entry[rows] = True
+    educators.entry_year[rows] = year + 1
+
+
+def _leave_district(model, rows: np.ndarray, year: int) -> None:
+    """``rows`` leave their posts and the district's rows (status moved) this summer."""
+    educators = model.state.educators
+    model.state.positions.holder[educators.position[rows]] = -1
+    educators.position[rows] = -1
+    educators.status[rows] = MOVED
+    educators.exit_year[rows] = year
+    model.remove_educator_agents(rows)
 
 
 class GrowYourOwn(NamedTuple):
@@ -230,19 +253,10 @@ def _finish_residencies(model, year: int, residency_years: int) -> tuple[np.ndar
                             & (positions.role == teacher))
     placed = finished[:vacant.size]
     for person, position in zip(placed.tolist(), vacant.tolist(), strict=False):
-        settings = model.staffing_models[model.school_model[positions.school[position]]].settings
-        educators.pathway[person] = PATHWAYS.index("residency")
-        if settings.advancement == "seat_time":
-            educators.experience[person] = 0  # her first year as a teacher is the coming one
-        occupy(model, person, position)
-    educators.novice_entry[placed] = True
-    educators.entry_year[placed] = year + 1
+        _step_up(model, person, position, "residency", seat_time_restart=True)
+    _join_entry_cohort(educators, placed, year)
     left = finished[vacant.size:]
-    model.state.positions.holder[educators.position[left]] = -1
-    educators.position[left] = -1
-    educators.status[left] = MOVED
-    educators.exit_year[left] = year
-    model.remove_educator_agents(left)
+    _leave_district(model, left, year)
     return placed, left
 
 
@@ -267,9 +281,5 @@ def out_of_classroom(model, year: int) -> np.ndarray:
     u = kr.uniform(model.run_key, "advancement", year, educators.person_id[rows],
                    kr.ADVANCEMENT.out_of_classroom)
     leaving = rows[ready & (u < rate)]
-    model.state.positions.holder[educators.position[leaving]] = -1
-    educators.position[leaving] = -1
-    educators.status[leaving] = MOVED
-    educators.exit_year[leaving] = year
-    model.remove_educator_agents(leaving)
+    _leave_district(model, leaving, year)
     return leaving
