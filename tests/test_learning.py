@@ -1,6 +1,7 @@
 """Students: learning responds to the mechanisms the model claims, and the norm is stable."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from nextwork_sim.kernels.daily_learning import (
     unit_learning,
 )
 from nextwork_sim.model import SchoolSystemModel
+from nextwork_sim.roles import ROLE_INDEX
 
 from .conftest import CONFIGS
 
@@ -135,3 +137,43 @@ def test_each_school_level_learns_against_its_own_reference_match():
         expected = -learning.quality_effect * 0.05 * norm[grade] if 6 <= grade <= 8 else 0.0
         change = raised[f"grade={grade}"] - base[f"grade={grade}"]
         assert abs(change - expected) < 1e-9, (grade, change, expected)
+
+
+
+def _personalization_from_paraeducators(per_teacher: float, para_skill: float | None = None,
+                                        **learning) -> float:
+    """The year's personalization channel (per student) of a one-school traditional district
+    with ``per_teacher`` paraeducators, every paraeducator's skill set to ``para_skill`` (in
+    every domain) when given; ``learning`` overrides parameters.learning."""
+    scenario = _small(staffing={"paraeducators_per_teacher": per_teacher},
+                      parameters={"learning": learning})
+    model = SchoolSystemModel(scenario, seed=3)
+    try:
+        if para_skill is not None:
+            educators = model.state.educators
+            paraeducators = educators.column("role") == ROLE_INDEX["paraeducator"]
+            educators.column("skill")[paraeducators] = para_skill
+        table = model.run(1)
+    finally:
+        model.release()
+    rows = table.query("metric == 'learning_channel' and group == 'part=personalization'")
+    return float(rows["value"].iloc[0])
+
+
+@pytest.mark.parametrize(("para_skill", "low", "high"), [
+    (0.2, 0.0, 0.1),   # at a first-year paraeducator's skill: next to nothing
+    (0.55, 0.35, 0.65),  # halfway between s₀ = 0.3 and s₁ = 0.8: about half
+    (0.9, 0.9, 1.1),   # an experienced teacher's skill: every hour
+])
+def test_paraeducators_personalize_by_their_skill_not_their_headcount(para_skill, low, high):
+    """One paraeducator per classroom against none, as a share of what the same paraeducators
+    add counted by headcount (every hour counts: s₀ = s₁ = 0): adult hours personalize by the
+    adult's skill in the domain (skill grows a little over the year, so the shares are
+    ranges around 0, 1/2 and 1)."""
+    headcount = {"personalization_skill_zero": 0.0, "personalization_skill_full": 0.0}
+    by_headcount = (_personalization_from_paraeducators(1.0, para_skill, **headcount)
+                    - _personalization_from_paraeducators(0.0, **headcount))
+    by_skill = (_personalization_from_paraeducators(1.0, para_skill)
+                - _personalization_from_paraeducators(0.0))
+    assert by_headcount > 0.5
+    assert low * by_headcount <= by_skill <= high * by_headcount

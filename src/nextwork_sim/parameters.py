@@ -257,9 +257,9 @@ class ReferenceMatch(Frozen):
     both the norm and a steady standing, since the steady state's elementary classrooms
     match their students' needs better than secondary ones."""
 
-    elementary: float = _reference_match(0.849, "elementary")
-    middle: float = _reference_match(0.697, "middle")
-    high: float = _reference_match(0.677, "high")
+    elementary: float = _reference_match(0.808, "elementary")
+    middle: float = _reference_match(0.604, "middle")
+    high: float = _reference_match(0.605, "high")
 
 
 #: A grade's normative growth: at least a little (the daily rate is relative to it) and at most
@@ -297,6 +297,20 @@ class LearningParams(Frozen):
         3.0, unit="personalization units", ge=0, le=20, kind="assumption",
         doc="highest personalization from adult time (3: four times the reference adults); "
             "the lowest is -1 (no adult)")
+    personalization_skill_zero: float = param(
+        0.3, unit="skill", ge=0, le=1, kind="assumption",
+        source="assumption: an adult whose skill in a domain is at a first-year "
+               "paraeducator's level adds no individual attention to it; checked against "
+               "classroom-aide experiments (docs/calibration.md)",
+        doc="skill in a domain at or below which an adult's hours there add nothing to "
+            "personalization (only what adults can do personalizes learning)")
+    personalization_skill_full: float = param(
+        0.8, unit="skill", ge=0, le=1, kind="assumption",
+        source="assumption: about the mean skill of experienced teachers in the steady "
+               "workforce",
+        doc="skill in a domain from which an adult's hours there count in full toward "
+            "personalization; linear between personalization_skill_zero and this (a step at "
+            "personalization_skill_zero when this is not above it)")
     norm_days: int = param(
         180, unit="school days", ge=100, le=220, kind="sourced",
         source="the growth_by_grade norms are annual gains of a standard school year (NCES "
@@ -714,6 +728,14 @@ class CareerParams(Frozen):
         1500.0, unit="dollars per step", ge=0, le=20000, kind="assumption",
         doc="what the district spends on a community educator's step to paraeducator "
             "(training, clearances), in the recruitment line")
+    para_to_teacher_rate: float = param(
+        0.1, unit="share per year of qualified paraeducators", ge=0, le=1, kind="assumption",
+        source="assumption; no national rate of paraeducators becoming teachers is "
+               "published (grow-your-own programs report cohorts of a few to a few dozen a "
+               "year per district)",
+        doc="qualified paraeducators (a degree under seat-time rules; credentials and skill "
+            "under competency) who take a vacant residency or teaching post each summer (the "
+            "ladder's second rung; the rest stay paraeducators that year)")
     paraeducator_skill_margin: float = param(
         0.1, unit="skill", ge=0, le=1, kind="assumption",
         doc="competency rules: a paraeducator advances to a residency or teaching post with "

@@ -57,7 +57,9 @@ class SchoolYear:
         self.staffing_parameters = StaffingParameters.of(
             coordination_per_member=p.load.coordination_minutes_per_member,
             students_per_adult=p.learning.personalization_students_per_adult,
-            personalization_cap=p.learning.personalization_cap)
+            personalization_cap=p.learning.personalization_cap,
+            skill_zero=p.learning.personalization_skill_zero,
+            skill_full=p.learning.personalization_skill_full)
         self.learning_parameters = LearningParameters.of(
             needed=NEEDED, quality_effect=p.learning.quality_effect,
             personalization_effect=p.learning.personalization_effect,

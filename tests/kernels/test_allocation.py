@@ -15,8 +15,9 @@ from nextwork_sim.kernels.allocation import (
 
 from .helpers import ATOL64, SHAPES, D, run_both, world
 
+# hours count in full from skill 0.5 (the tests' adults), not at all up to 0.2
 PARAMETERS = StaffingParameters.of(coordination_per_member=15.0, students_per_adult=25.0,
-                                   personalization_cap=3.0)
+                                   personalization_cap=3.0, skill_zero=0.2, skill_full=0.5)
 
 
 def _filled(k, value=9.0):
@@ -143,7 +144,8 @@ def test_personalization_follows_the_reference_ratio_and_cap(students_per_adult,
     kernel and its twin read both from their arguments (no 25 or 3 of their own)."""
     parameters = StaffingParameters.of(coordination_per_member=15.0,
                                        students_per_adult=students_per_adult,
-                                       personalization_cap=cap)
+                                       personalization_cap=cap, skill_zero=0.2,
+                                       skill_full=0.5)
     for staffing in (unit_staffing, unit_staffing_reference):
         out = _filled(1)
         staffing(*_one_adult(students, parameters), out)
@@ -159,9 +161,45 @@ def test_coordination_is_the_parameters_minutes_per_member_beyond_the_first(staf
                              np.array([0, 0, 0, 0, 1], np.int32), np.ones(5, np.float32),
                              np.full((5, D), 0.5, np.float32))
     parameters = StaffingParameters.of(coordination_per_member=12, students_per_adult=25,
-                                       personalization_cap=3)
+                                       personalization_cap=3, skill_zero=0.2, skill_full=0.5)
     assert all(type(value) is float for value in parameters)
     out = _filled(2)
     staffing(members, 4, np.ones((2, D)), np.array([25, 25]), np.ones(D), np.full(D, 0.4),
              parameters, out)
     np.testing.assert_array_equal(out.coordination, [24.0, 0.0])
+
+
+@pytest.mark.parametrize("staffing", [unit_staffing, unit_staffing_reference])
+@pytest.mark.parametrize(("helper_skill", "added"), [
+    (0.1, 0.0), (0.2, 0.0), (0.35, 0.5), (0.5, 1.0), (0.9, 1.0)])
+def test_an_adult_personalizes_by_what_they_can_do_in_the_domain(staffing, helper_skill,
+                                                                 added):
+    """A second full-time adult beside a skilled teacher of 25 students (one adult per 25 is
+    p = 0) adds nothing at skill s₀ = 0.2 or below, half of themselves halfway to s₁ = 0.5,
+    all of themselves from s₁: adult hours count by what the adult can do, not headcount."""
+    members = ServingMembers(np.full((2, D), 0.5, np.float32), np.array([0, 1], np.int32),
+                             np.zeros(2, np.int32), np.ones(2, np.float32),
+                             np.array([[0.9] * D, [helper_skill] * D], np.float32))
+    out = _filled(1)
+    staffing(members, 2, np.ones((1, D)), np.array([25]), np.ones(D), np.full(D, 0.4),
+             PARAMETERS, out)
+    assert out.personalization[0] == pytest.approx(added, abs=1e-6)
+
+
+@pytest.mark.parametrize("staffing", [unit_staffing, unit_staffing_reference])
+def test_personalization_counts_each_domain_by_the_skill_in_it(staffing):
+    """One adult carrying two domains of equal work, skilled (0.9) in one and not (0.1) in
+    the other: half their time personalizes (p = 0.5 x 25/25 - 1); the step form (s₁ <= s₀)
+    counts every hour above s₀."""
+    split = np.zeros((1, D), np.float32)
+    split[0, :2] = 1.0
+    skill = np.full((1, D), 0.1, np.float32)
+    skill[0, 0] = 0.9
+    members = ServingMembers(split, np.zeros(1, np.int32), np.zeros(1, np.int32),
+                             np.ones(1, np.float32), skill)
+    for parameters, expected in ((PARAMETERS, -0.5),
+                                 (PARAMETERS._replace(skill_zero=0.05, skill_full=0.05), 0.0)):
+        out = _filled(1)
+        staffing(members, 1, np.ones((1, D)), np.array([25]), np.ones(D), np.full(D, 0.4),
+                 parameters, out)
+        assert out.personalization[0] == pytest.approx(expected, abs=1e-6)

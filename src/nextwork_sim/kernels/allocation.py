@@ -130,6 +130,8 @@ class StaffingParameters(NamedTuple):
     coordination_per_member: float  #: c: minutes a day per member beyond the first
     students_per_adult: float  #: S: students per adult FTE at which personalization is 0
     personalization_cap: float  #: P: the highest personalization (personalization units)
+    skill_zero: float  #: s₀: skill at which an adult's hour adds no personalization
+    skill_full: float  #: s₁: skill from which an adult's hour counts in full
 
     @classmethod
     def of(cls, **values) -> StaffingParameters:
@@ -146,6 +148,18 @@ class UnitStaffing(NamedTuple):
 
 
 @njit(cache=True)
+def personalizing_share(skill, parameters):
+    """How much an hour of an adult with this ``skill`` in a domain counts toward
+    personalization: 0 up to s₀, 1 from s₁, linear between (a step at s₀ when s₁ <= s₀)."""
+    low, high = parameters.skill_zero, parameters.skill_full
+    if skill <= low:
+        return 0.0
+    if skill >= high:
+        return 1.0
+    return (skill - low) / (high - low)
+
+
+@njit(cache=True)
 def unit_staffing(members, n_educators, need_sum, n_students, minutes_per_need, thresholds,
                   parameters, out):
     """What a unit's split implies for each community, in one pass over the ``members``
@@ -153,10 +167,12 @@ def unit_staffing(members, n_educators, need_sum, n_students, minutes_per_need, 
     :class:`UnitStaffing`):
 
     - coordination minutes, c·(members − 1);
-    - personalization: adult FTE per student (``n_students`` [K]) relative to one adult per
-      S students, minus one, clipped to [−1, P]; each member's FTE is shared over their
-      communities in proportion to the typical work (``need_sum`` [K, D] x
-      ``minutes_per_need`` [D]) they carry there;
+    - personalization: qualified adult FTE per student (``n_students`` [K]) relative to one
+      adult per S students, minus one, clipped to [−1, P]; each member's FTE is shared over
+      their communities in proportion to the typical work (``need_sum`` [K, D] x
+      ``minutes_per_need`` [D]) they carry there, and each domain's hours count by the
+      member's skill in it: 0 at or below s₀, in full from s₁, linearly between (an adult
+      who cannot do the domain's work adds little individual attention to it);
     - covered[k,d]: someone whose skill meets the domain's threshold (``thresholds`` [D])
       carries part of it.
     """
@@ -164,6 +180,7 @@ def unit_staffing(members, n_educators, need_sum, n_students, minutes_per_need, 
     split, mem_educator, mem_community = members.split, members.educator, members.community
     n_communities, n_domains = need_sum.shape
     carried = np.zeros(split.shape[0])
+    qualified = np.zeros(split.shape[0])
     per_educator = np.zeros(n_educators)
     n_members = np.zeros(n_communities)
     for k in range(n_communities):
@@ -176,18 +193,22 @@ def unit_staffing(members, n_educators, need_sum, n_students, minutes_per_need, 
         k = mem_community[m]
         n_members[k] += 1
         work = 0.0
+        qualified_work = 0.0
         for d in range(n_domains):
-            work += split[m, d] * (need_sum[k, d] * minutes_per_need[d])
+            domain_work = split[m, d] * (need_sum[k, d] * minutes_per_need[d])
+            work += domain_work
+            qualified_work += personalizing_share(members.skill[m, d], p) * domain_work
             if split[m, d] > 0 and members.skill[m, d] >= thresholds[d]:
                 out.covered[k, d] = True
         carried[m] = work
+        qualified[m] = qualified_work
         per_educator[i] += work
     adult_fte = np.zeros(n_communities)
     for m in range(split.shape[0]):
         i = mem_educator[m]
         if i < 0 or per_educator[i] <= 0:
             continue
-        adult_fte[mem_community[m]] += carried[m] / per_educator[i] * members.fte[m]
+        adult_fte[mem_community[m]] += qualified[m] / per_educator[i] * members.fte[m]
     for k in range(n_communities):
         out.coordination[k] = p.coordination_per_member * max(n_members[k] - 1, 0)
         ratio = adult_fte[k] * p.students_per_adult / max(n_students[k], 1) - 1.0
@@ -205,12 +226,20 @@ def unit_staffing_reference(members, n_educators, need_sum, n_students, minutes_
     n_members = np.bincount(community[serving], minlength=k_count)
     coordination = p.coordination_per_member * np.maximum(n_members - 1, 0)
     typical = need_sum * minutes_per_need
-    carried = np.where(serving, (members.split * typical[community]).sum(axis=1), 0.0)
+    work = members.split * typical[community]
+    carried = np.where(serving, work.sum(axis=1), 0.0)
+    skill = members.skill.astype(np.float64)
+    if p.skill_full > p.skill_zero:
+        counted = np.clip((skill - p.skill_zero) / (p.skill_full - p.skill_zero), 0.0, 1.0)
+    else:
+        counted = (skill > p.skill_zero).astype(np.float64)
+    qualified_work = np.where(serving, (work * counted).sum(axis=1), 0.0)
     per_educator = np.bincount(person, weights=carried, minlength=n_educators)
     with np.errstate(invalid="ignore", divide="ignore"):
-        time_share = np.where(serving & (per_educator[person] > 0),
-                              carried / per_educator[person], 0.0)
-    adult_fte = np.bincount(community, weights=time_share * members.fte, minlength=k_count)
+        qualified_share_of_time = np.where(serving & (per_educator[person] > 0),
+                                           qualified_work / per_educator[person], 0.0)
+    adult_fte = np.bincount(community, weights=qualified_share_of_time * members.fte,
+                            minlength=k_count)
     personalization = np.clip(adult_fte * p.students_per_adult / np.maximum(n_students, 1)
                               - 1.0, -1.0, p.personalization_cap)
     qualified = (serving[:, None] & (members.split > 0)

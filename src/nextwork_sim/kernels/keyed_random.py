@@ -85,7 +85,8 @@ LEARNING = _substreams("learning", noise=Sub(0, normal=True))
 ROSTER = _substreams("roster", order=Sub(0))
 CREDENTIAL = _substreams("credential", enroll=Sub(0, count=_TERMS, stride=10),
                          finish=Sub(1, count=_TERMS, stride=10))
-ADVANCEMENT = _substreams("advancement", out_of_classroom=Sub(7), community_step=Sub(8))
+ADVANCEMENT = _substreams("advancement", out_of_classroom=Sub(7), community_step=Sub(8),
+                          para_step=Sub(9))
 ADOPTION = _substreams("adoption", school=Sub(0))
 
 

@@ -181,7 +181,8 @@ def paraeducators_into_teaching(model, year: int) -> GrowYourOwn:
     take vacant teaching positions of their school, then of any school of the district (most
     skilled first); those for whom no post is open leave the district. Then qualified
     paraeducators (competency: credentials and skill, prior years credited; seat time: a
-    degree, starting again at year one) take a vacant residency of their school where the
+    degree, starting again at year one), ``para_to_teacher_rate`` of them a year, take a
+    vacant residency of their school where the
     design has one, else a teaching position; last, community educators who have served a year
     take vacant paraeducator posts of their school at ``community_to_para_rate`` (the
     ladder's first rung). Each rung's cost is ``ladder_cost``."""
@@ -192,11 +193,18 @@ def paraeducators_into_teaching(model, year: int) -> GrowYourOwn:
     margin = careers.paraeducator_skill_margin
 
     def para_ready(settings, pool):
+        # qualified (degree, or credentials and skill) and, by a keyed draw, among the
+        # para_to_teacher_rate of them who take the step this summer: the same draw for the
+        # residency and the teaching post, so a paraeducator is offered the step once a year
         if settings.advancement == "seat_time":
-            return educators.degree[pool]
-        return ((educators.credentials[pool] >= settings.advancement_credentials)
-                & (educators.skill[pool].mean(axis=1)
-                   >= settings.advancement_skill - margin))
+            qualified = educators.degree[pool]
+        else:
+            qualified = ((educators.credentials[pool] >= settings.advancement_credentials)
+                         & (educators.skill[pool].mean(axis=1)
+                            >= settings.advancement_skill - margin))
+        u = kr.uniform(model.run_key, "advancement", year, educators.person_id[pool],
+                       kr.ADVANCEMENT.para_step)
+        return qualified & (u < careers.para_to_teacher_rate)
 
     def resident_ready(settings, pool):
         # experience counts the year just served: at this summer a first-year resident has 1
