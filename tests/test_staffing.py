@@ -142,3 +142,30 @@ def test_roster_order_is_the_lexsort_order(groups):
     u[::7] = u[1::7][: u[::7].size]  # equal uniforms: the earlier row first
     group = rng.integers(0, groups, u.size)
     assert np.array_equal(roster_order(u, group), np.lexsort((u, group)))
+
+
+def test_support_staff_beyond_one_per_community_are_spread_through_the_grades():
+    """1.4 paraeducators per teacher in self-contained classrooms: every classroom has one or
+    two, and the classrooms with two are spread through the grades, not the first ones in
+    grade order (which would give kindergarten the extra adults and bias growth by grade)."""
+    scenario = validate({"name": "s", "years": 1, "burn_in_years": 0,
+                         "district": {"preset": "school"},
+                         "staffing": {"paraeducators_per_teacher": 1.4}})
+    model = SchoolSystemModel(scenario, seed=4)
+    try:
+        school = model.schools[0]
+        staffing = model.staffing_models[0]
+        design = staffing.form_communities(school)
+    finally:
+        model.release()
+    classrooms = [k for k, c in enumerate(design.communities)]
+    per_classroom = np.zeros(len(classrooms), dtype=int)
+    for membership in design.memberships:
+        if design.positions[membership["position"]]["role"] == "paraeducator":
+            per_classroom[membership["community"]] += 1
+    assert set(per_classroom) == {1, 2}
+    grades = np.array([c["grade"] for c in design.communities])
+    lower_half = grades <= np.median(grades)
+    extra = per_classroom == 2
+    # the extra paraeducators fall in proportion in the lower and the upper grades
+    assert abs(extra[lower_half].mean() - extra[~lower_half].mean()) < 0.25

@@ -252,8 +252,10 @@ class StaffingModel:
                 continue
             if count <= len(communities):  # each serves a run of communities
                 parts = np.array_split(np.array(communities), count)
-            else:  # more people than communities: each serves one, in turn
-                parts = [np.array([communities[i % len(communities)]]) for i in range(count)]
+            else:  # more people than communities: each serves one, spread evenly so the
+                # communities with one more are spaced through the grades, not the first ones
+                parts = [np.array([communities[i * len(communities) // count]])
+                         for i in range(count)]
             for part in parts:
                 position = design.position(role, int(part[0]), 1.0)
                 design.support_positions.add(position)
