@@ -116,16 +116,32 @@ def calibrate(config: Annotated[Path, typer.Argument(help="the config to fit")],
                   f"values written to {out}")
 
 
-def validate(config: Annotated[Path, typer.Argument(help="the config to check")],
+def validate(config: Annotated[Path | None, typer.Argument(
+                 help="the config to check against the targets (not with --contrasts)")] = None,
              targets: Targets = TARGETS,
              seeds: Annotated[str, typer.Option(help="comma-separated seeds")] = "0,1,2",
              out: Annotated[Path, typer.Option(help="folder for validation.csv and .png")]
              = Path("results/validation"),
              preset: Preset = "state", replications: Reps = 8, years: Years = 3,
-             workers: Workers = 2, quiet: Quiet = False) -> None:
-    """Report the fit of CONFIG to every calibrate row, at several seeds (exit 0 whatever)."""
+             workers: Workers = 2, quiet: Quiet = False,
+             contrasts: Annotated[Path | None, typer.Option(
+                 help="a folder of contrasts CSVs (configs/validation) or one CSV: run the "
+                      "published contrasts at each row's own preset, years, replications and "
+                      "seed instead of CONFIG against the targets (docs/calibration.md §5)")]
+             = None) -> None:
+    """Report the fit of CONFIG to every calibrate row, at several seeds, or with --contrasts
+    the published contrasts the model was not fitted to (exit 0 whatever)."""
     from .validation import validate as check_fit  # start-up time
     from .validation import verdict, write_outputs  # start-up time
+
+    if contrasts is not None:
+        if config is not None:
+            _fail(f"{config}: give CONFIG or --contrasts, not both (a contrast names its "
+                  "own configs)")
+        _validate_contrasts(contrasts, out, workers, quiet)
+        return
+    if config is None:
+        _fail("validate: give a CONFIG to check against --targets, or --contrasts DIR")
 
     try:
         seed_list = tuple(int(s) for s in seeds.split(",") if s.strip())
@@ -152,6 +168,43 @@ def validate(config: Annotated[Path, typer.Argument(help="the config to check")]
     console.print(f"wrote {csv} and {png}")
     console.print(f"{int(rows['inside'].sum())} of {len(rows)} targets inside their bands "
                   f"(at every seed of {', '.join(map(str, seed_list))})")
+
+
+def _contrast_table(table, title: str) -> Table:
+    """One line per contrast: published estimate and interval, simulated mean and 95 %
+    interval (red when the mean is outside), inside, check-only, seconds (units: the CSV)."""
+    view = Table(title=title, title_justify="left")
+    for name in ("contrast", "published (interval)", "simulated (95% CI)", "inside",
+                 "check-only", "seconds"):
+        view.add_column(name, no_wrap=True)
+    for row in table.itertuples(index=False):
+        simulated = (f"{row.sim_mean:.3g} ({row.sim_low:.3g} to {row.sim_high:.3g})"
+                     if row.sim_mean == row.sim_mean else "not measured")
+        view.add_row(row.id,
+                     f"{row.estimate:.3g} ({row.low:.3g} to {row.high:.3g})",
+                     simulated if row.inside else f"[red]{simulated}[/]",
+                     "yes" if row.inside else "[red]no[/]",
+                     "yes" if row.check_only else "no", f"{row.seconds:g}")
+    return view
+
+
+def _validate_contrasts(folder: Path, out: Path, workers: int, quiet: bool) -> None:
+    from .contrasts import read_contrasts, run_contrasts  # start-up time
+    from .contrasts import write_outputs as write_contrasts  # start-up time
+
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {out}: exists and is not a folder")
+    try:
+        rows = read_contrasts(folder)
+    except ConfigError as error:
+        _fail(str(error))
+    with progress_bar(quiet) as bar:
+        table = run_contrasts(rows, workers=workers, progress=ticker(bar, "contrast runs"))
+    csv, markdown, png = write_contrasts(table, out)
+    console.print(_contrast_table(table, f"published contrasts ({folder})"))
+    console.print(f"wrote {csv}, {markdown} and {png}")
+    console.print(f"{int(table['inside'].sum())} of {len(table)} contrasts inside their "
+                  "intervals")
 
 
 def set_defaults(parameters: Annotated[Path, typer.Argument(
