@@ -29,12 +29,14 @@ Identical pairs run once (sweep.distinct_pairs: the dummy's steps, integers roun
 value already run), so the run counts below are upper bounds.
 
 **Budget** (defaults: district preset, 5 reported years after the configs' 2 burn-in years,
-1 replication, 10 Morris trajectories at 4 levels, Sobol base sample 256, top 10): for
-next_workforce or opportunity_culture vs traditional, D = 172 assumptions, so
-1 + 10 x 174 + 256 x 13 + 20 = 5089 pairs = 10178 runs; measured at about 0.8 s of one core
-per pair (0.29 s traditional + 0.37 s next_workforce + task overhead, district preset), that
-is 5089 x 0.8 s / 2 cores = 34 min on 2 cores, inside the 60-minute budget with room for a
-slower machine. The Dask executor spreads the same design over more workers.
+1 replication, 10 Morris trajectories at 4 levels, Sobol base sample 256, top 10). For
+next_workforce vs traditional D = 168 assumptions vary (opportunity_culture: 166), so at most
+1 + 10 x (168 + 2) + 256 x (10 + 3) + 2 x 10 = 5049 pairs = 10098 runs (about 270 fewer after
+identical pairs merge). Measured: 1.0 s of one core per pair at the district preset (0.9 s
+for opportunity_culture; both on a shared, loaded machine; 0.66 s when it was idle), so
+5049 x 1.0 s / 2 cores = 42 min on 2 cores, inside the 60-minute budget. Doubling
+``samples`` would not fit (about 65 min). The Dask executor spreads the same design over more
+workers, with identical results.
 """
 
 from __future__ import annotations

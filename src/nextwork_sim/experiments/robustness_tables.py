@@ -107,6 +107,41 @@ def _outcome_rows(table: pd.DataFrame, stage: str, column: str) -> pd.DataFrame:
     return table[mask]
 
 
+#: short names of the headline differences, for the console table
+SHORT = {"attrition_rate|all": "attrition", "leave_rate|all": "leave",
+         "achievement_growth|all": "growth (SD/yr)", "achievement_gap|low_income=true":
+         "gap, low income", "achievement_gap|race=black": "gap, Black",
+         "achievement_gap|race=hispanic": "gap, Hispanic", "cost_per_student|all":
+         "cost per student"}
+
+
+def headline_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per headline difference: default difference, sign shares over the Morris and
+    the Sobol draws, the Sobol draws' 5th and 95th percentiles, and the parameter with the
+    largest total-order index (with its interval)."""
+    rows = []
+    for r in table[table["stage"] == "default"].itertuples(index=False):
+        column = f"{r.metric}|{r.group}|{r.reducer}"
+        pick = {stage: _outcome_rows(table, stage, column).set_index("index")["value"]
+                for stage in ("morris", "sobol")}
+        pick = {stage: part[~part.index.duplicated()] for stage, part in pick.items()}
+        sobol = _outcome_rows(table, "sobol", column)
+        total = sobol[(sobol["index"] == "ST") & (sobol["parameter"] != "dummy")]
+        leading = ""
+        if len(total) and total["value"].notna().any():
+            best = total.loc[total["value"].idxmax()]
+            leading = (f"{best['parameter'].removeprefix('parameters.')} {best['value']:.2f} "
+                       f"+-{best['conf']:.2f}")
+        rows.append({"metric": r.metric, "group": r.group,
+                     "label": SHORT.get(f"{r.metric}|{r.group}", f"{r.metric} {r.group}"),
+                     "default": r.value,
+                     "sign_morris": pick["morris"].get("sign_share", np.nan),
+                     "sign_sobol": pick["sobol"].get("sign_share", np.nan),
+                     "p05": pick["sobol"].get("p05", np.nan),
+                     "p95": pick["sobol"].get("p95", np.nan), "leading": leading})
+    return pd.DataFrame(rows)
+
+
 def tornado(table: pd.DataFrame, column: str, path: Path, names: tuple[str, str]) -> Path:
     """One headline difference: the one-at-a-time swings around the default difference (0
     marked: a bar across it flips the sign), and each selected parameter's total-order index
@@ -121,11 +156,12 @@ def tornado(table: pd.DataFrame, column: str, path: Path, names: tuple[str, str]
         "width")
     sobol = _outcome_rows(table, "sobol", column)
     share = sobol[sobol["index"] == "sign_share"]["value"]
-    total = sobol[sobol["index"] == "ST"].set_index("parameter").sort_values("value")
+    total = sobol[(sobol["index"] == "ST") & (sobol["parameter"] != "dummy")]  # 0 under CRN
+    total = total.set_index("parameter").sort_values("value")
     first = sobol[sobol["index"] == "S1"].set_index("parameter")["value"]
     label = lambda p: p.removeprefix("parameters.")  # noqa: E731
     with seaborn_style("paper", font_scale=1.0):
-        figure = new_figure(11, 0.32 * max(len(swings), len(total), 4) + 1.8)
+        figure = new_figure(11, 0.32 * max(len(swings), len(total), 4) + 2.4)
         left, right = figure.subplots(1, 2)
         y = np.arange(len(swings))
         left.barh(y, swings["at_low"] - reference, left=reference, color=LOW, height=0.7,
@@ -136,17 +172,20 @@ def tornado(table: pd.DataFrame, column: str, path: Path, names: tuple[str, str]
         left.axvline(reference, color="black", linewidth=1, label="default difference")
         left.axvline(0, color="red", linewidth=1, linestyle="--", label="no difference")
         left.set_xlabel(f"{names[1]} − {names[0]}")
-        left.legend(frameon=False, fontsize="x-small", loc="best")
+        left.legend(frameon=False, fontsize="x-small", loc="upper center",
+                    bbox_to_anchor=(0.5, -0.12 - 0.6 / figure.get_figheight()), ncol=2)
         y = np.arange(len(total))
         error = [(total["value"] - total["ci_low"]).clip(lower=0).fillna(0),
                  (total["ci_high"] - total["value"]).clip(lower=0).fillna(0)]
-        right.barh(y, total["value"], color=ST, height=0.7, xerr=error, label="ST (95 %)",
-                   error_kw={"elinewidth": 0.8, "capsize": 2})
+        right.barh(y, total["value"], color=ST, height=0.7, label="ST")
         right.barh(y, first.reindex(total.index).fillna(0), color=S1, height=0.35, label="S1")
+        right.errorbar(total["value"], y, xerr=error, fmt="none", ecolor="black",
+                       elinewidth=0.8, capsize=2, label="ST 95 % interval", zorder=3)
         right.set_yticks(y, [label(p) for p in total.index])
         right.axvline(0, color="grey", linewidth=0.8)
         right.set_xlabel("Sobol index (share of the difference's variance)")
-        right.legend(frameon=False, fontsize="x-small", loc="lower right")
+        right.legend(frameon=False, fontsize="x-small", loc="upper center",
+                     bbox_to_anchor=(0.5, -0.12 - 0.6 / figure.get_figheight()), ncol=3)
         kept = f"; sign kept in {float(share.iloc[0]):.0%} of Sobol draws" if len(share) else ""
         figure.suptitle(f"{keys['metric']} · {keys['group']} ({keys['reducer']}): "
                         f"{names[1]} − {names[0]} = {reference:.4g}{kept}", fontsize="medium")
