@@ -148,6 +148,9 @@ def robustness(
             "--set", help="override a config field of both, FIELD.PATH=VALUE")] = None,
         shared_start: Annotated[bool, typer.Option(
             help="B burns in under A's staffing, then switches (as compare does)")] = True,
+        only: Annotated[list[str] | None, typer.Option(
+            help="vary only this assumption, e.g. parameters.load.switch_cost (repeatable; "
+                 "default: every assumption)")] = None,
         workers: Annotated[int, typer.Option(min=1, max=256, help="worker processes")] = 1,
         executor: Annotated[str, typer.Option(help="local (processes) or dask")] = "local",
         scheduler: Annotated[str | None, typer.Option(
@@ -170,7 +173,7 @@ def robustness(
         if scheduler and executor != "dask":
             raise ConfigError("--scheduler needs --executor dask")
         plan = plan_robustness(baseline, scenario, out, design=design, overrides=set_ or [],
-                               overwrite=overwrite)
+                               overwrite=overwrite, only=only)
         if scheduler:
             check_scheduler(scheduler)
     except (ConfigError, OutputError, ValueError) as error:

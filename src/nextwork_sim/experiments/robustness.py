@@ -232,9 +232,10 @@ class RobustnessPlan:
 
 def plan_robustness(baseline: str | Path, scenario: str | Path, out: str | Path, *,
                     design: Design = Design(), overrides: list[str] | None = None,
-                    overwrite: bool = False) -> RobustnessPlan:
+                    overwrite: bool = False, only: list[str] | None = None) -> RobustnessPlan:
     """Check the configs, the flags and the output folder, build the Morris design and every
-    one of its pairs (a point the schema rejects is refused now); writes nothing."""
+    one of its pairs (a point the schema rejects is refused now); writes nothing. ``only``:
+    vary just these of the assumptions (``--only``; default: all of them)."""
     design.check()
     settings = [*(overrides or []), f'district.preset="{design.preset}"']
     a, b = load_config(baseline, settings), load_config(scenario, settings)
@@ -242,6 +243,15 @@ def plan_robustness(baseline: str | Path, scenario: str | Path, out: str | Path,
         raise ConfigError(f"{baseline if a.adoption else scenario}: robustness compares two "
                           "staffing designs; remove [[adoption]]")
     varied, held = assumptions(a, b, design.band)
+    if only:
+        known = {v.path for v in varied}
+        for path in only:
+            if path not in known:
+                why = ("A and B set it differently (a design element)" if path in held
+                       else "not a numeric kind=assumption field of A's or B's parameters or "
+                       "staffing that can vary (see nextwork-sim params)")
+                raise ConfigError(f"--only {path}: {why}")
+        varied = [v for v in varied if v.path in set(only)]
     if design.top > len(varied):
         raise ConfigError(f"--top {design.top}: allowed: 1 to {len(varied)} (the assumptions "
                           "that vary)")

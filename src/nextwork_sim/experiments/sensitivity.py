@@ -26,9 +26,12 @@ def sobol_table(problem: dict, y: np.ndarray, *, seed: int = 0,
     """S1 and ST per parameter for a Saltelli/Sobol' design with calc_second_order=False."""
     from SALib.analyze import sobol  # start-up time
 
-    result = sobol.analyze(problem, np.asarray(y, dtype=float), calc_second_order=False,
-                           num_resamples=RESAMPLES, conf_level=conf_level,
-                           seed=_bootstrap_seed(seed))
+    # an outcome no parameter moves (a scenario against itself) has no variance to share:
+    # its indices are NaN, without numpy's warning about dividing by a zero spread
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = sobol.analyze(problem, np.asarray(y, dtype=float), calc_second_order=False,
+                               num_resamples=RESAMPLES, conf_level=conf_level,
+                               seed=_bootstrap_seed(seed))
     return _rows(problem["names"], result, (("S1", "S1_conf"), ("ST", "ST_conf")))
 
 
