@@ -91,7 +91,8 @@ def test_both_sides_of_a_pair_get_the_same_values(teams):
         assert a.staffing.disability_caseload == b.adoption[0].staffing.disability_caseload
         # under the shared start B burns in under A's staffing, then switches
         assert b.staffing == a.staffing
-        moved += a.parameters.attrition.load_effect != plan.baseline.parameters.attrition.load_effect
+        default = plan.baseline.parameters.attrition.load_effect
+        moved += a.parameters.attrition.load_effect != default
     assert moved > 0
 
 
