@@ -163,7 +163,7 @@ def robustness(
     Defaults fit 60 minutes on 2 cores for the shipped models: at most 1 + 10 x (168 + 2) +
     256 x 13 + 20 = 5049 pairs (10098 runs) x about 1.0 s of one core per pair at the
     district preset = 42 min with --workers 2 (experiments/robustness.py)."""
-    from .robustness import Design, plan_robustness, run_robustness  # start-up time
+    from .robustness import STAGES, Design, plan_robustness, run_robustness  # start-up time
 
     design = Design(preset=preset, years=years, seed=seed, replications=replications,
                     trajectories=trajectories, levels=levels, samples=samples, top=top,
@@ -186,8 +186,13 @@ def robustness(
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         with pool, progress_bar(quiet) as bar:
-            def stage(description: str, runs: int):
-                task = bar.add_task(description, total=runs)
+            expected = plan.stage_runs()  # the Sobol stage's count is known once it starts
+            task = bar.add_task("robustness runs", total=sum(expected.values()))
+
+            def stage(name: str, runs: int):
+                expected[name] = runs
+                bar.update(task, total=sum(expected.values()),
+                           description=f"robustness runs ({STAGES[name]})")
                 return lambda rid: bar.advance(task)
 
             result = run_robustness(plan, executor=pool, workers=workers, stage=stage)
@@ -209,12 +214,12 @@ def robustness(
 def _print_robustness(table, a: str, b: str) -> None:
     from .robustness_tables import headline_summary  # start-up time
 
-    view = Table(title=f"robustness of {b} − {a}", caption="sign kept: share of parameter "
-                 "draws whose difference has the default's sign; largest ST: total-order "
-                 "index +- its 95 % half-width")
-    for column in ("difference", "default", "sign kept Morris", "sign kept Sobol",
-                   "Sobol 5-95 %", "largest ST"):
-        view.add_column(column, justify="left" if column in ("difference", "largest ST")
+    view = Table(title=f"robustness of {b} − {a}", caption="Morris, Sobol: share of the "
+                 "stage's parameter draws whose difference keeps the default's sign; 5-95 %: "
+                 "of the Sobol draws; largest ST: total-order index ± its 95 % half-width "
+                 "(full names and every index in robustness_table.csv)")
+    for column in ("B − A", "default", "Morris", "Sobol", "5-95 %", "largest ST"):
+        view.add_column(column, justify="left" if column in ("B − A", "largest ST")
                         else "right")
     for row in headline_summary(table).itertuples(index=False):
         view.add_row(row.label, f"{row.default:.3g}", f"{row.sign_morris:.0%}",

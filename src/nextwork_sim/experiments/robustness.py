@@ -32,11 +32,13 @@ value already run), so the run counts below are upper bounds.
 1 replication, 10 Morris trajectories at 4 levels, Sobol base sample 256, top 10). For
 next_workforce vs traditional D = 168 assumptions vary (opportunity_culture: 166), so at most
 1 + 10 x (168 + 2) + 256 x (10 + 3) + 2 x 10 = 5049 pairs = 10098 runs (about 270 fewer after
-identical pairs merge). Measured: 1.0 s of one core per pair at the district preset (0.9 s
-for opportunity_culture; both on a shared, loaded machine; 0.66 s when it was idle), so
-5049 x 1.0 s / 2 cores = 42 min on 2 cores, inside the 60-minute budget. Doubling
-``samples`` would not fit (about 65 min). The Dask executor spreads the same design over more
-workers, with identical results.
+identical pairs merge). One pair at the district preset took 0.66 s of one core on an idle
+machine (0.29 s traditional + 0.37 s next_workforce) and 1.0 s in one process on the shared
+machine (load 3-4; 0.9 s for opportunity_culture), so 5049 x 1.0 s / 2 cores = 42 min with
+``--workers 2`` (28 min at 0.66 s), inside the 60-minute budget; doubling ``samples`` would
+not fit (about 65 min). On a machine shared with other work it takes longer (a 2-worker pool
+under load 4.5 managed 1.16 s of wall time per pair). The Dask executor spreads the same
+design over more workers, with identical results.
 """
 
 from __future__ import annotations
@@ -81,6 +83,9 @@ HEADLINE = (Outcome(metric="attrition_rate"), Outcome(metric="leave_rate"),
             Outcome(metric="achievement_gap", group="race=hispanic", reducer="last"),
             Outcome(metric="cost_per_student"))
 PRESETS = ("school", "district", "state")
+#: the stages that run, in order, and what a progress bar calls them
+STAGES = {"default": "default pair", "morris": "Morris screen", "sobol": "Sobol analysis",
+          "swings": "one-at-a-time swings"}
 
 
 @dataclass(frozen=True)
@@ -221,13 +226,14 @@ class RobustnessPlan:
     morris_points: np.ndarray = field(repr=False)
     morris_pairs: list[PairedPoint] = field(repr=False, default_factory=list)
 
-    @property
-    def runs_upper_bound(self) -> int:
-        """Runs of the whole design before identical pairs are merged."""
-        pairs = 1 + len(self.morris_points) + self.design.samples * (
-            min(self.design.top, len(self.varied)) + 3) + 2 * min(self.design.top,
-                                                                   len(self.varied))
-        return 2 * pairs * self.design.replications
+    def stage_runs(self) -> dict[str, int]:
+        """Runs of each stage (``STAGES``), for a progress bar: exact for the default pair and
+        the Morris screen; for the Sobol stage each base sample's dummy point is merged,
+        other merges are not known before the selection."""
+        top = min(self.design.top, len(self.varied))
+        pairs = {"default": 1, "morris": len(distinct_pairs(self.morris_pairs)[0]),
+                 "sobol": self.design.samples * (top + 2), "swings": 2 * top}
+        return {stage: 2 * n * self.design.replications for stage, n in pairs.items()}
 
 
 def plan_robustness(baseline: str | Path, scenario: str | Path, out: str | Path, *,
@@ -277,7 +283,8 @@ def run_robustness(plan: RobustnessPlan, *, executor: str | Executor = "local",
                    stage: Callable[[str, int], Callable[[str], None]] | None = None
                    ) -> RobustnessResult:
     """Run every stage and write the results folder whole at the end (nothing on failure).
-    ``stage(description, runs)`` returns the ``on_run`` callback of a stage (progress)."""
+    ``stage(name, runs)`` (a name of ``STAGES``, its runs) returns the stage's ``on_run``
+    callback (progress)."""
     start = time.perf_counter()
     own = not isinstance(executor, Executor)
     if own:
@@ -291,8 +298,8 @@ def run_robustness(plan: RobustnessPlan, *, executor: str | Executor = "local",
                               replications=plan.design.replications, years=plan.design.years,
                               executor=executor, on_run=on_run), runs
 
-        default, n0 = paired([pair_at(plan, 0, {})], "default pair")
-        morris_d, n1 = paired(plan.morris_pairs, "Morris screen")
+        default, n0 = paired([pair_at(plan, 0, {})], "default")
+        morris_d, n1 = paired(plan.morris_pairs, "morris")
         morris = sweep_indices(plan.morris, plan.morris_points, morris_d)
         ranking = rank_parameters(morris, [a.path for a in plan.varied], DUMMY)
         chosen = [a for name in ranking["parameter"][: plan.design.top]
@@ -302,9 +309,9 @@ def run_robustness(plan: RobustnessPlan, *, executor: str | Executor = "local",
         swings = [pair_at(plan, i, {a.path: end})
                   for i, (a, end) in enumerate((a, end) for a in chosen
                                                for end in (a.low, a.high))]
-        sobol_d, n2 = paired(pairs_of(plan, sobol_spec, sobol_points), "Sobol analysis")
+        sobol_d, n2 = paired(pairs_of(plan, sobol_spec, sobol_points), "sobol")
         sobol = sweep_indices(sobol_spec, sobol_points, sobol_d)
-        swing_d, n3 = paired(swings, "one-at-a-time swings")
+        swing_d, n3 = paired(swings, "swings")
     finally:
         if own:
             executor.shutdown()
@@ -331,5 +338,5 @@ def run_robustness(plan: RobustnessPlan, *, executor: str | Executor = "local",
     return RobustnessResult(plan.out, table, runs, seconds, warnings)
 
 
-__all__ = ["HEADLINE", "Design", "Assumption", "assumptions", "plan_robustness",
+__all__ = ["HEADLINE", "STAGES", "Design", "Assumption", "assumptions", "plan_robustness",
            "run_robustness", "RobustnessPlan", "RobustnessResult", "problem"]

@@ -130,8 +130,8 @@ def headline_summary(table: pd.DataFrame) -> pd.DataFrame:
         leading = ""
         if len(total) and total["value"].notna().any():
             best = total.loc[total["value"].idxmax()]
-            leading = (f"{best['parameter'].removeprefix('parameters.')} {best['value']:.2f} "
-                       f"+-{best['conf']:.2f}")
+            leading = (f"{best['parameter'].rsplit('.', 1)[-1]} {best['value']:.2f}"
+                       f"±{best['conf']:.2f}")
         rows.append({"metric": r.metric, "group": r.group,
                      "label": SHORT.get(f"{r.metric}|{r.group}", f"{r.metric} {r.group}"),
                      "default": r.value,
