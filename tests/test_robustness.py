@@ -208,7 +208,7 @@ BASE = [str(TRADITIONAL), str(TEAMS), "--preset", "school", "--years", "1", "--q
     (["--samples", "3"], "--samples 3"),
     (["--preset", "town"], "--preset 'town'"),
     (["--band", "1.5"], "--band 1.5"),
-    (["--top", "500"], "--top 500"),
+    (["--top", "0"], "--top 0"),
     (["--only", "parameters.nope"], "--only parameters.nope"),
     (["--only", "staffing.collaboration_minutes_per_week"], "design element"),
     (["--years", "0"], "--years"),

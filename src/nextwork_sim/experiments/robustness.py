@@ -12,8 +12,9 @@ outcome is the difference B - A of each headline outcome (``HEADLINE``). Stages:
    largest mu* (differences have different units), a parameter's score is the largest of
    these shares over the headline differences (so the strongest driver of any one difference
    is taken), ties broken by the sum of the shares, then by name;
-4. **Sobol** analysis of those ``top`` (the others at their values): ``samples`` x (top + 3)
-   points (Saltelli, first and total order, dummy included), with bootstrap intervals;
+4. **Sobol** analysis of those ``top`` (all, if fewer vary; the others at their values):
+   ``samples`` x (top + 3) points (Saltelli, first and total order, dummy included), with
+   bootstrap intervals;
 5. **swings**: each selected parameter alone at the low and at the high end of its range
    (2 x top pairs), drawn as a tornado around the default difference.
 
@@ -258,9 +259,9 @@ def plan_robustness(baseline: str | Path, scenario: str | Path, out: str | Path,
                        "staffing that can vary (see nextwork-sim params)")
                 raise ConfigError(f"--only {path}: {why}")
         varied = [v for v in varied if v.path in set(only)]
-    if design.top > len(varied):
-        raise ConfigError(f"--top {design.top}: allowed: 1 to {len(varied)} (the assumptions "
-                          "that vary)")
+    if not varied:
+        raise ConfigError(f"{baseline} and {scenario}: no assumption can vary (every one is 0, "
+                          "or set differently by the two)")
     check_output(Path(out), overwrite)
     spec = spec_for(design, varied, "morris")
     plan = RobustnessPlan(a, b, design, Path(out), overwrite, varied, held, spec,
