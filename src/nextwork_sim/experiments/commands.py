@@ -161,8 +161,9 @@ def robustness(
     most influential, every point a pair of runs with common random numbers.
 
     Defaults fit 60 minutes on 2 cores for the shipped models: at most 1 + 10 x (168 + 2) +
-    256 x 13 + 20 = 5049 pairs (10098 runs) x about 1.0 s of one core per pair at the
-    district preset = 42 min with --workers 2 (experiments/robustness.py)."""
+    256 x 13 + 20 = 5049 pairs (10098 runs); at about 1.0 s of one core per pair (district
+    preset, 5 years), 5049 x 1.0 s / 2 cores = 42 min with --workers 2
+    (experiments/robustness.py)."""
     from .robustness import STAGES, Design, plan_robustness, run_robustness  # start-up time
 
     design = Design(preset=preset, years=years, seed=seed, replications=replications,

@@ -318,8 +318,9 @@ def run_robustness(plan: RobustnessPlan, *, executor: str | Executor = "local",
             executor.shutdown()
     table = tidy_table(default, morris, morris_d, ranking, plan.varied, chosen, sobol, sobol_d,
                        swing_d)
-    warnings = [f"{column}: no value at some points; no indices for it"
-                for column in sobol_d.columns if sobol_d[column].isna().any()]
+    warnings = [f"{column}: no value at some {stage} points; no {stage} indices for it"
+                for stage, found in (("Morris", morris_d), ("Sobol", sobol_d))
+                for column in found.columns if found[column].isna().any()]
     seconds = time.perf_counter() - start
     runs = n0 + n1 + n2 + n3
     manifest = {
