@@ -349,7 +349,7 @@ def dashboard(results: Annotated[Path, typer.Option(
         _fail(str(error))
 
 
-register(app)  # sweep
+register(app)  # sweep, robustness
 register_calibration(app)  # calibrate, validate, set-defaults
 
 

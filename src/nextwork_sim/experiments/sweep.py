@@ -245,10 +245,15 @@ def design_points(spec: SweepSpec) -> np.ndarray:
     return morris.sample(problem(spec), spec.samples, num_levels=spec.levels, seed=spec.seed)
 
 
-def _with(base: Scenario, values: dict[str, float], source: str) -> Scenario:
+def _with(base: Scenario, values: dict[str, float], source: str,
+          integers: set[str] | None = None) -> Scenario:
+    """``base`` with ``values`` set (integer fields rounded). ``integers``: the integer fields
+    among ``values``, for fields the schema walk of ``field_range`` cannot reach (a staffing
+    model's own settings); default: from ``field_range``."""
     overrides = []
     for path, value in values.items():
-        kind = field_range(path)[0]
+        kind = (int if path in integers else float) if integers is not None \
+            else field_range(path)[0]
         text = str(int(round(value))) if kind is int else repr(float(value))
         overrides.append(f"{path}={text}")
     data = apply_overrides(base.model_dump(mode="json", exclude_none=True), overrides)
@@ -279,11 +284,11 @@ def iter_tasks(base: Scenario, spec: SweepSpec, points: np.ndarray,
 
 # --- outcomes ----------------------------------------------------------------------------
 
-def outcome_matrix(table: pd.DataFrame, spec: SweepSpec, n_points: int) -> pd.DataFrame:
+def outcome_matrix(table: pd.DataFrame, outcomes: list[Outcome], n_points: int) -> pd.DataFrame:
     """Y[point, outcome]: the outcome reduced over reported years (mean or last), then
     averaged over replications; NaN where a point has no rows."""
     columns = {}
-    for outcome in spec.outcomes:
+    for outcome in outcomes:
         rows = table[(table["metric"] == outcome.metric) & (table["group"] == outcome.group)]
         per_run = rows.sort_values("year").groupby(["point", "replication"])["value"]
         reduced = per_run.mean() if outcome.reducer == "mean" else per_run.last()
@@ -297,6 +302,91 @@ def analyse(spec: SweepSpec, points: np.ndarray, outcomes: pd.DataFrame) -> pd.D
 
     return indices(spec.design, problem(spec), points, outcomes, levels=spec.levels,
                    seed=spec.seed, dummy=DUMMY if spec.dummy else None)
+
+
+# --- paired points -----------------------------------------------------------------------
+# A paired point runs two scenarios, a baseline A and a scenario B, at the same parameter
+# values with the same seed and replication keys (common random numbers), and its outcome is
+# the difference B - A. Run ids name the side, not the scenario, so A against itself works.
+
+#: run-id prefixes of the two sides of a paired point
+BASELINE_SIDE, SCENARIO_SIDE = "A", "B"
+
+
+@dataclass(frozen=True)
+class PairedPoint:
+    """One design point of a paired sweep: the two scenarios as they run."""
+
+    point: int
+    baseline: Scenario
+    scenario: Scenario
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Equal keys = identical runs (a run is a pure function of config and seed)."""
+        return self.baseline.hash(), self.scenario.hash()
+
+
+def distinct_pairs(pairs: list[PairedPoint]) -> tuple[list[PairedPoint], dict[int, int]]:
+    """The pairs to run and ``{point: the point whose runs it shares}``: a point whose two
+    scenarios equal an earlier point's (a dummy step, an integer field rounded back to the
+    same value) is not run again; its differences are the earlier point's, exactly."""
+    first: dict[tuple[str, str], int] = {}
+    runs, same_as = [], {}
+    for pair in pairs:
+        owner = first.setdefault(pair.key, pair.point)
+        same_as[pair.point] = owner
+        if owner == pair.point:
+            runs.append(pair)
+    return runs, same_as
+
+
+def iter_paired_tasks(pairs: list[PairedPoint], seed: int, replications: int,
+                      years: int | None) -> Iterator[dict]:
+    """Both sides of every pair x replication, each with the pair's seed and replication
+    (so both draw the same random numbers); run ids ``A__p<point>__r<r>`` / ``B__...``."""
+    for pair in pairs:
+        for replication in range(replications):
+            for side, scenario in ((BASELINE_SIDE, pair.baseline),
+                                   (SCENARIO_SIDE, pair.scenario)):
+                yield {**task(scenario, seed, replication, years, pair.point),
+                       "run_id": run_id(side, pair.point, replication)}
+
+
+def run_paired(pairs: list[PairedPoint], outcomes: list[Outcome], *, seed: int,
+               replications: int = 1, years: int | None = None, executor="local",
+               workers: int = 1, scheduler: str | None = None,
+               on_run: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """D[point, outcome] = Y_B - Y_A for every pair (index: the pairs' points, in order;
+    columns ``Outcome.column``): each side reduced over years and averaged over replications
+    as ``outcome_matrix`` does. Identical pairs run once (``distinct_pairs``); results are
+    keyed by run id, so they do not depend on the executor, the workers or finishing order.
+    ``on_run(run_id)`` after each run."""
+    todo, same_as = distinct_pairs(pairs)
+    wanted = {(o.metric, o.group) for o in outcomes}
+    kept: dict[str, list[pd.DataFrame]] = {BASELINE_SIDE: [], SCENARIO_SIDE: []}
+    for rid, table in run_tasks(iter_paired_tasks(todo, seed, replications, years),
+                                executor, workers, scheduler):
+        mask = [(m, g) in wanted for m, g in zip(table["metric"], table["group"],
+                                                   strict=True)]
+        kept[rid.split("__", 1)[0]].append(table[mask])  # only the outcomes' rows are kept
+        if on_run is not None:
+            on_run(rid)
+    size = max((p.point for p in pairs), default=-1) + 1
+    sides = [outcome_matrix(_concat(kept[side]), outcomes, size)
+             for side in (BASELINE_SIDE, SCENARIO_SIDE)]
+    points = [p.point for p in pairs]
+    owners = [same_as[p] for p in points]
+    difference = (sides[1] - sides[0]).loc[owners]
+    difference.index = pd.Index(points, name="point")
+    return difference
+
+
+def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    if not tables:
+        return pd.DataFrame(columns=["point", "replication", "year", "metric", "group",
+                                     "value"])
+    return pd.concat(tables, ignore_index=True)
 
 
 # --- a whole sweep -----------------------------------------------------------------------
@@ -433,7 +523,7 @@ def _finish(plan: SweepPlan, writer, ran: int, summarize) -> SweepResult:
     for o in spec.outcomes:
         wanted |= (rows["metric"] == o.metric) & (rows["group"] == o.group)
     rows = rows[wanted]
-    outcomes = outcome_matrix(rows, spec, len(plan.points))
+    outcomes = outcome_matrix(rows, spec.outcomes, len(plan.points))
     warnings = [f"outcome {o.metric} (group {o.group}): no value at "
                 f"{int(outcomes[o.column].isna().sum())} of {len(outcomes)} points; "
                 "no indices for it" for o in spec.outcomes if outcomes[o.column].isna().any()]
