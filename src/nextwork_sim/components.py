@@ -126,6 +126,30 @@ class Component:
     def step(self, context: SummerContext) -> None:
         raise NotImplementedError(f"{type(self).__name__}.step")
 
+    # Hooks outside the summer's order (docs/extending.md): the built-in components leave
+    # them as they are, so a run without plug-ins is what it was.
+    def start(self, model) -> None:
+        """Called once when the model is built, after the initial workforce is placed and
+        before the first school day: a component sets its columns for year 0 here."""
+
+    def hiring_terms(self, model, year: int, pool, vacant: np.ndarray):
+        """A say in hiring from the pipelines: None, or (per vacancy float64 [V, T], per
+        candidate of ``pool`` float64 [C, T]); each vacancy's match score of a candidate
+        gains Σ_t vacancy[v, t]·candidate[c, t] (``vacant`` in the order they are filled)."""
+        return None
+
+    def transfer_fit(self, model, person: int, posts: np.ndarray):
+        """A say in where a within-district mover goes: None, or for each of ``posts`` (the
+        open vacancies of its category, in the order transfers fill them) whether the mover
+        suits it. The mover takes the first post at another school that suits every
+        component that answers; when none does it leaves the district, as when no vacancy
+        of its category is open."""
+        return None
+
+    def hired(self, model, year: int, rows: np.ndarray, candidates: np.ndarray) -> None:
+        """Told who hiring placed: the new educator ``rows`` and, for each, the index of the
+        pool candidate it was (-1: a long-term substitute)."""
+
     def uniform(self, context: SummerContext, ids: np.ndarray, sub: int = 0) -> np.ndarray:
         """Uniforms in (0, 1), one per person id, from this component's stream this summer
         (``sub`` numbers the summer's separate draws)."""

@@ -100,6 +100,8 @@ class SchoolSystemModel(mesa.Model):
             staffing = self.staffing_models[self.school_model[school.index]]
             self.add_design(school, staffing.form_communities(school))
         fill_vacancies(self, 0, initial=True)
+        for component in self.summer:
+            component.start(self)
 
     def add_design(self, school, design, columns=None) -> np.ndarray:
         """Append a school's communities, positions and memberships; returns the positions.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..components import Component
 from ..kernels import keyed_random as kr
 from ..kernels.backend import attrition_probabilities
 from ..population import ACTIVE, LEFT, MOVED, RETIRED
@@ -226,11 +227,15 @@ def settle_transfers(model, year: int, movers: np.ndarray) -> int:
                                positions.school[open_vacant[wanted == c]].tolist(), strict=True))
               for c in np.unique(wanted)}
     category, school = table.column("category"), table.column("school")
+    judges = [c for c in getattr(model, "summer", ())
+              if type(c).transfer_fit is not Component.transfer_fit]
     leaving = []
     for person in movers[order].tolist():
         queue = queues.get(_home_category(category[person]), [])
         here = school[person]
         slot = next((i for i, (_, at) in enumerate(queue) if at != here), None)
+        if slot is not None and judges:
+            slot = _suited_slot(model, person, queue, here, judges)
         if slot is None:
             leaving.append(person)
             continue
@@ -241,6 +246,19 @@ def settle_transfers(model, year: int, movers: np.ndarray) -> int:
     table.exit_year[leaving] = year
     model.remove_educator_agents(leaving)
     return placed
+
+
+def _suited_slot(model, person: int, queue: list, here: int, judges: list) -> int | None:
+    """The first vacancy of ``queue`` at another school that suits every component that
+    judges (``Component.transfer_fit``), None when none does (the mover leaves the
+    district, as when no vacancy is open)."""
+    posts = np.array([post for post, _ in queue], dtype=np.int64)
+    suits = np.array([at != here for _, at in queue], dtype=bool)
+    for judge in judges:
+        fit = judge.transfer_fit(model, person, posts)
+        if fit is not None:
+            suits &= fit
+    return int(np.flatnonzero(suits)[0]) if suits.any() else None
 
 
 def _home_category(category: int) -> int:
