@@ -15,9 +15,10 @@
 
 ``staff.csv`` (optional roster): one row per educator, columns ``school`` (a name in
 schools.csv), ``role`` (a role of the run's catalogue) and ``experience`` (years including the
-current one, 1-50) and, optionally, ``certifications`` (areas of subject_areas.AREAS separated
-by ``;``, for the subjects component). Roster rows fill the school's positions of that role in order; positions
-left over are drawn as usual, and roster rows with no position left are counted and reported.
+current one, 1-50) and, optionally, ``certifications`` (areas of subject_areas.AREAS
+separated by ``;``, for the subjects component). Roster rows fill the school's positions of
+that role in order; positions left over are drawn as usual, and roster rows with no position
+left are counted and reported.
 """
 
 from __future__ import annotations
