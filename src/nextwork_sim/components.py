@@ -150,6 +150,13 @@ class Component:
         """Told who hiring placed: the new educator ``rows`` and, for each, the index of the
         pool candidate it was (-1: a long-term substitute)."""
 
+    @classmethod
+    def results_tables(cls, results) -> dict:
+        """Tables a results folder holds besides the runs, from the tidy ``results`` of all
+        runs (columns scenario, replication, year, metric, group, value): ``{file name:
+        DataFrame}``, each written as CSV next to summary.csv."""
+        return {}
+
     def uniform(self, context: SummerContext, ids: np.ndarray, sub: int = 0) -> np.ndarray:
         """Uniforms in (0, 1), one per person id, from this component's stream this summer
         (``sub`` numbers the summer's separate draws)."""
@@ -282,3 +289,21 @@ def summer_components(built_in: list[Component], mechanisms: dict) -> list[Compo
             at += 1  # after the plug-ins already placed there
         order.insert(at + 1, cls(settings))
     return order
+
+
+def component_tables(scenarios: list, results) -> dict:
+    """The ``results_tables`` of every component the ``scenarios`` run (each class once, in
+    order of first appearance); ValueError when two name the same file."""
+    tables: dict = {}
+    seen: list[type] = []
+    for scenario in scenarios:
+        for settings in scenario.mechanisms.values():
+            cls = component_class(settings.component)
+            if cls in seen:
+                continue
+            seen.append(cls)
+            for name, frame in cls.results_tables(results).items():
+                if name in tables:
+                    raise ValueError(f"results table {name!r} is written by two components")
+                tables[name] = frame
+    return tables

@@ -32,6 +32,7 @@ from ..kernels import keyed_random
 from ..outcomes import Metric
 from ..parameters import ASSUMPTION, Frozen, param
 from ..population import ACTIVE, LEFT, MOVED, RETIRED
+from ..roles import CATEGORY_INDEX
 from ..staffing.base import COMMUNITY_KINDS
 from ..subject_areas import (
     AREA_INDEX,
@@ -216,6 +217,24 @@ def holds(certifications: np.ndarray, areas: np.ndarray) -> np.ndarray:
     return (areas >= 0) & ((certifications.astype(np.int64) >> np.maximum(areas, 0)) & 1 == 1)
 
 
+def qualified(certifications: np.ndarray, masks: np.ndarray) -> np.ndarray:
+    """Whether each row's certifications include one of the areas its post accepts."""
+    return (certifications.astype(np.int64) & masks) != 0
+
+
+def taught_area(certifications: np.ndarray, areas: np.ndarray,
+                masks: np.ndarray) -> np.ndarray:
+    """The area each holder teaches in its post: the post's own area when it holds it, else
+    (a lead post, which accepts several) the first accepted area it holds, else the post's."""
+    accepted = certifications.astype(np.int64) & masks
+    lowest = np.log2(np.maximum(accepted & -accepted, 1)).astype(np.int64)
+    return np.where(holds(certifications, areas) | (accepted == 0), areas, lowest)
+
+
+#: the areas a secondary lead post accepts: its holder teaches its own subject
+SECONDARY_MASK = int(sum(1 << AREA_INDEX[a] for a in SECONDARY_AREAS))
+
+
 class Subjects(Component):
     """Subjects and certification areas, hiring and placement by subject, and the metrics of
     shortages by subject and by school (docs/subjects.md)."""
@@ -271,6 +290,11 @@ class Subjects(Component):
             "teaching posts of the school held by a teacher"),
     }
 
+    @classmethod
+    def results_tables(cls, results: pd.DataFrame) -> dict:
+        """schools.csv: the per-school table (``school_table``)."""
+        return {"schools.csv": school_table(results)}
+
     def __init__(self, parameters: SubjectSettings | None = None):
         super().__init__(parameters if parameters is not None else SubjectSettings(
             component="nextwork_sim.workforce.subjects:Subjects"))
@@ -283,6 +307,7 @@ class Subjects(Component):
         self._school_mix: list[tuple] | None = None
         self._candidate_certifications: np.ndarray | None = None
         self._areas: tuple | None = None
+        self._masks: tuple | None = None
 
     # --- posts -------------------------------------------------------------------------
     def _mixes(self, model) -> list[tuple]:
@@ -347,6 +372,22 @@ class Subjects(Component):
         self._areas = (positions, area)
         return area
 
+    def post_masks(self, model) -> np.ndarray:
+        """The areas each position accepts, as a bit mask (int64, 0: not a teaching post):
+        its own area's bit; a secondary school's lead post (teacher-leader category) any
+        secondary area, for its holder teaches its own subject."""
+        positions = model.state.positions
+        cached = self._masks
+        if cached is not None and cached[0] is positions and cached[1].size == positions.n:
+            return cached[1]
+        area = self.post_areas(model).astype(np.int64)
+        mask = np.where(area >= 0, np.left_shift(1, np.maximum(area, 0)), 0).astype(np.int64)
+        lead = model.roles.category[positions.role] == CATEGORY_INDEX["teacher_leader"]
+        secondary = np.isin(area, [AREA_INDEX[a] for a in SECONDARY_AREAS])
+        mask[lead & secondary] = SECONDARY_MASK
+        self._masks = (positions, mask)
+        return mask
+
     # --- certifications ----------------------------------------------------------------
     def _uniform(self, model, year: int, ids: np.ndarray, sub: int) -> np.ndarray:
         return keyed_random.uniform(model.run_key, self.stream, year, ids, sub)
@@ -397,8 +438,9 @@ class Subjects(Component):
     def start(self, model) -> None:
         """The initial workforce's certifications: each teacher certified in its post's area
         but for ``initial_out_of_field`` of them (who hold another area, drawn from the
-        traditional entrants' mix), residents from the residency mix; a roster's
-        certifications where it gives them. Then year 0's statuses."""
+        traditional entrants' mix); a roster's certifications where it gives them. Then year
+        0's statuses. Residents and paraeducators hold none: one who steps into a teaching
+        post is certified for it then (``step``)."""
         e = model.state.educators
         rows = np.flatnonzero(e.status == ACTIVE)
         ids = e.person_id[rows]
@@ -411,20 +453,17 @@ class Subjects(Component):
         weights[outside, area[outside]] = 0.0  # out of field: hold areas other than the post's
         certified = self._certify(model, 0, ids, weights, _BUILD,
                                   first=np.where(in_field, area, -1))
-        resident = e.role[rows] == model.roles.index["resident"]
-        residency = np.tile(self._entrant_mix[PATHWAYS.index("residency")], (rows.size, 1))
         certified = np.where(teaching, certified, 0)
-        certified = np.where(resident, self._certify(model, 0, ids, residency, _BUILD),
-                             certified)
         roster = self._roster(model)[e.position[rows]]
         e.certifications[rows] = np.where(roster > 0, roster, certified).astype(np.int16)
         self._assign(model)
 
     def hiring_terms(self, model, year: int, pool, vacant: np.ndarray):
-        """Draws this summer's candidates' certifications (teachers from their pathway's
-        entrant mix, residents from the residency's) and, with ``prefer_qualified``, gives
-        a vacancy QUALIFIED_FIRST for a candidate certified in its area."""
-        teaching_kind = np.isin(pool.kind, [KINDS.index("teacher"), KINDS.index("resident")])
+        """Draws this summer's teacher candidates' certifications (from their pathway's
+        entrant mix) and, with ``prefer_qualified``, gives a vacancy QUALIFIED_FIRST for a
+        candidate certified in an area it accepts (a lead post, which accepts several,
+        QUALIFIED_FIRST shared among them)."""
+        teaching_kind = pool.kind == KINDS.index("teacher")
         ids = np.arange(pool.kind.size, dtype=np.int64)
         certifications = self._certify(model, year, ids, self._entrant_mix[pool.pathway],
                                        _CANDIDATE)
@@ -432,10 +471,8 @@ class Subjects(Component):
                                                   0).astype(np.int16)
         if not self.parameters.prefer_qualified:
             return None
-        area = self.post_areas(model)[vacant].astype(np.int64)
-        per_vacancy = np.zeros((vacant.size, len(AREAS)))
-        wanted = np.flatnonzero(area >= 0)
-        per_vacancy[wanted, area[wanted]] = QUALIFIED_FIRST
+        accepted = ((self.post_masks(model)[vacant][:, None] >> np.arange(len(AREAS))) & 1)
+        per_vacancy = QUALIFIED_FIRST * accepted / np.maximum(accepted.sum(axis=1), 1)[:, None]
         per_candidate = ((self._candidate_certifications[:, None].astype(np.int64)
                           >> np.arange(len(AREAS))) & 1).astype(np.float64)
         return per_vacancy, per_candidate
@@ -445,9 +482,9 @@ class Subjects(Component):
         those open it leaves the district rather than teach out of field."""
         if not self.parameters.prefer_qualified:
             return None
-        areas = self.post_areas(model)[posts].astype(np.int64)
+        masks = self.post_masks(model)[posts]
         certifications = np.full(posts.size, model.state.educators.certifications[person])
-        return holds(certifications, areas) | (areas < 0)
+        return qualified(certifications, masks) | (masks == 0)
 
     def hired(self, model, year: int, rows: np.ndarray, candidates: np.ndarray) -> None:
         if self._candidate_certifications is None:
@@ -462,8 +499,9 @@ class Subjects(Component):
         self._record_year(context)
         self._record_hires(context)
         self._record_departures(context)
-        # a paraeducator who stepped into a teaching post (grow-your-own) was prepared for
-        # it: certified in its area, and perhaps a second from the para_to_teacher mix
+        # a paraeducator or resident who stepped into a teaching post (grow-your-own, a
+        # residency's end) was prepared for it: certified in its area, and perhaps a second
+        # from its pathway's mix
         e = model.state.educators
         area = self.post_areas(model)
         rows = np.flatnonzero((e.status == ACTIVE) & (e.position >= 0) & ~e.substitute)
@@ -502,8 +540,10 @@ class Subjects(Component):
                                                 + e.content_withheld[withheld], 1.0)
         e.content_withheld[withheld] = 0.0
         rows = np.flatnonzero((e.status == ACTIVE) & (e.position >= 0))
-        post_area = area[e.position[rows]].astype(np.int64)
-        status = np.where(holds(e.certifications[rows], post_area), IN_FIELD, OUT_OF_FIELD)
+        mask = self.post_masks(model)[e.position[rows]]
+        post_area = taught_area(e.certifications[rows], area[e.position[rows]].astype(np.int64),
+                                mask)
+        status = np.where(qualified(e.certifications[rows], mask), IN_FIELD, OUT_OF_FIELD)
         status = np.where(e.substitute[rows], SUBSTITUTE, status)
         status = np.where(post_area < 0, NO_POST, status)
         if self.parameters.team_coverage:
@@ -569,13 +609,15 @@ class Subjects(Component):
         model, record = context.model, context.record
         e = model.state.educators
         hired = context.hired[~e.substitute[context.hired]]
-        area = self.post_areas(model)[e.position[hired]].astype(np.int64)
-        hired, area = hired[area >= 0], area[area >= 0]
+        hired = hired[self.post_masks(model)[e.position[hired]] != 0]
+        mask = self.post_masks(model)[e.position[hired]]
+        area = taught_area(e.certifications[hired],
+                           self.post_areas(model)[e.position[hired]].astype(np.int64), mask)
         record.count_by("subject_hires", np.ones(hired.size, dtype=bool),
                         {"subject": (area, AREAS)})
         if hired.size:
             record.mean_by("hired_in_field_share",
-                           holds(e.certifications[hired], area).astype(np.float64),
+                           qualified(e.certifications[hired], mask).astype(np.float64),
                            {"subject": (area, AREAS)})
 
     def _record_departures(self, context) -> None:
@@ -602,13 +644,14 @@ def school_label(school) -> str:
 def school_table(results: pd.DataFrame) -> pd.DataFrame:
     """The tidy per-school table of a run's results (``model.results()`` or
     ``load_results``): one row per scenario and school with its poverty band, level, mean
-    vacancy share and out-of-field share over the reported years and replications, and the
-    years observed. A school whose poverty band differs between replications (preset
-    schools draw their low-income share per run) has one row per band."""
+    vacancy share and out-of-field share over the reported years and replications, and
+    ``school_years``, the years times replications observed. A school whose poverty band
+    differs between replications (preset schools draw their low-income share per run) has
+    one row per band."""
     rows = results[results["metric"].isin(("school_vacancy_rate", "school_out_of_field_share"))]
     if rows.empty:
         return pd.DataFrame(columns=["scenario", "school", "school_poverty", "level",
-                                     "vacancy_share", "out_of_field_share", "years"])
+                                     "vacancy_share", "out_of_field_share", "school_years"])
     parts = rows["group"].str.extract(
         r"^school=(?P<school>.*),school_poverty=(?P<school_poverty>[^,]*),level=(?P<level>.*)$")
     table = pd.concat([rows.reset_index(drop=True), parts.reset_index(drop=True)], axis=1)
@@ -620,6 +663,6 @@ def school_table(results: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({
         "vacancy_share": wide.get("school_vacancy_rate"),
         "out_of_field_share": wide.get("school_out_of_field_share"),
-        "years": counts}).reset_index()
+        "school_years": counts}).reset_index()
     return out.sort_values(["scenario", "vacancy_share"], ascending=[True, False],
                            ignore_index=True)
