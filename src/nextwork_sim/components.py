@@ -138,12 +138,13 @@ class Component:
         gains Σ_t vacancy[v, t]·candidate[c, t] (``vacant`` in the order they are filled)."""
         return None
 
-    def transfer_fit(self, model, person: int, posts: np.ndarray):
-        """A say in where a within-district mover goes: None, or for each of ``posts`` (the
-        open vacancies of its category, in the order transfers fill them) whether the mover
-        suits it. The mover takes the first post at another school that suits every
-        component that answers; when none does it leaves the district, as when no vacancy
-        of its category is open."""
+    def placement_fit(self, model, person: int, posts: np.ndarray):
+        """A say in where the district places someone it employs: None, or for each of
+        ``posts`` (the open posts the person may take, in the order they would be taken)
+        whether the person suits it. A within-district mover takes the first post at another
+        school that suits every component that answers, and leaves the district when none
+        does (as when no vacancy of its category is open); an incumbent of a school that
+        switches design takes the first new post that suits, else the first it may hold."""
         return None
 
     def hired(self, model, year: int, rows: np.ndarray, candidates: np.ndarray) -> None:

@@ -228,7 +228,7 @@ def settle_transfers(model, year: int, movers: np.ndarray) -> int:
               for c in np.unique(wanted)}
     category, school = table.column("category"), table.column("school")
     judges = [c for c in getattr(model, "summer", ())
-              if type(c).transfer_fit is not Component.transfer_fit]
+              if type(c).placement_fit is not Component.placement_fit]
     leaving = []
     for person in movers[order].tolist():
         queue = queues.get(_home_category(category[person]), [])
@@ -250,12 +250,12 @@ def settle_transfers(model, year: int, movers: np.ndarray) -> int:
 
 def _suited_slot(model, person: int, queue: list, here: int, judges: list) -> int | None:
     """The first vacancy of ``queue`` at another school that suits every component that
-    judges (``Component.transfer_fit``), None when none does (the mover leaves the
+    judges (``Component.placement_fit``), None when none does (the mover leaves the
     district, as when no vacancy is open)."""
     posts = np.array([post for post, _ in queue], dtype=np.int64)
     suits = np.array([at != here for _, at in queue], dtype=bool)
     for judge in judges:
-        fit = judge.transfer_fit(model, person, posts)
+        fit = judge.placement_fit(model, person, posts)
         if fit is not None:
             suits &= fit
     return int(np.flatnonzero(suits)[0]) if suits.any() else None

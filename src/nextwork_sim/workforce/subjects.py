@@ -477,7 +477,7 @@ class Subjects(Component):
                           >> np.arange(len(AREAS))) & 1).astype(np.float64)
         return per_vacancy, per_candidate
 
-    def transfer_fit(self, model, person: int, posts: np.ndarray) -> np.ndarray | None:
+    def placement_fit(self, model, person: int, posts: np.ndarray) -> np.ndarray | None:
         """With ``prefer_qualified``, a mover suits the vacancies of its areas: with none of
         those open it leaves the district rather than teach out of field."""
         if not self.parameters.prefer_qualified:
