@@ -400,6 +400,10 @@ def test_a_bad_subjects_parameter_is_one_line():
     with pytest.raises(ConfigError) as error:
         resolve(_config(secondary_mix={"latin": 3.0}))
     assert "mechanisms.subjects.secondary_mix.latin" in str(error.value)
+    with pytest.raises(ConfigError) as error:
+        resolve(_config(secondary_mix=dict.fromkeys(SECONDARY_AREAS, 0.0)))
+    assert "secondary_mix: every weight is 0" in str(error.value)
+    assert "\n" not in str(error.value)
 
 
 def test_the_shipped_shortage_configs_are_valid():
@@ -407,3 +411,9 @@ def test_the_shipped_shortage_configs_are_valid():
         scenario = resolve(path)
         assert scenario.mechanisms["subjects"].component == SUBJECTS, path
     assert (ROOT / "docs" / "subjects.md").is_file()
+
+
+def test_the_docs_hold_the_parameters_table_of_the_code():
+    text = (ROOT / "docs" / "subjects.md").read_text()
+    assert subjects.parameters_markdown() in text, (
+        "docs/subjects.md: paste subjects.parameters_markdown() between the parameters marks")

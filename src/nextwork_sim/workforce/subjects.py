@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pydantic import create_model
+from pydantic import create_model, model_validator
 
 from ..components import Component, MechanismSettings
 from ..config import LEVELS
@@ -178,6 +178,16 @@ class SubjectSettings(MechanismSettings):
         ParaToTeacherEntrants(), unit="table", kind="assumption", doc="entrant mix")
     career_switcher_entrants: CareerSwitcherEntrants = param(
         CareerSwitcherEntrants(), unit="table", kind="assumption", doc="entrant mix")
+
+
+    @model_validator(mode="after")
+    def _mixes_weigh_something(self):
+        for field in ("secondary_mix", *ENTRANT_FIELDS.values()):
+            if not any(getattr(getattr(self, field), name) > 0
+                       for name in type(getattr(self, field)).model_fields):
+                raise ValueError(f"{field}: every weight is 0; give at least one area a "
+                                 "weight above 0")
+        return self
 
 
 def _weights(table: Frozen, areas: tuple[str, ...]) -> np.ndarray:
@@ -666,3 +676,31 @@ def school_table(results: pd.DataFrame) -> pd.DataFrame:
         "school_years": counts}).reset_index()
     return out.sort_values(["scenario", "vacancy_share"], ascending=[True, False],
                            ignore_index=True)
+
+
+def parameters_markdown() -> str:
+    """The ``[mechanisms.subjects]`` parameters as a Markdown table (docs/subjects.md holds
+    it; tests/test_subjects.py checks it is current)."""
+    lines = ["| parameter | default | unit | range | kind | source | meaning |",
+             "|---|---|---|---|---|---|---|"]
+
+    def rows(model: type, prefix: str):
+        for name, field in model.model_fields.items():
+            if name == "component":
+                continue
+            annotation = field.annotation
+            if isinstance(annotation, type) and issubclass(annotation, Frozen):
+                yield from rows(annotation, f"{prefix}{name}.")
+                continue
+            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+            bounds = {k: getattr(m, k) for m in field.metadata for k in ("ge", "le")
+                      if getattr(m, k, None) is not None}
+            span = f"{bounds['ge']:g} – {bounds['le']:g}" if len(bounds) == 2 else ""
+            default = field.default
+            shown = str(default).lower() if isinstance(default, bool) else f"{default:g}"
+            yield (f"| `{prefix}{name}` | {shown} | {extra.get('unit', '')} | {span} | "
+                   f"{extra.get('kind', '')} | {extra.get('source', '')} | "
+                   f"{field.description or ''} |")
+
+    lines.extend(rows(SubjectSettings, ""))
+    return "\n".join(lines) + "\n"
