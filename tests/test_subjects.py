@@ -417,3 +417,27 @@ def test_the_docs_hold_the_parameters_table_of_the_code():
     text = (ROOT / "docs" / "subjects.md").read_text()
     assert subjects.parameters_markdown() in text, (
         "docs/subjects.md: paste subjects.parameters_markdown() between the parameters marks")
+
+
+def test_the_report_draws_shortage_by_subject_and_the_schools(tmp_path):
+    from nextwork_sim.report.build import build_report
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(CONFIGS / "shortages" / "csv_district.toml"),
+                                      "--quiet", "--years", "2", "--replications", "2",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    html = build_report(out).html.read_text()
+    figures = html[html.index('<section id="figures">'):]
+    figures = figures[:figures.index("</section>")]
+    assert 'id="figure-shortage"' in figures and "mathematics posts short" in figures
+    assert 'id="figure-schools"' in figures
+    assert figures.count("<td>Sonoran High</td>") == 1  # the table of most affected schools
+    # without the component neither is drawn
+    plain = tmp_path / "plain"
+    result = CliRunner().invoke(app, ["run", str(CONFIGS / "csv_district.toml"), "--quiet",
+                                      "--years", "1", "--out", str(plain)])
+    assert result.exit_code == 0, result.output
+    assert not (plain / "schools.csv").exists()
+    html = build_report(plain).html.read_text()
+    assert "figure-shortage" not in html and "figure-schools" not in html
