@@ -160,9 +160,10 @@ def test_a_mover_goes_only_to_a_post_it_suits_or_leaves_the_district():
         def placement_fit(self, model, person, posts):
             return posts % 2 == 1  # odd posts suit
 
-    queue = [(10, 0), (12, 1), (13, 0), (15, 1)]
+    queue = (np.array([10, 12, 13, 15]), np.array([0, 1, 0, 1]))
     assert attrition._suited_slot(None, 0, queue, 0, [Judge()]) == 3  # 13 is at its school
-    assert attrition._suited_slot(None, 0, [(10, 1), (12, 1)], 0, [Judge()]) is None
+    assert attrition._suited_slot(None, 0, (np.array([10, 12]), np.array([1, 1])), 0,
+                                  [Judge()]) is None
 
 
 # --- out of field -------------------------------------------------------------------------
