@@ -442,3 +442,15 @@ def test_the_report_draws_shortage_by_subject_and_the_schools(tmp_path):
     assert not (plain / "schools.csv").exists()
     html = build_report(plain).html.read_text()
     assert "figure-shortage" not in html and "figure-schools" not in html
+
+
+def test_a_run_from_a_saved_state_keeps_the_components_columns(tmp_path):
+    """load_state rebuilt the tables without the components' columns (KeyError)."""
+    from nextwork_sim import api
+
+    config = _config(preset="school", years=1, burn_in=1)
+    api.burn_in(config, tmp_path / "state", replications=1)
+    comparison = api.compare([config], from_state=tmp_path / "state", years=1)
+    table = comparison.table
+    assert (table["metric"] == "subject_positions").any()
+    assert _values(table, "subject_positions")[0] == _values(table, "positions")[0]
