@@ -175,6 +175,7 @@ class _YearAudit(Component):
     name = "year_audit"
     after = "payroll"
     counts: dict = {}
+    by_school: dict = {}
 
     def step(self, context):
         model = context.model
@@ -183,17 +184,23 @@ class _YearAudit(Component):
         lead = model.roles.category[positions.role] == CATEGORY_INDEX["teacher_leader"]
         held = [r for r in context.before.tolist() if area[e.position[r]] >= 0]
         outside = 0
+        schools: dict = {}
         for row in held:
             post = e.position[row]
             assert not lead[post]  # traditional: no lead posts, every post has one area
+            mine = schools.setdefault(int(e.school[row]), [0, 0])
+            mine[1] += 1
             if not (int(e.certifications[row]) >> int(area[post])) & 1:
                 outside += 1
+                mine[0] += 1
         reported = context.year - model.config.burn_in_years + 1
         type(self).counts[reported] = (outside, len(held))
+        type(self).by_school[reported] = {
+            subjects.school_label(model.schools[k]): v[0] / v[1] for k, v in schools.items()}
 
 
 def test_out_of_field_posts_are_the_posts_held_by_uncertified_teachers():
-    _YearAudit.counts = {}
+    _YearAudit.counts, _YearAudit.by_school = {}, {}
     config = _config(years=4)
     config["mechanisms"]["audit"] = {"component": "tests.test_subjects:_YearAudit"}
     results = _run(config).results()
@@ -203,6 +210,11 @@ def test_out_of_field_posts_are_the_posts_held_by_uncertified_teachers():
         outside, held = _YearAudit.counts[year]
         assert held > 0 and value == pytest.approx(outside / held, abs=1e-12)
     assert share.max() > 0  # the test can see a difference
+    # and school by school (the school the post was at during the year, not a mover's new one)
+    per_school = results[results["metric"] == "school_out_of_field_share"]
+    assert len(per_school) == sum(len(_YearAudit.by_school[y]) for y in range(1, 5))
+    for row in per_school.itertuples():
+        assert row.value == pytest.approx(_YearAudit.by_school[row.year][row.group], abs=1e-12)
 
 
 def test_status_of_every_post_holder_follows_its_certifications():

@@ -257,6 +257,7 @@ class Subjects(Component):
         "certifications": (np.int16, (), 0),    # bit mask over subject_areas.AREAS
         "post_area": (np.int8, (), -1),         # area of the teaching post held, -1 none
         "post_status": (np.int8, (), NO_POST),  # IN_FIELD, TEAM_COVERED, OUT_OF_FIELD, ...
+        "post_school": (np.int32, (), -1),      # school of that post (a mover's changes)
         "content_withheld": (np.float32, (), 0.0),  # content skill lowered while out of field
     }
     metrics = {
@@ -568,6 +569,7 @@ class Subjects(Component):
         e.post_area[np.flatnonzero(e.status == ACTIVE)] = -1
         e.post_area[rows] = post_area
         e.post_status[rows] = status
+        e.post_school[rows] = e.school[rows]
         factor = self.parameters.out_of_field_content_factor
         if factor < 1.0:
             lowered = rows[(status == OUT_OF_FIELD) | (status == TEAM_COVERED)]
@@ -587,7 +589,8 @@ class Subjects(Component):
             return
         area = e.post_area[rows].astype(np.int64)
         status = e.post_status[rows]
-        poverty = school_poverty(model)[e.school[rows]]
+        school = e.post_school[rows].astype(np.int64)
+        poverty = school_poverty(model)[school]
         vacant = status == SUBSTITUTE
         out = status == OUT_OF_FIELD
         groups = {"subject": (area, AREAS), "school_poverty": (poverty, POVERTY_BANDS)}
@@ -603,7 +606,6 @@ class Subjects(Component):
                            (status[filled] == TEAM_COVERED).astype(np.float64),
                            {"subject": kept["subject"]})
         if self.parameters.by_school:
-            school = e.school[rows].astype(np.int64)
             n_schools = len(model.schools)
             posts = np.bincount(school, minlength=n_schools)
             held = np.bincount(school[filled], minlength=n_schools)
