@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .components import Component
 from .config import validate
 from .domains import N_DOMAINS
 from .kernels import keyed_random as kr
@@ -191,6 +192,8 @@ def _rebuild(model, school_index: int, which: int, year: int, context) -> None:
     # leaders first, then the rest; within a category, the most skilled first
     order = np.lexsort((-educators.skill[unplaced].mean(axis=1), educators.category[unplaced]))
     wanted = model.roles.category[positions.role[new_positions]]
+    judges = [c for c in getattr(model, "summer", ())
+              if type(c).placement_fit is not Component.placement_fit]
     for person in unplaced[order].tolist():
         free = (positions.holder[new_positions] < 0) & (
             wanted == _category_for(educators.category[person]))
@@ -200,12 +203,26 @@ def _rebuild(model, school_index: int, which: int, year: int, context) -> None:
         # a post of the role they hold first: a special-education specialist stays one
         same_role = free & (positions.role[new_positions] == educators.role[person])
         choice = np.flatnonzero(same_role if same_role.any() else free)
+        if choice.size and judges:
+            choice = _suited_first(model, person, new_positions[choice], judges, choice)
         if choice.size:
             occupy(model, person, int(new_positions[choice[0]]))
     kept = educators.position[incumbents] >= 0
     # those placed in another role are trained for it (transition_cost)
     context.role_changes += int(np.sum(kept & (educators.role[incumbents] != previous_role)))
     displace(model, incumbents[~kept], context)
+
+
+def _suited_first(model, person: int, posts: np.ndarray, judges: list,
+                  choice: np.ndarray) -> np.ndarray:
+    """``choice`` with the posts that suit every judging component
+    (``Component.placement_fit``) first."""
+    suits = np.ones(posts.size, dtype=bool)
+    for judge in judges:
+        fit = judge.placement_fit(model, person, posts)
+        if fit is not None:
+            suits &= fit
+    return np.concatenate([choice[suits], choice[~suits]])
 
 
 def displace(model, rows: np.ndarray, context) -> None:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .adoption import shared_start
 from .adoption import shared_start as start_from
+from .components import component_tables
 from .config import ConfigError, Scenario, apply_overrides, load_config, to_toml, validate
 from .experiments.decompose import DEFAULT_METRICS, decompose, hybrids
 from .experiments.executors import check_scheduler
@@ -161,6 +162,8 @@ def compare(configs: list, *, years: int | None = None, seed: int = 0,
     if out is not None:
         configs_text = {s.name: to_toml(s) for s in scenarios}
         write_results(Path(out), runs, manifest, configs_text, summary, overwrite)
+        for file_name, frame in component_tables(scenarios, table).items():
+            frame.to_csv(Path(out) / file_name, index=False, float_format="%.6g")
     return Comparison(configured, scenarios, table, summary, runs, manifest, seed,
                       replications, years, prepare, state_dir)
 

@@ -126,6 +126,38 @@ class Component:
     def step(self, context: SummerContext) -> None:
         raise NotImplementedError(f"{type(self).__name__}.step")
 
+    # Hooks outside the summer's order (docs/extending.md): the built-in components leave
+    # them as they are, so a run without plug-ins is what it was.
+    def start(self, model) -> None:
+        """Called once when the model is built, after the initial workforce is placed and
+        before the first school day: a component sets its columns for year 0 here."""
+
+    def hiring_terms(self, model, year: int, pool, vacant: np.ndarray):
+        """A say in hiring from the pipelines: None, or (per vacancy float64 [V, T], per
+        candidate of ``pool`` float64 [C, T]); each vacancy's match score of a candidate
+        gains Σ_t vacancy[v, t]·candidate[c, t] (``vacant`` in the order they are filled)."""
+        return None
+
+    def placement_fit(self, model, person: int, posts: np.ndarray):
+        """A say in where the district places someone it employs: None, or for each of
+        ``posts`` (the open posts the person may take, in the order they would be taken)
+        whether the person suits it. A within-district mover takes the first post at another
+        school that suits every component that answers, and leaves the district when none
+        does (as when no vacancy of its category is open); an incumbent of a school that
+        switches design takes the first new post that suits, else the first it may hold."""
+        return None
+
+    def hired(self, model, year: int, rows: np.ndarray, candidates: np.ndarray) -> None:
+        """Told who hiring placed: the new educator ``rows`` and, for each, the index of the
+        pool candidate it was (-1: a long-term substitute)."""
+
+    @classmethod
+    def results_tables(cls, results) -> dict:
+        """Tables a results folder holds besides the runs, from the tidy ``results`` of all
+        runs (columns scenario, replication, year, metric, group, value): ``{file name:
+        DataFrame}``, each written as CSV next to summary.csv."""
+        return {}
+
     def uniform(self, context: SummerContext, ids: np.ndarray, sub: int = 0) -> np.ndarray:
         """Uniforms in (0, 1), one per person id, from this component's stream this summer
         (``sub`` numbers the summer's separate draws)."""
@@ -258,3 +290,21 @@ def summer_components(built_in: list[Component], mechanisms: dict) -> list[Compo
             at += 1  # after the plug-ins already placed there
         order.insert(at + 1, cls(settings))
     return order
+
+
+def component_tables(scenarios: list, results) -> dict:
+    """The ``results_tables`` of every component the ``scenarios`` run (each class once, in
+    order of first appearance); ValueError when two name the same file."""
+    tables: dict = {}
+    seen: list[type] = []
+    for scenario in scenarios:
+        for settings in scenario.mechanisms.values():
+            cls = component_class(settings.component)
+            if cls in seen:
+                continue
+            seen.append(cls)
+            for name, frame in cls.results_tables(results).items():
+                if name in tables:
+                    raise ValueError(f"results table {name!r} is written by two components")
+                tables[name] = frame
+    return tables

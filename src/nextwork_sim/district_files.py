@@ -11,11 +11,14 @@
 | english_learner | share of English learners (optional; default: the composition's) | 0 to 1 |
 | disability | share of students with disabilities (optional; default: the composition's) | 0 to 1 |
 | leader_quality | the leader's quality in SD (optional; default: drawn) | -5 to 5 |
+| need_<area> | secondary posts' subject weights, for the subjects component (optional) | >= 0 |
 
 ``staff.csv`` (optional roster): one row per educator, columns ``school`` (a name in
 schools.csv), ``role`` (a role of the run's catalogue) and ``experience`` (years including the
-current one, 1-50). Roster rows fill the school's positions of that role in order; positions
-left over are drawn as usual, and roster rows with no position left are counted and reported.
+current one, 1-50) and, optionally, ``certifications`` (areas of subject_areas.AREAS
+separated by ``;``, for the subjects component). Roster rows fill the school's positions of
+that role in order; positions left over are drawn as usual, and roster rows with no position
+left are counted and reported.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import io
 from pathlib import Path
 
 import pandas as pd
+
+from .subject_areas import CERTIFICATIONS_COLUMN, NEED_COLUMNS, NEED_PREFIX, parse_certifications
 
 SCHOOL_COLUMNS = ("name", "level", "enrollment", "low_income")
 SHARE_COLUMNS = ("low_income", "english_learner", "disability")
@@ -114,6 +119,7 @@ def read_schools(path: str | Path) -> pd.DataFrame:
                 raise DistrictFileError(f"{where}: leader_quality = {row['leader_quality']!r}; "
                                         f"allowed: -{LEADER_QUALITY_LIMIT:g} to "
                                         f"{LEADER_QUALITY_LIMIT:g} SD, or empty")
+    _check_subject_needs(path, table)
     duplicated = table["name"][table["name"].duplicated()].tolist()
     if duplicated:
         raise DistrictFileError(f"{path}: school names must be unique ({duplicated[0]!r} "
@@ -121,9 +127,32 @@ def read_schools(path: str | Path) -> pd.DataFrame:
     return table
 
 
+def _check_subject_needs(path, table: pd.DataFrame) -> None:
+    """need_<area> columns: known secondary areas, each value empty or a number >= 0, and a
+    row that gives any gives one above zero (docs/subjects.md)."""
+    needs = [c for c in table.columns if c.startswith(NEED_PREFIX)]
+    for column in needs:
+        if column not in NEED_COLUMNS:
+            raise DistrictFileError(f"{path}: column {column!r} is not a subject need; "
+                                    f"allowed: {', '.join(NEED_COLUMNS)}")
+    for i, row in table.iterrows():
+        given = []
+        for column in needs:
+            if pd.isna(row[column]):
+                continue
+            weight = pd.to_numeric(row[column], errors="coerce")
+            if pd.isna(weight) or not 0 <= weight < float("inf"):
+                raise DistrictFileError(f"{path}: line {i}: {column} = {row[column]!r}; "
+                                        "allowed: a number >= 0, or empty")
+            given.append(weight)
+        if given and max(given) <= 0:
+            raise DistrictFileError(f"{path}: line {i}: every need_ column is 0; give at "
+                                    "least one subject a weight above 0, or leave them empty")
+
+
 def read_staff(path: str | Path, school_names: set[str], role_names: set[str]) -> pd.DataFrame:
     """Read and check the optional staff roster."""
-    table = _read(path, ("school", "role"))
+    table = _read(path, ("school", "role", CERTIFICATIONS_COLUMN))
     missing = [c for c in ("school", "role", "experience") if c not in table.columns]
     if missing:
         raise DistrictFileError(f"{path}: missing column(s) {', '.join(missing)}; required: "
@@ -140,4 +169,9 @@ def read_staff(path: str | Path, school_names: set[str], role_names: set[str]) -
         if pd.isna(experience) or not 1 <= experience <= 50:
             raise DistrictFileError(f"{where}: experience = {row['experience']!r}; allowed: "
                                     "1 to 50 years")
+        if CERTIFICATIONS_COLUMN in table.columns and not pd.isna(row[CERTIFICATIONS_COLUMN]):
+            try:
+                parse_certifications(row[CERTIFICATIONS_COLUMN])
+            except ValueError as error:
+                raise DistrictFileError(f"{where}: {CERTIFICATIONS_COLUMN}: {error}") from None
     return table

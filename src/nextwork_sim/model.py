@@ -100,6 +100,8 @@ class SchoolSystemModel(mesa.Model):
             staffing = self.staffing_models[self.school_model[school.index]]
             self.add_design(school, staffing.form_communities(school))
         fill_vacancies(self, 0, initial=True)
+        for component in self.summer:
+            component.start(self)
 
     def add_design(self, school, design, columns=None) -> np.ndarray:
         """Append a school's communities, positions and memberships; returns the positions.
@@ -210,7 +212,10 @@ class SchoolSystemModel(mesa.Model):
         for name in self.TABLES:
             table = getattr(self.state, name)
             columns = {c: saved[f"{name}.{c}"] for c in table.COLUMNS}
-            fresh = type(table)(max(2 * len(next(iter(columns.values()))), 64))
+            # the components' columns too (the table's own COLUMNS hold them, its class's not)
+            extra = {c: spec for c, spec in table.COLUMNS.items()
+                     if c not in type(table).COLUMNS}
+            fresh = type(table)(max(2 * len(next(iter(columns.values()))), 64), extra)
             rows = fresh.add(len(next(iter(columns.values()))))
             for column, values in columns.items():
                 fresh.column(column)[rows] = values

@@ -24,6 +24,7 @@ from .folder import ReportError, ResultsFolder, read_folder
 from .glossary import TERMS, glossary, limitations
 from .numbers import executive_summary, scenario_table
 from .robustness_section import robustness_section
+from .schools_figure import school_figure
 from .validation_section import validation_section
 from .year_figures import year_figures
 
@@ -112,6 +113,8 @@ def report_context(folder: ResultsFolder) -> dict:
         sentences = executive_summary(summary, scenarios, year)
         table = scenario_table(summary, scenarios, year)
         figures = year_figures(summary, scenarios)
+        schools = school_figure(folder.schools, scenarios)
+        figures += [schools] if schools else []
         shown |= {s["quantity"].metric for s in sentences} | {r["quantity"].metric
                                                             for r in table}
         shown |= {m for f in figures for m in f["metrics"]}

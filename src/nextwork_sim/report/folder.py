@@ -12,7 +12,9 @@ Required: ``manifest.json`` and ``summary.csv`` (``nextwork-sim run``, ``compare
 - ``validation.csv``: columns ``target, metric, group, value, low, high, seed, sim_mean,
   sim_low, sim_high, inside`` (a public target, its band, the simulated mean and interval and
   whether the band holds the mean);
-- ``calibration.csv``: any columns, shown as they are.
+- ``calibration.csv``: any columns, shown as they are;
+- ``schools.csv`` (written by a run with the subjects component, docs/subjects.md): one row
+  per scenario and school, drawn in the figures section.
 
 A folder that is missing, is not a results folder, or holds one of these files unreadable or
 without its columns raises ``ReportError`` (one line, naming the file).
@@ -26,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+
+from .schools_figure import SCHOOL_COLUMNS
 
 
 class ReportError(ValueError):
@@ -42,7 +46,7 @@ VALIDATION_COLUMNS = ("target", "metric", "group", "value", "low", "high", "seed
 #: optional file -> the columns it must hold (None: any)
 OPTIONAL = {"explain.csv": EXPLAIN_COLUMNS, "sensitivity.csv": SENSITIVITY_COLUMNS,
             "robustness.csv": ROBUSTNESS_COLUMNS, "validation.csv": VALIDATION_COLUMNS,
-            "calibration.csv": None}
+            "calibration.csv": None, "schools.csv": SCHOOL_COLUMNS}
 
 
 @dataclass
@@ -59,6 +63,7 @@ class ResultsFolder:
     robustness: pd.DataFrame | None = None
     validation: pd.DataFrame | None = None
     calibration: pd.DataFrame | None = None
+    schools: pd.DataFrame | None = None
 
     @property
     def scenarios(self) -> list[str]:

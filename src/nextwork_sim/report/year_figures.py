@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..subject_areas import AREAS
 from .style import new_figure, palette, seaborn_style
 from .svg import svg_text
 
@@ -57,6 +58,10 @@ FIGURES = (
     YearFigure("fill", "Posts filled, by category",
                "Share of each category's posts held during the year by someone other than a "
                "long-term substitute (100 − vacancy rate), per 100 posts."),
+    YearFigure("shortage", "Shortage by subject",
+               "Per 100 teaching posts of each certification area: vacant (a long-term "
+               "substitute) or held by a teacher not certified in it (the subjects component, "
+               "docs/subjects.md; a team-covered post counts as in field)."),
     YearFigure("load", "Cognitive load",
                "Mean chronic cognitive load (1 = an educator's capacity) and the share of "
                "educators above it.",
@@ -97,6 +102,15 @@ def fill_panels(summary: pd.DataFrame) -> tuple[Panel, ...]:
                          & summary["group"].str.startswith("category="), "group"].unique()
     return tuple(Panel(f"{g.removeprefix('category=').replace('_', ' ')} posts filled",
                        (Series("vacancy_rate", g),), 100, fill=True) for g in sorted(groups))
+
+
+def shortage_panels(summary: pd.DataFrame) -> tuple[Panel, ...]:
+    """One panel per certification area with a shortage_share in the results (the subjects
+    component), in the order of subject_areas.AREAS."""
+    groups = set(summary.loc[summary["metric"] == "shortage_share", "group"])
+    return tuple(Panel(f"{area.replace('_', ' ')} posts short",
+                       (Series("shortage_share", f"subject={area}"),), 100)
+                 for area in AREAS if f"subject={area}" in groups)
 
 
 def _lines(summary: pd.DataFrame, series: Series, scenario: str) -> pd.DataFrame:
@@ -165,7 +179,8 @@ def year_figures(summary: pd.DataFrame, scenarios: list[str]) -> list[dict]:
     "metrics"}``."""
     out = []
     for spec in FIGURES:
-        panels = fill_panels(summary) if spec.key == "fill" else spec.panels
+        made = {"fill": fill_panels, "shortage": shortage_panels}.get(spec.key)
+        panels = made(summary) if made else spec.panels
         panels = tuple(p for p in panels if _has_data(summary, p, scenarios))
         if not panels:
             continue

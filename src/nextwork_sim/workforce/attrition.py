@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..components import Component
 from ..kernels import keyed_random as kr
 from ..kernels.backend import attrition_probabilities
 from ..population import ACTIVE, LEFT, MOVED, RETIRED
@@ -226,21 +227,45 @@ def settle_transfers(model, year: int, movers: np.ndarray) -> int:
                                positions.school[open_vacant[wanted == c]].tolist(), strict=True))
               for c in np.unique(wanted)}
     category, school = table.column("category"), table.column("school")
+    judges = [c for c in getattr(model, "summer", ())
+              if type(c).placement_fit is not Component.placement_fit]
+    # with judges, each queue also as arrays (posts, schools), kept in step with it
+    arrays = {int(c): (open_vacant[wanted == c],
+                       positions.school[open_vacant[wanted == c]].astype(np.int64))
+              for c in np.unique(wanted)} if judges else {}
     leaving = []
     for person in movers[order].tolist():
-        queue = queues.get(_home_category(category[person]), [])
+        key = _home_category(category[person])
+        queue = queues.get(key, [])
         here = school[person]
         slot = next((i for i, (_, at) in enumerate(queue) if at != here), None)
+        if slot is not None and judges:
+            slot = _suited_slot(model, person, arrays[key], here, judges)
         if slot is None:
             leaving.append(person)
             continue
         occupy(model, person, queue.pop(slot)[0])
+        if judges:
+            arrays[key] = tuple(np.delete(column, slot) for column in arrays[key])
         placed += 1
     leaving = np.array(leaving, dtype=np.int64)
     table.status[leaving] = MOVED
     table.exit_year[leaving] = year
     model.remove_educator_agents(leaving)
     return placed
+
+
+def _suited_slot(model, person: int, queue: tuple, here: int, judges: list) -> int | None:
+    """The first vacancy of ``queue`` (its posts and their schools, as arrays) at another
+    school that suits every component that judges (``Component.placement_fit``), None when
+    none does (the mover leaves the district, as when no vacancy is open)."""
+    posts, schools = queue
+    suits = schools != here
+    for judge in judges:
+        fit = judge.placement_fit(model, person, posts)
+        if fit is not None:
+            suits &= fit
+    return int(np.flatnonzero(suits)[0]) if suits.any() else None
 
 
 def _home_category(category: int) -> int:

@@ -163,7 +163,7 @@ def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
     minimum = np.where(category == CATEGORY_INDEX["teacher_leader"],
                        params.careers.lead_minimum_years, 1)
     chosen = match_candidates(pool, kind, minimum, lack[positions.community[vacant]],
-                              tie_break)
+                              tie_break, _component_terms(model, year, pool, vacant))
     hired = chosen >= 0
     teaching = model.roles.is_teacher[positions.role[vacant]]
     substitute = ~hired & teaching
@@ -188,7 +188,20 @@ def _hire_from_pipelines(model, year: int, vacant: np.ndarray) -> np.ndarray:
                   first_year=year + 1)
     state.educators.substitute[rows] = is_substitute
     state.educators.novice_entry[rows[is_substitute]] = False
+    candidate = np.where(is_substitute, -1, picks)
+    for component in getattr(model, "summer", ()):
+        component.hired(model, year, rows, candidate)
     return rows
+
+
+def _component_terms(model, year: int, pool, vacant: np.ndarray):
+    """The components' hiring terms (``Component.hiring_terms``) side by side, or None when
+    no component has any (the match is then the built-in one, bit for bit)."""
+    terms = [t for component in getattr(model, "summer", ())
+             if (t := component.hiring_terms(model, year, pool, vacant)) is not None]
+    if not terms:
+        return None
+    return (np.hstack([t[0] for t in terms]), np.hstack([t[1] for t in terms]))
 
 
 def recruitment_cost(model, hired: np.ndarray) -> float:

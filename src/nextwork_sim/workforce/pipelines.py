@@ -135,12 +135,19 @@ def community_lack(model) -> np.ndarray:
 
 
 def match_candidates(pool: Candidates, kind: np.ndarray, minimum: np.ndarray,
-                     lack: np.ndarray, tie_break: np.ndarray) -> np.ndarray:
+                     lack: np.ndarray, tie_break: np.ndarray,
+                     extra: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """For vacancies in the given order, the index of the free candidate of the right kind
     (and experience) whose skills best cover the community's lack; -1 when none is left.
-    Greedy in vacancy order (``pick_best_free``)."""
+    Greedy in vacancy order (``pick_best_free``). ``extra``: a component's terms
+    (``Component.hiring_terms``: per vacancy [V, T], per candidate [C, T]), added to the
+    score as T more columns after the domains."""
 
     pick = pick_best_free_reference if reference_enabled() else pick_best_free
+    values = pool.skill
+    if extra is not None:
+        lack = np.hstack([lack, extra[0]])
+        values = np.hstack([pool.skill.astype(np.float64), extra[1]])
     chosen = np.full(kind.size, -1, dtype=np.int64)
     for k in np.unique(kind).tolist():
         candidates = np.flatnonzero(pool.kind == k)
@@ -149,7 +156,7 @@ def match_candidates(pool: Candidates, kind: np.ndarray, minimum: np.ndarray,
         wanted = np.flatnonzero(kind == k)
         picks = np.full(wanted.size, -1, dtype=np.int64)
         pick(np.ascontiguousarray(lack[wanted], dtype=np.float64),
-             np.ascontiguousarray(pool.skill[candidates].T, dtype=np.float64),
+             np.ascontiguousarray(values[candidates].T, dtype=np.float64),
              1e-6 * tie_break[candidates], pool.experience[candidates].astype(np.int64),
              minimum[wanted].astype(np.int64), np.ones(candidates.size, dtype=bool), picks)
         chosen[wanted[picks >= 0]] = candidates[picks[picks >= 0]]
