@@ -257,9 +257,9 @@ class ReferenceMatch(Frozen):
     both the norm and a steady standing, since the steady state's elementary classrooms
     match their students' needs better than secondary ones."""
 
-    elementary: float = _reference_match(0.808, "elementary")
-    middle: float = _reference_match(0.604, "middle")
-    high: float = _reference_match(0.605, "high")
+    elementary: float = _reference_match(0.764, "elementary")
+    middle: float = _reference_match(0.582, "middle")
+    high: float = _reference_match(0.583, "high")
 
 
 #: A grade's normative growth: at least a little (the daily rate is relative to it) and at most
@@ -276,7 +276,7 @@ class LearningParams(Frozen):
                            "kind": "sourced", "assumption": False},
     )
     quality_effect: float = param(
-        0.3644, unit="relative rate per unit match", ge=0, le=5,
+        0.5977, unit="relative rate per unit match", ge=0, le=5,
         source="calibrated so students of 5th-year minus 1st-year teachers gain ~0.08 SD more "
                "beyond their grade's norm "
                "(experience_return target: Rockoff 2004; Kraft & Papay 2014); "
@@ -346,7 +346,7 @@ FITTED = ("intercept fitted with drivers included so the traditional model at na
 
 
 class AttritionParams(Frozen):
-    move_1_3: float = param(0.0994, unit="share", ge=0, le=0.5, source=FITTED,
+    move_1_3: float = param(0.0934, unit="share", ge=0, le=0.5, source=FITTED,
                             doc="base move rate, 1-3 years of experience",
                             kind="fitted", search=(0.03, 0.2))
     leave_1_3: float = param(0.0577, unit="share", ge=0, le=0.5, source=FITTED,
@@ -456,7 +456,7 @@ class AttritionParams(Frozen):
             "posts (a ladder in reach; novices and those below the rule get none)",
         kind="assumption")
     first_year_effect: float = param(
-        0.6412, unit="log-odds", ge=-3, le=3,
+        0.3798, unit="log-odds", ge=-3, le=3,
         source="fitted to the first-year cohort's cumulative leave (nextwork-sim calibrate, "
                "docs/calibration.md)",
         doc="extra shift of move and leave in a teacher's first year",
