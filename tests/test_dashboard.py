@@ -7,6 +7,7 @@ import tomllib
 import uuid
 
 import ipyvuetify as v
+import pandas as pd
 import pytest
 import solara
 import solara.server.kernel
@@ -20,7 +21,9 @@ from typer.testing import CliRunner
 from nextwork_sim import api
 from nextwork_sim.cli import app
 from nextwork_sim.config import ConfigError, load_config, to_toml, validate
-from nextwork_sim.dashboard import background, data, levers, pages, run_page, state
+from nextwork_sim.dashboard import background, data, figures, levers, pages, run_page, state
+from nextwork_sim.experiments.storage import OutputError
+from nextwork_sim.subject_areas import AREAS
 
 from .conftest import CONFIGS
 
@@ -34,6 +37,24 @@ def results(tmp_path_factory):
     base = validate({**SMALL, "name": "traditional"})
     teams = validate({**SMALL, "name": "teams", "staffing": {"model": "next_workforce"}})
     api.compare([base, teams], seed=3, replications=3, out=root / "small")
+    return root
+
+
+#: the subjects component in a five-school CSV district (three levels, all three poverty
+#: bands; the school preset has a single school, too few to rank)
+SUBJECTS_CONFIG = CONFIGS / "shortages" / "csv_district.toml"
+
+
+@pytest.fixture(scope="module")
+def subject_results(tmp_path_factory):
+    """A results root holding a comparison with the subjects component (schools.csv and
+    metrics by subject=): the CSV district under traditional staffing and under teams, two
+    reported years, two replications (so the means have intervals)."""
+    root = tmp_path_factory.mktemp("subject_results")
+    base = load_config(SUBJECTS_CONFIG)
+    teams = load_config(SUBJECTS_CONFIG, ['name="csv_teams"',
+                                          'staffing.model="next_workforce"'])
+    api.compare([base, teams], years=2, seed=1, replications=2, out=root / "subjects")
     return root
 
 
@@ -57,6 +78,16 @@ def _trace_names(rc) -> list[list[str]]:
     """The named (legend) traces of every Plotly figure rendered, figure by figure."""
     return [[t.name for t in w.data if t.showlegend is not False]
             for w in rc.find(FigureWidget).widgets]
+
+
+def _card(rc, title: str):
+    """The rendered card of that title (a finder to search inside), or None."""
+    cards = rc.find(v.Card)
+    for index, card in enumerate(cards.widgets):
+        if card.children and isinstance(card.children[0], v.CardTitle) and \
+                card.children[0].children == [title]:
+            return cards[index]
+    return None
 
 
 def _alerts(rc) -> list[str]:
@@ -107,6 +138,111 @@ def test_results_zip_holds_the_folder(results):
     names = zipfile.ZipFile(io.BytesIO(data.results_zip(results / "small"))).namelist()
     assert "small/summary.csv" in names and "small/manifest.json" in names
     assert sum(n.startswith("small/runs/") for n in names) == 6  # 2 scenarios x 3
+
+
+# --- the subjects component's results ---------------------------------------------------
+
+def test_schools_csv_is_loaded_and_a_folder_without_one_has_none(subject_results, results,
+                                                                  tmp_path):
+    schools = data.load_schools(subject_results / "subjects")
+    assert tuple(schools.columns) == data.SCHOOL_COLUMNS
+    district = set(pd.read_csv(CONFIGS / "districts" / "subject_schools.csv")["name"])
+    for name in ("csv_district_subjects", "csv_teams"):
+        assert set(schools.loc[schools["scenario"] == name, "school"]) == district
+    assert set(schools["school_poverty"]) == set(data.POVERTY_BANDS)
+    assert data.load_schools(results / "small") is None
+    (tmp_path / "schools.csv").write_text("scenario,school\nx,y\n")
+    with pytest.raises(OutputError, match="missing level, out_of_field_share"):
+        data.load_schools(tmp_path)
+
+
+def test_most_affected_schools_are_each_scenarios_top_sorted_by_out_of_field_share():
+    schools = pd.DataFrame({
+        "scenario": ["a"] * 4 + ["b"] * 3,
+        "school": ["w", "x", "y", "z", "w", "x", "y"],
+        "school_poverty": ["low", "mid", "high", "mid", "low", "mid", "high"],
+        "level": ["elementary", "middle", "high", "high", "elementary", "middle", "high"],
+        "vacancy_share": [0.0, 0.5, 0.1, 0.0, 0.0, 0.0, 0.2],
+        "out_of_field_share": [0.30, 0.10, 0.10, 0.05, 0.01, 0.20, 0.40],
+        "school_years": [4] * 7})
+    top = data.most_affected(schools, ["a", "b"], per_scenario=2)
+    # a's two highest (w, then x before y on the vacancy share), b's two highest (y, x):
+    # together highest first, whatever the scenario
+    assert list(zip(top["scenario"], top["school"], strict=True)) == [
+        ("b", "y"), ("a", "w"), ("b", "x"), ("a", "x")]
+    assert list(data.most_affected(schools, ["b"], per_scenario=5)["school"]) == ["y", "x", "w"]
+
+
+def test_schools_figure_has_one_named_trace_per_scenario_and_names_the_school(
+        subject_results):
+    folder = subject_results / "subjects"
+    schools = data.load_schools(folder)
+    order = data.scenarios(folder)
+    figure = figures.schools_figure(schools, order)
+    assert [t.name for t in figure.data if t.showlegend is not False] == order
+    assert len(figure.data) == 2 * len(order)  # a vacancy and an out-of-field panel each
+    for trace in figure.data:
+        mine = schools[schools["scenario"] == trace.name].set_index("school")
+        share = "vacancy_share" if trace.xaxis == "x" else "out_of_field_share"
+        assert trace.marker.color == figures.PALETTE[order.index(trace.name)]
+        for x, y, (school, level, band, _) in zip(trace.x, trace.y, trace.customdata,
+                                                  strict=True):
+            assert (level, band) == (mine.at[school, "level"], mine.at[school, "school_poverty"])
+            assert y == pytest.approx(100 * mine.at[school, share])
+            assert abs(x - data.POVERTY_BANDS.index(band)) < 0.4  # within its band
+        assert "%{customdata[0]} (%{customdata[1]})" in trace.hovertemplate
+
+
+def test_shortage_by_subject_has_a_panel_per_subject_with_intervals(subject_results,
+                                                                    results):
+    folder = subject_results / "subjects"
+    summary = data.load_summary(folder)
+    order = data.scenarios(folder)
+    assert data.subject_metrics(summary)[:3] == ["shortage_share", "out_of_field_share",
+                                                 "subject_vacancy_rate"]
+    assert data.subject_metrics(data.load_summary(results / "small")) == []
+    rows = data.by_subject(summary, order, "shortage_share")
+    subjects = list(dict.fromkeys(rows["subject"]))
+    assert subjects == [a for a in AREAS if a in set(subjects)] and len(subjects) > 3
+    expected = summary[(summary["metric"] == "shortage_share")
+                       & (summary["group"] == "subject=mathematics")
+                       & (summary["scenario"] == order[1])].sort_values("year")
+    mine = rows[(rows["subject"] == "mathematics") & (rows["scenario"] == order[1])]
+    assert mine["mean"].tolist() == expected["mean"].tolist()
+    figure = figures.subjects_figure(rows, order, "shortage_share")
+    assert [t.name for t in figure.data if t.showlegend is not False] == order  # legend once
+    lines = [t for t in figure.data if t.fill != "toself"]
+    bands = [t for t in figure.data if t.fill == "toself"]
+    assert len(lines) == len(bands) == len(subjects) * len(order)
+    assert [a.text for a in figure.layout.annotations] == subjects  # the panels' titles
+
+
+def test_metric_title_gives_the_unit_of_a_component_metric(subject_results):
+    folder = subject_results / "subjects"
+    assert data.register_components(folder) == ["nextwork_sim.workforce.subjects:Subjects"]
+    assert figures.metric_title("out_of_field_share", "subject=mathematics") == (
+        "out_of_field_share (share of filled posts), subject=mathematics")
+    assert figures.metric_title("attrition_rate", "all") == "attrition_rate (share), all"
+    assert figures.metric_title("no_such_metric", "all") == "no_such_metric, all"
+
+
+def test_a_component_outside_the_package_is_not_imported_from_a_manifest(
+        subject_results, tmp_path, monkeypatch):
+    """A results folder may come from anywhere: naming a module in its manifest must not
+    run that module (the shipped components it names are still registered)."""
+    import json
+    import sys
+
+    (tmp_path / "planted_component.py").write_text("raise SystemExit('imported')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    manifest = json.loads((subject_results / "subjects" / "manifest.json").read_text())
+    manifest["resolved_config"]["csv_teams"]["mechanisms"]["planted"] = {
+        "component": "planted_component:Planted"}
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert data.register_components(folder) == ["nextwork_sim.workforce.subjects:Subjects"]
+    assert "planted_component" not in sys.modules
 
 
 # --- levers ----------------------------------------------------------------------------
@@ -213,6 +349,31 @@ def test_results_page_difference_follows_the_chosen_baseline(session):
     difference = rc.find(FigureWidget).widgets[1]
     assert "difference to teams" in difference.layout.title.text
     assert [t.name for t in difference.data if t.showlegend is not False] == ["traditional"]
+    rc.close()
+
+
+def test_results_page_shows_schools_and_subjects_only_for_a_folder_that_has_them(
+        session, subject_results, monkeypatch):
+    box, rc = solara.render(pages.ResultsPage(), handle_error=False)
+    assert len(rc.find(FigureWidget).widgets) == 2  # no subjects component: no more
+    assert _card(rc, "Results folder") is not None
+    assert _card(rc, "Schools") is None and _card(rc, "Shortage by subject") is None
+    rc.close()
+
+    monkeypatch.setenv(state.RESULTS_ENV, str(subject_results))
+    box, rc = solara.render(pages.ResultsPage(), handle_error=False)
+    order = ["csv_district_subjects", "csv_teams"]
+    assert _trace_names(rc)[2:] == [order, order]  # by subject, then the schools
+    assert _card(rc, "Shortage by subject") is not None
+    cells = [w.children[0] for w in _card(rc, "Schools").find(v.Html, tag="td").widgets]
+    columns = 7
+    assert len(cells) == 2 * 5 * columns  # the two scenarios' five schools each
+    out_of_field = [float(c) for c in cells[4::columns]]
+    assert out_of_field == sorted(out_of_field, reverse=True)
+    rc.find(v.Select, label="Scenarios").widget.v_model = ["csv_teams"]
+    assert _trace_names(rc)[2:] == [["csv_teams"], ["csv_teams"]]
+    assert {w.children[0] for w in _card(rc, "Schools").find(
+        v.Html, tag="td").widgets[::columns]} == {"csv_teams"}
     rc.close()
 
 

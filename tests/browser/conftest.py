@@ -66,12 +66,21 @@ class OutboundTrap:
 
 @pytest.fixture(scope="session")
 def results_root(tmp_path_factory) -> Path:
-    """Results of a small comparison (district preset: the figures of the screenshots)."""
+    """Results of a small comparison (district preset: the figures of the screenshots), and
+    of one with the subjects component."""
     from nextwork_sim import api
 
     root = tmp_path_factory.mktemp("results")
     api.compare([ROOT / "configs" / "traditional.toml", ROOT / "configs" / "next_workforce.toml"],
                 years=4, seed=7, replications=3, out=root / "demo")
+    # the subjects component (schools.csv, metrics by subject=): a five-school CSV district
+    # under both models, listed after demo so demo stays the folder shown first
+    from nextwork_sim.config import load_config
+
+    shortages = ROOT / "configs" / "shortages" / "csv_district.toml"
+    api.compare([load_config(shortages),
+                 load_config(shortages, ['name="csv_teams"', 'staffing.model="next_workforce"'])],
+                years=2, seed=7, replications=2, out=root / "shortages")
     return root
 
 

@@ -59,6 +59,21 @@ def test_results_page_shows_the_scenario_chosen(page):
     screenshot(page, "dashboard-results")
 
 
+def test_a_folder_with_schools_shows_the_schools_card(page):
+    page, url, _ = page
+    page.goto(url)
+    expect(_select(page, "Results folder")).to_contain_text("demo", timeout=LOAD)
+    expect(page.locator(".nextwork-schools")).to_have_count(0)
+    _select(page, "Results folder").locator(".v-input__slot").click()
+    _menu_item(page, "shortages").click()
+    schools = page.locator(".nextwork-schools")
+    expect(schools).to_contain_text("Schools", timeout=LOAD)
+    expect(schools.locator(".js-plotly-plot .legendtext")).to_have_text(
+        ["csv_district_subjects", "csv_teams"])
+    expect(schools.locator("table")).to_contain_text("Saguaro Middle")
+    expect(page.locator(".nextwork-subjects .js-plotly-plot")).to_contain_text("mathematics")
+
+
 def test_an_edited_scenario_runs_and_its_result_appears(page):
     page, url, _ = page
     page.goto(url)

@@ -1,6 +1,7 @@
 """What the dashboard reads from results folders (docs/outputs.md): which folders exist, their
 ``summary.csv`` (means with 95 % intervals), their scenarios and baseline, differences to any
-scenario taken as the baseline, and the folder as a zip to download.
+scenario taken as the baseline, the subjects component's tables (``schools.csv`` and the
+metrics by ``subject=``, docs/subjects.md), and the folder as a zip to download.
 
 Nothing here imports Solara: the pages call these functions and the tests call them directly.
 """
@@ -16,9 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..components import component_class_problem
 from ..experiments.storage import OutputError, load_manifest, read_rows
 from ..experiments.summary import differences as paired
 from ..experiments.summary import over_years, summarize
+from ..subject_areas import AREAS
 
 #: How deep below the results root a results folder may sit (results/demo,
 #: results/dashboard/<run>).
@@ -164,6 +167,99 @@ def headline(folder: str | Path, against: str) -> pd.DataFrame:
         table[f"{label}: 95% CI high"] = part["ci_high"]
     table.columns.name = None
     return table.reset_index()
+
+
+#: the package whose components the dashboard loads by the name a folder's manifest gives
+#: (any other module named there is not imported: a results folder may come from anywhere)
+SHIPPED_COMPONENTS = "nextwork_sim."
+
+
+def register_components(folder: str | Path) -> list[str]:
+    """Register the shipped components (``[mechanisms.NAME] component = "nextwork_sim...."``)
+    the folder's scenarios ran, so their metrics' units are known
+    (``outcomes.metric_definition``); returns the component names registered. A folder
+    without a manifest, or naming a component this version lacks, registers nothing of it."""
+    manifest_path = Path(folder) / "manifest.json"
+    if not manifest_path.is_file():
+        return []
+    try:
+        configs = load_manifest(folder).get("resolved_config") or {}
+    except OutputError:
+        return []
+    names = sorted({settings["component"] for config in configs.values()
+                    for settings in (config.get("mechanisms") or {}).values()
+                    if isinstance(settings, dict)
+                    and str(settings.get("component", "")).startswith(SHIPPED_COMPONENTS)})
+    return [name for name in names if component_class_problem(name) is None]
+
+
+SCHOOLS_FILE = "schools.csv"
+#: the columns of schools.csv (subjects.school_table) the school view reads
+SCHOOL_COLUMNS = ("scenario", "school", "school_poverty", "level", "vacancy_share",
+                  "out_of_field_share", "school_years")
+#: poverty bands, low to high (the x axis of the school figure)
+POVERTY_BANDS = ("low", "mid", "high")
+#: rows of the most-affected-schools table per scenario shown
+MOST_AFFECTED = 10
+
+
+@lru_cache(maxsize=8)
+def _schools(path: str, stamp: float) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype={"school": str, "school_poverty": str, "level": str,
+                                     "scenario": str})
+    missing = set(SCHOOL_COLUMNS) - set(table)
+    if missing:
+        raise OutputError(f"{path}: not a schools table (missing {', '.join(sorted(missing))})")
+    return table
+
+
+def load_schools(folder: str | Path) -> pd.DataFrame | None:
+    """The folder's ``schools.csv`` (one row per scenario and school: poverty band, level,
+    mean vacancy and out-of-field shares, school-years observed), None when it has none;
+    OutputError when the file lacks a column."""
+    path = Path(folder) / SCHOOLS_FILE
+    if not path.is_file():
+        return None
+    return _schools(str(path), _stamp(path))
+
+
+def most_affected(schools: pd.DataFrame, names: list[str],
+                  per_scenario: int = MOST_AFFECTED) -> pd.DataFrame:
+    """The ``per_scenario`` schools of each of ``names`` with the highest out-of-field share
+    (then vacancy share), together sorted by out-of-field share, highest first; shares as
+    they are (0 to 1)."""
+    mine = schools[schools["scenario"].isin(names)]
+    ranked = mine.sort_values(["out_of_field_share", "vacancy_share", "scenario", "school"],
+                              ascending=[False, False, True, True], na_position="last")
+    top = ranked.groupby("scenario", sort=False).head(per_scenario)
+    return top[list(SCHOOL_COLUMNS)].reset_index(drop=True)
+
+
+SUBJECT_PREFIX = "subject="
+#: what the shortage-by-subject view shows first, when the summary holds it by subject=
+SUBJECT_METRICS = ("shortage_share", "out_of_field_share", "subject_vacancy_rate")
+
+
+def subject_metrics(summary: pd.DataFrame) -> list[str]:
+    """The metrics of the summary reported by ``subject=``: SUBJECT_METRICS first (in that
+    order), then any other, alphabetically."""
+    by_subject = summary.loc[summary["group"].str.startswith(SUBJECT_PREFIX), "metric"]
+    found = set(by_subject.unique())
+    first = [m for m in SUBJECT_METRICS if m in found]
+    return first + sorted(found - set(first))
+
+
+def by_subject(summary: pd.DataFrame, names: list[str], metric: str) -> pd.DataFrame:
+    """Mean and 95 % interval by scenario, subject and year of ``metric``'s ``subject=``
+    rows, for the scenarios ``names``; column ``subject`` (the area), subjects in
+    subject_areas.AREAS order (any other after them)."""
+    rows = summary[(summary["metric"] == metric) & summary["scenario"].isin(names)
+                   & summary["group"].str.startswith(SUBJECT_PREFIX)]
+    rows = rows.assign(subject=rows["group"].str.slice(len(SUBJECT_PREFIX)))
+    order = {area: i for i, area in enumerate(AREAS)}
+    rows = rows.assign(_order=rows["subject"].map(lambda s: order.get(s, len(order))))
+    return (rows.sort_values(["_order", "subject", "scenario", "year"])
+            .drop(columns="_order").reset_index(drop=True))
 
 
 def results_zip(folder: str | Path) -> bytes:

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import solara
 
 from ..config import ConfigError, Scenario, to_toml
 from ..experiments.storage import OutputError
 from . import data, figures, levers, state
-from .widgets import NumberInput, ResultDownloads
+from .widgets import NumberInput, ResultDownloads, Table
 
 
 @solara.component
 def ResultsPage():
     """Metric by year for the chosen scenarios of a results folder, with 95 % intervals,
-    and the differences to a chosen baseline."""
+    and the differences to a chosen baseline; with the subjects component's results, the
+    shortage by subject and the schools."""
     root = state.results_root()
     folders = data.results_folders(root)
     if not folders:
@@ -29,6 +31,7 @@ def ResultsPage():
     try:
         summary = data.load_summary(folder)
         names = data.scenarios(folder)
+        data.register_components(folder)  # the units of its components' metrics
     except (OutputError, ValueError) as error:
         solara.Error(str(error))
         return
@@ -71,6 +74,55 @@ def ResultsPage():
                     dependencies=[name, tuple(chosen), against, metric, group])
         else:
             solara.Info(f"Choose a scenario besides {against} to see the differences.")
+    ShortageBySubject(name, summary, chosen)
+    Schools(name, folder, chosen)
+
+
+@solara.component
+def ShortageBySubject(name: str, summary, chosen: list[str]):
+    """A metric reported by ``subject=`` (shortage share first) over the years, a panel per
+    subject; nothing when the folder has no such metric (a run without the subjects
+    component)."""
+    metrics = data.subject_metrics(summary)
+    if not metrics:
+        return
+    metric = state.subject_metric.value if state.subject_metric.value in metrics else metrics[0]
+    with solara.Card("Shortage by subject", classes=["nextwork-subjects"]):
+        solara.Select("Metric by subject", values=metrics, value=metric,
+                      on_value=state.subject_metric.set)
+        solara.FigurePlotly(
+            figures.subjects_figure(data.by_subject(summary, chosen, metric), chosen, metric),
+            dependencies=[name, tuple(chosen), metric])
+
+
+def _percent(share: float) -> str:
+    return "" if share != share else f"{100 * share:.1f}"  # NaN: a school never held a post
+
+
+@solara.component
+def Schools(name: str, folder, chosen: list[str]):
+    """The folder's schools.csv: the schools by poverty band and their vacancy and
+    out-of-field shares, and the most affected schools; nothing without the file."""
+    try:
+        schools = data.load_schools(folder)
+    except (OutputError, ValueError) as error:
+        solara.Error(str(error))
+        return
+    if schools is None:
+        return
+    with solara.Card("Schools", classes=["nextwork-schools"]):
+        solara.FigurePlotly(figures.schools_figure(schools, chosen),
+                            dependencies=[name, tuple(chosen)])
+        top = data.most_affected(schools, chosen)
+        solara.Markdown(f"**Most affected schools** (the {data.MOST_AFFECTED} of each "
+                        "scenario with the highest out-of-field share, highest first; shares "
+                        "per 100 posts, mean over the reported years and replications)")
+        Table(pd.DataFrame({
+            "scenario": top["scenario"], "school": top["school"],
+            "poverty band": top["school_poverty"], "level": top["level"],
+            "out of field, per 100 filled": top["out_of_field_share"].map(_percent),
+            "vacant, per 100": top["vacancy_share"].map(_percent),
+            "school-years": top["school_years"].astype(int).astype(str)}))
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ chosen = solara.reactive([])            # scenarios shown
 metric = solara.reactive("attrition_rate")
 group = solara.reactive("all")
 against = solara.reactive("")           # the baseline of the difference figure
+subject_metric = solara.reactive("shortage_share")  # of the shortage-by-subject view
 
 # --- the scenario page: the edited scenario is base + edits, renamed
 base_name = solara.reactive("")         # a config file stem under configs_dir()
