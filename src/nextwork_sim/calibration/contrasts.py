@@ -35,6 +35,7 @@ from ..experiments.executors import make_executor
 from ..experiments.runner import run_tasks, task
 from ..outcomes import METRICS
 from . import targets as tg
+from .validation import save_figure
 
 CONTRAST_COLUMNS = ("id", "study", "design", "source_detail", "estimate", "low", "high",
                     "interval_note", "unit", "metric", "group_a", "group_b", "per_metric",
@@ -336,8 +337,4 @@ def contrast_figure(table: pd.DataFrame, path: Path) -> Path:
                      color="black" if r.inside else "firebrick")
     figure.suptitle("published estimate and interval vs simulated mean, 95 % CI over "
                     "replications (red: outside)", fontsize=10)
-    figure.tight_layout()
-    tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}.png")
-    figure.savefig(tmp, dpi=100)
-    os.replace(tmp, path)
-    return path
+    return save_figure(figure, path)

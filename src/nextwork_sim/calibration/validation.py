@@ -94,6 +94,12 @@ def validation_figure(table: pd.DataFrame, path: Path) -> Path:
         ax.set_xlabel("seed", fontsize=8)
     figure.suptitle("published band (shaded) and value (line) vs simulated mean, 95 % CI over "
                     "replications", fontsize=10)
+    return save_figure(figure, path)
+
+
+def save_figure(figure, path: Path) -> Path:
+    """Writes ``figure`` to ``path`` (PNG) through a temporary name, so a failure leaves no
+    half-written file; returns ``path``."""
     figure.tight_layout()
     tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}.png")
     figure.savefig(tmp, dpi=100)

@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import to_toml
+from .storage import publish_folder, temporary_sibling
 
 COLUMNS = ["stage", "metric", "group", "reducer", "parameter", "index", "value", "conf",
            "ci_low", "ci_high", "exceeds_dummy", "low", "high"]
@@ -204,10 +204,7 @@ def write_folder(plan, manifest: dict, table: pd.DataFrame, stages: dict) -> Pat
     renamed over ``plan.out`` (an old folder is replaced only with ``--overwrite``, checked
     when the plan was made)."""
     out = plan.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
+    tmp = temporary_sibling(out)
     try:
         (tmp / "config").mkdir(parents=True)
         for side, scenario in (("A", plan.baseline), ("B", plan.scenario)):
@@ -227,13 +224,7 @@ def write_folder(plan, manifest: dict, table: pd.DataFrame, stages: dict) -> Pat
                 tornado(table, column, tmp / figure_name(column), names)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True,
                                                       default=str))
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out)
+        publish_folder(tmp, out)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)

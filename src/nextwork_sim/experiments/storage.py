@@ -68,15 +68,34 @@ def write_table(table: pd.DataFrame, path: Path) -> None:
     pq.write_table(arrow, path, compression="zstd")
 
 
+def temporary_sibling(path: Path) -> Path:
+    """An empty name beside ``path`` to write a folder into before it is published whole
+    (``publish_folder``); the caller removes it if writing fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    return tmp
+
+
+def publish_folder(tmp: Path, path: Path) -> None:
+    """Renames the finished folder ``tmp`` to ``path``, replacing an old folder there only
+    once the new one is complete (a reader never sees half of either)."""
+    if path.exists():
+        old = path.parent / f".{path.name}.old-{os.getpid()}"
+        path.rename(old)
+        tmp.rename(path)
+        shutil.rmtree(old)
+    else:
+        tmp.rename(path)
+
+
 def write_results(path: str | Path, runs: dict[str, pd.DataFrame], manifest: dict,
                   configs: dict[str, str], summary: pd.DataFrame | None,
                   overwrite: bool) -> Path:
     """Write a whole results folder atomically (temporary sibling, then rename)."""
     path = check_output(path, overwrite)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
+    tmp = temporary_sibling(path)
     try:
         (tmp / "runs").mkdir(parents=True)
         (tmp / "config").mkdir()
@@ -88,13 +107,7 @@ def write_results(path: str | Path, runs: dict[str, pd.DataFrame], manifest: dic
             summary.to_csv(tmp / "summary.csv", index=False, float_format="%.6g")
         manifest = {"schema_version": SCHEMA_VERSION, **manifest}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        if path.exists():
-            old = path.parent / f".{path.name}.old-{os.getpid()}"
-            path.rename(old)
-            tmp.rename(path)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(path)
+        publish_folder(tmp, path)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
