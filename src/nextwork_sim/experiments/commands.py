@@ -57,6 +57,27 @@ def _raise_terminated(signum, frame):  # pragma: no cover - exercised in a subpr
     raise _Terminated
 
 
+def _plan_and_pool(make_plan, executor: str, workers: int, scheduler: str | None):
+    """Checks the executor flags and makes the plan (bad input: one line, exit 2, nothing
+    written), then starts the workers; returns (plan, executor)."""
+    try:
+        check_executor(executor, workers)
+        if scheduler and executor != "dask":
+            raise ConfigError("--scheduler needs --executor dask")
+        plan = make_plan()
+        if scheduler:
+            check_scheduler(scheduler)
+    except (ConfigError, OutputError, ValueError) as error:
+        _fail(str(error))
+    try:
+        pool = make_executor(executor, workers, scheduler)
+    except (OSError, TimeoutError, ValueError) as error:  # ConfigError included
+        _fail(str(error) if isinstance(error, ConfigError)
+              else f"--scheduler {scheduler}: cannot connect ({error})" if scheduler
+              else f"--executor {executor}: cannot start workers ({error})")
+    return plan, pool
+
+
 def sweep(sweep_file: Annotated[Path, typer.Argument(help="the sweep file (TOML)")],
           out: Annotated[Path, typer.Option(help="results folder")] = Path("results/sweep"),
           overwrite: Annotated[bool, typer.Option(
@@ -72,21 +93,9 @@ def sweep(sweep_file: Annotated[Path, typer.Argument(help="the sweep file (TOML)
     """Run a parameter sweep (grid, Sobol or Morris) and its sensitivity analysis."""
     from .sweep import plan_sweep, run_sweep  # start-up time
 
-    try:
-        check_executor(executor, workers)
-        if scheduler and executor != "dask":
-            raise ConfigError("--scheduler needs --executor dask")
-        plan = plan_sweep(sweep_file, out, resume=resume, overwrite=overwrite)
-        if scheduler:
-            check_scheduler(scheduler)
-    except (ConfigError, OutputError, ValueError) as error:
-        _fail(str(error))
-    try:
-        pool = make_executor(executor, workers, scheduler)
-    except (OSError, TimeoutError, ValueError) as error:  # ConfigError included
-        _fail(str(error) if isinstance(error, ConfigError)
-              else f"--scheduler {scheduler}: cannot connect ({error})" if scheduler
-              else f"--executor {executor}: cannot start workers ({error})")
+    plan, pool = _plan_and_pool(
+        lambda: plan_sweep(sweep_file, out, resume=resume, overwrite=overwrite),
+        executor, workers, scheduler)
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         with pool, progress_bar(quiet) as bar:
@@ -169,21 +178,10 @@ def robustness(
     design = Design(preset=preset, years=years, seed=seed, replications=replications,
                     trajectories=trajectories, levels=levels, samples=samples, top=top,
                     band=band, shared_start=shared_start)
-    try:
-        check_executor(executor, workers)
-        if scheduler and executor != "dask":
-            raise ConfigError("--scheduler needs --executor dask")
-        plan = plan_robustness(baseline, scenario, out, design=design, overrides=set_ or [],
-                               overwrite=overwrite, only=only)
-        if scheduler:
-            check_scheduler(scheduler)
-    except (ConfigError, OutputError, ValueError) as error:
-        _fail(str(error))
-    try:
-        pool = make_executor(executor, workers, scheduler)
-    except (OSError, TimeoutError, ValueError) as error:  # ConfigError included
-        _fail(str(error) if isinstance(error, ConfigError)
-              else f"--executor {executor}: cannot start workers ({error})")
+    plan, pool = _plan_and_pool(
+        lambda: plan_robustness(baseline, scenario, out, design=design,
+                                overrides=set_ or [], overwrite=overwrite, only=only),
+        executor, workers, scheduler)
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         with pool, progress_bar(quiet) as bar:
