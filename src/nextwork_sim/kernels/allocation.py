@@ -148,18 +148,6 @@ class UnitStaffing(NamedTuple):
 
 
 @njit(cache=True)
-def personalizing_share(skill, parameters):
-    """How much an hour of an adult with this ``skill`` in a domain counts toward
-    personalization: 0 up to s₀, 1 from s₁, linear between (a step at s₀ when s₁ <= s₀)."""
-    low, high = parameters.skill_zero, parameters.skill_full
-    if skill <= low:
-        return 0.0
-    if skill >= high:
-        return 1.0
-    return (skill - low) / (high - low)
-
-
-@njit(cache=True)
 def unit_staffing(members, n_educators, need_sum, n_students, minutes_per_need, thresholds,
                   parameters, out):
     """What a unit's split implies for each community, in one pass over the ``members``
@@ -179,6 +167,11 @@ def unit_staffing(members, n_educators, need_sum, n_students, minutes_per_need, 
     p = parameters
     split, mem_educator, mem_community = members.split, members.educator, members.community
     n_communities, n_domains = need_sum.shape
+    # the share of an hour that personalizes, q(skill): written out in the loop, which runs
+    # over every membership and domain at each unit start (a function call there cost 60 %)
+    low, high = p.skill_zero, p.skill_full
+    ramp = high > low
+    span = high - low
     carried = np.zeros(split.shape[0])
     qualified = np.zeros(split.shape[0])
     per_educator = np.zeros(n_educators)
@@ -197,9 +190,15 @@ def unit_staffing(members, n_educators, need_sum, n_students, minutes_per_need, 
         for d in range(n_domains):
             domain_work = split[m, d] * (need_sum[k, d] * minutes_per_need[d])
             work += domain_work
-            qualified_work += personalizing_share(members.skill[m, d], p) * domain_work
-            if split[m, d] > 0 and members.skill[m, d] >= thresholds[d]:
+            skill = members.skill[m, d]
+            if split[m, d] > 0 and skill >= thresholds[d]:
                 out.covered[k, d] = True
+            if domain_work == 0.0:
+                continue
+            if ramp:
+                qualified_work += min(max((skill - low) / span, 0.0), 1.0) * domain_work
+            elif skill > low:
+                qualified_work += domain_work
         carried[m] = work
         qualified[m] = qualified_work
         per_educator[i] += work
