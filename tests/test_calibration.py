@@ -101,6 +101,12 @@ def test_calibrate_recovers_a_known_parameter_from_synthetic_targets(tmp_path):
     assert fit.trials == 10
 
 
+def optuna_study_exists(storage: str) -> bool:
+    import optuna
+
+    return bool(optuna.get_all_study_names(storage))
+
+
 def _trials(storage: str) -> list:
     import optuna
 
@@ -115,15 +121,18 @@ def test_a_killed_calibration_resumes_from_its_storage(tmp_path):
     out = tmp_path / "fit.toml"
     command = [sys.executable, "-m", "nextwork_sim.cli", "calibrate",
                str(CONFIGS / "traditional.toml"), "--targets", str(SHIPPED_TARGETS),
-               "--preset", "school", "--replications", "2", "--years", "1", "--trials", "4",
+               "--preset", "school", "--replications", "2", "--years", "1", "--trials", "12",
                "--storage", storage, "--out", str(out), "--only", "attrition.leave_4_9",
                "--warm-start", "1", "--workers", "1", "--quiet"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    first_errors = (tmp_path / "first.stderr").open("w")
     first = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+                             stderr=first_errors)
     deadline = time.time() + 240
     while time.time() < deadline:
-        time.sleep(0.5)
+        time.sleep(0.1)  # a trial takes about half a second: kill it among the twelve
+        if first.poll() is not None:  # it ended by itself: say why, rather than wait
+            break
         if (tmp_path / "study.db").exists():
             try:
                 done = [t for t in _trials(storage) if t.state.name == "COMPLETE"]
@@ -131,16 +140,21 @@ def test_a_killed_calibration_resumes_from_its_storage(tmp_path):
                 continue
             if done:
                 break
+    ended_by_itself = first.poll()
     first.send_signal(signal.SIGKILL)
     first.wait()
+    first_errors.close()
+    assert ended_by_itself is None, (ended_by_itself, (tmp_path / "first.stderr").read_text())
+    assert optuna_study_exists(storage), ("no trial within 240 s",
+                                          (tmp_path / "first.stderr").read_text()[-2000:])
     before = {t.number: t.params for t in _trials(storage) if t.state.name == "COMPLETE"}
-    assert 1 <= len(before) < 4 and not out.exists()
+    assert 1 <= len(before) < 12 and not out.exists()
     again = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True,
                            timeout=600)
     assert again.returncode == 0, again.stderr
     after = _trials(storage)
     complete = {t.number: t.params for t in after if t.state.name == "COMPLETE"}
-    assert len(complete) == 4
+    assert len(complete) == 12
     assert all(complete[n] == params for n, params in before.items())  # kept, not rerun
     assert all(t.state.name in ("COMPLETE", "FAIL") for t in after)
     assert "leave_4_9" in out.read_text() and "targets_hash" in out.read_text()
