@@ -1,4 +1,4 @@
-"""Subjects and certification areas (workforce/subjects.py, docs/subjects.md): posts need an
+"""Subjects and certification areas (workforce/subjects/, docs/subjects.md): posts need an
 area, hiring and transfers prefer the certified, out-of-field teaching is counted and lowers
 content skill, the metrics add up, district files give needs and certifications, and with
 its effects off the component changes no built-in result."""

@@ -1,5 +1,5 @@
 """Subjects and certification areas (docs/subjects.md): the names, in the fixed order arrays
-and bit masks use. Kept apart from the subjects component (workforce/subjects.py) so the
+and bit masks use. Kept apart from the subjects component (workforce/subjects/) so the
 district files can check subject columns without importing the model."""
 
 from __future__ import annotations
