@@ -12,6 +12,7 @@ from ...config import LEVELS
 from ...district_files import read_schools
 from ...roles import CATEGORY_INDEX
 from ...subject_areas import AREA_INDEX, NEED_COLUMNS, SECONDARY_AREAS
+from .certifications import bits
 
 #: a teaching post's status during a year (the ``post_status`` column)
 NO_POST, IN_FIELD, TEAM_COVERED, OUT_OF_FIELD, SUBSTITUTE = -1, 0, 1, 2, 3
@@ -116,7 +117,7 @@ class PostRequirements:
         if cached is not None and cached[0] is positions and cached[1].size == positions.n:
             return cached[1]
         area = self.post_areas(model).astype(np.int64)
-        mask = np.where(area >= 0, np.left_shift(1, np.maximum(area, 0)), 0).astype(np.int64)
+        mask = bits(area).astype(np.int64)
         lead = model.roles.category[positions.role] == CATEGORY_INDEX["teacher_leader"]
         secondary = np.isin(area, [AREA_INDEX[a] for a in SECONDARY_AREAS])
         mask[lead & secondary] = SECONDARY_MASK
